@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Warpdesk needs to build, run and test, when they
+# are missing. As root it installs them; otherwise it prints the one command to run.
+set -euo pipefail
+want=(pkg-config libgl1-mesa-dev libx11-dev libgl1-mesa-dri libxcursor-dev libxrandr-dev
+      libxinerama-dev libxi-dev libxxf86vm-dev dbus dbus-daemon xauth xvfb gnome-keyring
+      iproute2 imagemagick)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Warpdesk needs these packages: ${missing[*]}" >&2
+  echo "Run as root:  $cmd" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
