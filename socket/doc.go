@@ -1,0 +1,106 @@
+// Package socket is a WebSocket client that stays connected: a faithful Go
+// port of WarpKit's browser SocketClient, wire-compatible with the servers
+// written for it.
+//
+// # Overview
+//
+// A Client dials a ws:// or wss:// URL and keeps the connection alive:
+//
+//   - it reconnects with full-jitter exponential backoff (Backoff): attempt n
+//     waits a random time in [0, min(MaxReconnectDelay, ReconnectDelay·2^(n-1)));
+//   - it bounds each dial with ConnectionTimeout;
+//   - it sends the ping frame "2" every HeartbeatInterval and drops a
+//     connection whose pong "3" does not come within HeartbeatTimeout;
+//   - it tracks rooms (JoinRoom) and re-joins them on every connect;
+//   - it buffers messages sent while disconnected (up to BufferLimit) and
+//     writes them, in order, right after the room joins;
+//   - it pauses while the machine is offline or asleep (SetOnline, SetAwake;
+//     package osenv drives them from the OS) and dials at once when it is
+//     back.
+//
+// The zero Options are the documented defaults:
+//
+//	c, err := socket.New("wss://ops.example.com/ws", socket.Options{})
+//	c.Connect()
+//	defer c.Disconnect()
+//
+// # Typed messages
+//
+// A Message[T] names a message and the Go type of its payload. Declare it
+// once and use it with the package functions On and Emit, which check the
+// payload type at compile time:
+//
+//	var IncidentCreated = socket.Define[Incident]("incident.created")
+//
+//	socket.On(c, IncidentCreated, func(i Incident, env socket.Envelope) { … })
+//	socket.Emit(c, IncidentAck, Ack{UUID: id})
+//
+// Incoming data is checked at run time too: a payload whose JSON types do
+// not fit T, or that fails the validator given to DefineValidated (or T's
+// own Validate method), is reported through OnError as a *DecodeError and
+// never reaches the handler. Before anything is decoded, the keys __proto__,
+// constructor and prototype are stripped from every object at every depth,
+// as WarpKit does. Frames that are not envelopes, binary frames and frames
+// over ReadLimit are reported, never fatal (an oversized frame closes the
+// connection, which is then re-dialled).
+//
+// Outgoing messages are flattened next to their name, as WarpKit puts them
+// on the wire: Emit(c, Auth, AuthData{Token: "t"}) writes
+// {"type":"auth","token":"t"}.
+//
+// # Lifecycle
+//
+// State is connecting, connected, reconnecting or disconnected; Status adds
+// why the client is not trying (offline, asleep, rejected, gave up). On
+// every successful connect, in this order: the state becomes connected; the
+// Handshake message (authentication) is written; room.join for each tracked
+// room; the buffered messages; then the Connected event, with Reconnected
+// true for every connection after the first since Connect. Disconnected
+// carries the close code and reason. A server that closes with a rejecting
+// code (DefaultRejectCodes: policy violation and the 4001/4003/4401/4403
+// auth codes) or answers the upgrade with HTTP 401/403 is not hammered: the
+// client stops, reports an error matching ErrRejected, and waits for Connect
+// or Reconnect.
+//
+// Lifecycle events (Connected, Disconnected, ReconnectAttempt,
+// ReconnectFailed) come only from the client; a server frame with the same
+// name is an ordinary message.
+//
+// # Authentication
+//
+// WarpKit's manual sends the auth message from the Connected handler; that
+// still works, but the server then sees the room joins and buffered messages
+// first. Options.Handshake fixes the order: it is called before every dial
+// and can supply upgrade headers and a first message that precedes
+// everything else on the connection.
+//
+// # Concurrency
+//
+// All methods are safe for concurrent use. Handlers and the OnStateChange,
+// OnStatusChange and OnError callbacks run one at a time, in order, on one
+// dispatcher goroutine: incoming messages in frame order, never
+// concurrently. Callbacks should not block; calling Send, Emit, JoinRoom or
+// even Disconnect from inside one is fine. A panicking handler is recovered
+// and reported as a *HandlerPanicError; the other handlers still run. When
+// received messages arrive faster than handlers consume them, the reader
+// waits (back-pressure on the TCP connection) instead of queueing without
+// limit.
+//
+// An idle connected client runs two goroutines (its connection loop, which
+// is also the only writer, and the reader); the dispatcher exists only
+// while callbacks are pending. After Disconnect returns, none is left.
+//
+// # Delivery guarantees
+//
+// A buffered message leaves the buffer only once it was written to a
+// connection; a connection that drops mid-flush keeps the rest for the next
+// one. The protocol has no acknowledgements, so a frame written into a
+// connection that then dies can still be lost in the kernel's buffers; the
+// client cannot know. NoBuffer messages are never carried over to another
+// connection. Disconnect clears the buffer.
+//
+// # Testing
+//
+// Package sockettest runs a real server on loopback that speaks this
+// protocol, with switches for the failures a client must survive.
+package socket

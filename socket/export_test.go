@@ -1,0 +1,7 @@
+package socket
+
+// NewWithRand is New with the backoff's random source replaced, so tests can
+// pin the jitter.
+func NewWithRand(url string, opts Options, rnd func() float64) (*Client, error) {
+	return newClient(url, opts, realClock{}, rnd)
+}
