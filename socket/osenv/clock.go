@@ -1,0 +1,54 @@
+package osenv
+
+import (
+	"context"
+	"time"
+)
+
+// Clock is the time source of the clock-jump detector. Now must return the
+// wall clock; the detector strips any monotonic reading itself.
+type Clock interface {
+	Now() time.Time
+	NewTicker(d time.Duration) Ticker
+}
+
+// Ticker is the part of *time.Ticker the detector uses.
+type Ticker interface {
+	C() <-chan time.Time
+	Stop()
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) NewTicker(d time.Duration) Ticker { return realTicker{time.NewTicker(d)} }
+
+type realTicker struct{ t *time.Ticker }
+
+func (r realTicker) C() <-chan time.Time { return r.t.C }
+func (r realTicker) Stop()               { r.t.Stop() }
+
+// runJumpDetector ticks until ctx ends. When the wall clock moved more than
+// tick+threshold between two ticks and enabled() holds, it calls onJump with
+// the gap. The monotonic clock does not advance while Linux and macOS are
+// suspended, so the ticker fires on time by its own measure and only the
+// wall clock shows the sleep.
+func runJumpDetector(ctx context.Context, clk Clock, tick, threshold time.Duration, enabled func() bool, onJump func(gap time.Duration)) {
+	t := clk.NewTicker(tick)
+	defer t.Stop()
+	last := clk.Now().Round(0)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C():
+		}
+		now := clk.Now().Round(0)
+		gap := now.Sub(last)
+		last = now
+		if gap > tick+threshold && enabled() {
+			onJump(gap)
+		}
+	}
+}

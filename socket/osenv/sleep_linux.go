@@ -1,0 +1,238 @@
+package osenv
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+const (
+	logindName    = "org.freedesktop.login1"
+	logindPath    = dbus.ObjectPath("/org/freedesktop/login1")
+	logindManager = "org.freedesktop.login1.Manager"
+	busName       = "org.freedesktop.DBus"
+
+	busCallTimeout = 5 * time.Second
+)
+
+// watchSleep follows logind until ctx ends, with the clock-jump detector
+// standing in whenever logind is not there.
+func (w *watcher) watchSleep(ctx context.Context) {
+	var fallback atomic.Bool
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		runJumpDetector(ctx, w.opts.Clock, w.opts.TickInterval, w.opts.JumpThreshold, fallback.Load, w.jumped)
+	})
+	l := &logind{w: w, fallback: &fallback}
+	l.run(ctx)
+}
+
+// logind is the Linux sleep/wake source: PrepareForSleep from the current
+// owner of org.freedesktop.login1, and a delay inhibitor lock.
+type logind struct {
+	w        *watcher
+	fallback *atomic.Bool
+	conn     *dbus.Conn
+	owner    string   // unique name of logind's current owner, "" if none
+	lock     *os.File // the delay inhibitor; nil when not held
+	bound    time.Duration
+	asleep   bool
+	hadOwner bool // logind has been seen since Watch started
+}
+
+func (l *logind) connect() (*dbus.Conn, error) {
+	opts := []dbus.ConnOption{dbus.WithSignalHandler(dbus.NewSequentialSignalHandler())}
+	if a := l.w.opts.SystemBusAddress; a != "" {
+		return dbus.Connect(a, opts...)
+	}
+	return dbus.ConnectSystemBus(opts...)
+}
+
+func (l *logind) run(ctx context.Context) {
+	log := l.w.log
+	conn, err := l.connect()
+	if err != nil {
+		log.Info("no system bus: sleep/wake detected from wall-clock jumps only", "err", err)
+		l.fallback.Store(true)
+		<-ctx.Done()
+		return
+	}
+	l.conn = conn
+	defer conn.Close()
+	defer l.releaseLock()
+
+	sigs := make(chan *dbus.Signal, 16)
+	conn.Signal(sigs)
+	err = errors.Join(
+		conn.AddMatchSignal(
+			dbus.WithMatchSender(busName),
+			dbus.WithMatchInterface(busName),
+			dbus.WithMatchMember("NameOwnerChanged"),
+			dbus.WithMatchArg(0, logindName)),
+		conn.AddMatchSignal(
+			dbus.WithMatchSender(logindName),
+			dbus.WithMatchObjectPath(logindPath),
+			dbus.WithMatchInterface(logindManager),
+			dbus.WithMatchMember("PrepareForSleep")),
+	)
+	if err != nil {
+		log.Warn("system bus refused signal matches: sleep/wake detected from wall-clock jumps only", "err", err)
+		l.fallback.Store(true)
+		<-ctx.Done()
+		return
+	}
+
+	// The matches are in place, so any later change of owner arrives as a
+	// signal; one that raced this call is handled idempotently.
+	var owner string
+	callCtx, cancel := context.WithTimeout(ctx, busCallTimeout)
+	err = conn.BusObject().CallWithContext(callCtx, busName+".GetNameOwner", 0, logindName).Store(&owner)
+	cancel()
+	if err != nil {
+		owner = ""
+	}
+	l.ownerChanged(ctx, owner)
+
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case s, ok := <-sigs:
+			if !ok {
+				log.Warn("system bus connection lost: sleep/wake detected from wall-clock jumps only")
+				l.releaseLock()
+				l.wakeIfAsleep()
+				l.fallback.Store(true)
+				<-ctx.Done()
+				return
+			}
+			l.signal(ctx, s)
+		}
+	}
+}
+
+func (l *logind) signal(ctx context.Context, s *dbus.Signal) {
+	switch s.Name {
+	case busName + ".NameOwnerChanged":
+		var name, old, neu string
+		if s.Sender != busName || dbus.Store(s.Body, &name, &old, &neu) != nil || name != logindName {
+			return
+		}
+		l.ownerChanged(ctx, neu)
+	case logindManager + ".PrepareForSleep":
+		var start bool
+		if dbus.Store(s.Body, &start) != nil || s.Path != logindPath {
+			return
+		}
+		if l.owner == "" || s.Sender != l.owner {
+			l.w.log.Warn("ignored PrepareForSleep from a sender that does not own "+logindName,
+				"sender", s.Sender, "owner", l.owner)
+			return
+		}
+		if start {
+			l.prepareForSleep(ctx)
+		} else {
+			l.woke(ctx)
+		}
+	}
+}
+
+// ownerChanged follows logind appearing, disappearing or restarting.
+func (l *logind) ownerChanged(ctx context.Context, owner string) {
+	if owner == l.owner && (owner == "" || l.lock != nil) {
+		return
+	}
+	l.owner = owner
+	l.releaseLock() // a lock taken from a previous logind means nothing now
+	if owner == "" {
+		l.fallback.Store(true)
+		// Nobody will say "woke" now; we are running, so we are awake.
+		l.wakeIfAsleep()
+		if !l.hadOwner {
+			l.w.log.Info("logind is not running: sleep/wake detected from wall-clock jumps until it appears")
+		} else {
+			l.w.log.Warn("logind went away: sleep/wake detected from wall-clock jumps until it returns")
+		}
+		return
+	}
+	l.hadOwner = true
+	l.fallback.Store(false)
+	l.wakeIfAsleep()
+	l.bound = l.sleepBound(ctx)
+	l.w.log.Info("following logind for sleep/wake", "owner", owner, "bound", l.bound)
+	l.takeLock(ctx)
+}
+
+// sleepBound is SleepTimeout, capped at half of logind's InhibitDelayMaxSec.
+func (l *logind) sleepBound(ctx context.Context) time.Duration {
+	bound := l.w.opts.SleepTimeout
+	callCtx, cancel := context.WithTimeout(ctx, busCallTimeout)
+	defer cancel()
+	var v dbus.Variant
+	err := l.conn.Object(logindName, logindPath).CallWithContext(callCtx,
+		"org.freedesktop.DBus.Properties.Get", 0, logindManager, "InhibitDelayMaxUSec").Store(&v)
+	if err != nil {
+		return bound
+	}
+	if usec, ok := v.Value().(uint64); ok && usec > 0 {
+		if half := time.Duration(usec) * time.Microsecond / 2; half < bound {
+			bound = half
+		}
+	}
+	return bound
+}
+
+func (l *logind) takeLock(ctx context.Context) {
+	if l.lock != nil {
+		return
+	}
+	callCtx, cancel := context.WithTimeout(ctx, busCallTimeout)
+	defer cancel()
+	var fd dbus.UnixFD
+	err := l.conn.Object(logindName, logindPath).CallWithContext(callCtx, logindManager+".Inhibit", 0,
+		"sleep", "Warpdesk", "close the connection cleanly before sleep", "delay").Store(&fd)
+	if err != nil {
+		l.w.log.Warn("logind refused a delay inhibitor: the connection may not close before sleep", "err", err)
+		return
+	}
+	l.lock = os.NewFile(uintptr(fd), "logind-inhibitor")
+	l.w.log.Debug("holding a sleep delay inhibitor")
+}
+
+func (l *logind) releaseLock() {
+	if l.lock != nil {
+		_ = l.lock.Close()
+		l.lock = nil
+	}
+}
+
+func (l *logind) prepareForSleep(ctx context.Context) {
+	l.asleep = true
+	acked, took := l.w.sleepNow(ctx, l.bound)
+	l.releaseLock()
+	if acked {
+		l.w.log.Info("going to sleep: connection closed, sleep released", "took", took.Round(time.Microsecond))
+	} else {
+		l.w.log.Warn("going to sleep: the client did not close in time; sleep released anyway", "bound", l.bound)
+	}
+}
+
+func (l *logind) woke(ctx context.Context) {
+	l.w.log.Info("woke from sleep: reconnecting")
+	l.asleep = false
+	l.w.calls.setAwake(true)
+	l.takeLock(ctx)
+}
+
+func (l *logind) wakeIfAsleep() {
+	if l.asleep {
+		l.asleep = false
+		l.w.calls.setAwake(true)
+	}
+}
