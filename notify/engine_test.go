@@ -1,0 +1,271 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The engine is pure: these tests move a fake clock by hand and run in
+// microseconds.
+
+var t0 = time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
+
+func testEngine() *engine {
+	return newEngine(Options{Window: 4 * time.Second, Burst: 3, Remember: 8, AppName: "Warpdesk"})
+}
+
+func inc(id string, sev Severity) Incident {
+	return Incident{UUID: id, Title: "title " + id, Severity: sev, Room: "ops", CreatedAt: t0}
+}
+
+// drain takes everything due at now.
+func drain(e *engine, now time.Time) []Notification {
+	var out []Notification
+	for {
+		n, ok := e.next(now)
+		if !ok {
+			return out
+		}
+		out = append(out, n)
+	}
+}
+
+func TestEngineSingle(t *testing.T) {
+	e := testEngine()
+	if d := e.incident(Incident{UUID: "u1", Title: "DB <primary> down", Severity: "critical", Room: "ops", CreatedAt: t0.Add(-2 * time.Minute)}, t0); d != Notify {
+		t.Fatalf("decision %v", d)
+	}
+	got := drain(e, t0)
+	if len(got) != 1 {
+		t.Fatalf("got %d notifications", len(got))
+	}
+	n := got[0]
+	if n.Summary != "Critical: DB <primary> down" || n.Body != "ops · 09:58" || n.Urgency != Critical || n.ID != "u1" || n.Tag != "" {
+		t.Fatalf("notification %+v", n)
+	}
+	if !e.deadline().IsZero() {
+		t.Fatalf("deadline %v with nothing pending", e.deadline())
+	}
+	// Created on another day: the date shows; no room: just the time.
+	e.incident(Incident{UUID: "u2", Title: "x", CreatedAt: t0.AddDate(0, 0, -1)}, t0.Add(time.Hour))
+	if b := drain(e, t0.Add(time.Hour))[0].Body; b != "Mar 13 10:00" {
+		t.Fatalf("body %q", b)
+	}
+	e.incident(Incident{UUID: "u3"}, t0.Add(2*time.Hour))
+	if s := drain(e, t0.Add(2*time.Hour))[0]; s.Summary != "Info: New incident" || s.Urgency != Low || s.Body != "12:00" {
+		t.Fatalf("empty incident: %+v", s)
+	}
+}
+
+func TestEngineStormCoalesces(t *testing.T) {
+	e := testEngine()
+	var decisions [8]int
+	// 200 incidents in one second, every tenth critical.
+	for i := range 200 {
+		sev := SeverityInfo
+		if i%10 == 9 {
+			sev = SeverityCritical
+		} else if i%2 == 1 {
+			sev = SeverityWarning
+		}
+		at := t0.Add(time.Duration(i) * 5 * time.Millisecond)
+		decisions[e.incident(inc(fmt.Sprint(i), sev), at)]++
+	}
+	if decisions[Notify] != 3 || decisions[Coalesced] != 197 {
+		t.Fatalf("decisions %v", decisions)
+	}
+	first := drain(e, t0.Add(time.Second))
+	if len(first) != 3 {
+		t.Fatalf("%d notifications before the window ends, want the burst of 3", len(first))
+	}
+	if dl := e.deadline(); !dl.Equal(t0.Add(4 * time.Second)) {
+		t.Fatalf("deadline %v, want window end", dl)
+	}
+	if got := drain(e, t0.Add(3999*time.Millisecond)); len(got) != 0 {
+		t.Fatalf("summary before the window ended: %+v", got)
+	}
+	sum := drain(e, t0.Add(4*time.Second))
+	if len(sum) != 1 {
+		t.Fatalf("%d notifications at window end, want 1 summary", len(sum))
+	}
+	s := sum[0]
+	// 20 criticals among the 200, none of them in the first 3.
+	if s.Summary != "197 new incidents, 20 critical" || s.Urgency != Critical || s.ID != "" || s.Tag != "summary" {
+		t.Fatalf("summary %+v", s)
+	}
+	// The summary names criticals first and counts the rest.
+	lines := strings.Split(s.Body, "\n")
+	if len(lines) != maxListed+1 || !strings.HasPrefix(lines[0], "Critical: title 9 (ops)") || lines[maxListed] != "and 193 more" {
+		t.Fatalf("summary body %q", s.Body)
+	}
+	for _, l := range lines[:maxListed] {
+		if !strings.HasPrefix(l, "Critical:") {
+			t.Fatalf("non-critical listed before criticals: %q", s.Body)
+		}
+	}
+	// A lone incident right after the summary waits for the window
+	// (the storm may not be over), then shows on its own.
+	e.incident(inc("late", SeverityWarning), t0.Add(5*time.Second))
+	if got := drain(e, t0.Add(5*time.Second)); len(got) != 0 {
+		t.Fatalf("incident right after a summary shown at once: %+v", got)
+	}
+	got := drain(e, t0.Add(8*time.Second))
+	if len(got) != 1 || got[0].Summary != "Warning: title late" || got[0].ID != "late" {
+		t.Fatalf("lone pending incident: %+v", got)
+	}
+	// After a quiet window, incidents notify at once again.
+	e.incident(inc("fresh", SeverityInfo), t0.Add(20*time.Second))
+	if got := drain(e, t0.Add(20*time.Second)); len(got) != 1 {
+		t.Fatalf("after the storm: %+v", got)
+	}
+}
+
+// A slow deliverer: the outbox never exceeds Burst; the rest is counted.
+func TestEngineBoundedWhenDeliveryStalls(t *testing.T) {
+	e := testEngine()
+	for i := range 10_000 {
+		e.incident(inc(fmt.Sprint(i), SeverityCritical), t0.Add(time.Duration(i)*time.Second))
+	}
+	if len(e.outbox) > e.burst || len(e.pend.listed) > maxListed {
+		t.Fatalf("outbox %d, listed %d", len(e.outbox), len(e.pend.listed))
+	}
+	got := drain(e, t0.Add(10_000*time.Second))
+	total := 0
+	for _, n := range got {
+		if n.Tag == "summary" {
+			var k int
+			fmt.Sscanf(n.Summary, "%d new", &k)
+			total += k
+		} else {
+			total++
+		}
+	}
+	if total != 10_000 {
+		t.Fatalf("shown or counted %d of 10000 criticals", total)
+	}
+}
+
+func TestEngineDedupe(t *testing.T) {
+	e := testEngine() // remembers 8
+	if e.incident(inc("a", SeverityInfo), t0) != Notify {
+		t.Fatal("first sight")
+	}
+	if d := e.incident(inc("a", SeverityCritical), t0.Add(time.Hour)); d != Duplicate {
+		t.Fatalf("replay: %v", d)
+	}
+	// Filtered incidents are remembered too: a catch-up after the pause
+	// must not notify what arrived during it.
+	e.setRules(Rules{PausedUntil: t0.Add(2 * time.Hour)})
+	if d := e.incident(inc("b", SeverityCritical), t0.Add(time.Hour)); d != Paused {
+		t.Fatalf("paused: %v", d)
+	}
+	e.setRules(Rules{})
+	if d := e.incident(inc("b", SeverityCritical), t0.Add(3*time.Hour)); d != Duplicate {
+		t.Fatalf("replay after pause: %v", d)
+	}
+	// Empty UUIDs are never duplicates.
+	if e.incident(Incident{}, t0.Add(4*time.Hour)) == Duplicate || e.incident(Incident{}, t0.Add(4*time.Hour)) == Duplicate {
+		t.Fatal("empty UUID deduplicated")
+	}
+	// Memory is bounded: after 8 newer ids, "a" is forgotten.
+	for i := range 8 {
+		e.incident(inc(fmt.Sprint(i), SeverityInfo), t0.Add(5*time.Hour))
+	}
+	if len(e.seen.set) != 8 {
+		t.Fatalf("remembering %d ids, want 8", len(e.seen.set))
+	}
+	if d := e.incident(inc("a", SeverityInfo), t0.Add(6*time.Hour)); d == Duplicate {
+		t.Fatal("ring did not forget")
+	}
+}
+
+func TestEngineOutage(t *testing.T) {
+	notice := func(e *engine, now time.Time) []Notification {
+		var out []Notification
+		for _, n := range drain(e, now) {
+			if n.Tag == "connection" {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	t.Run("brief blip", func(t *testing.T) {
+		e := testEngine()
+		e.out.lost(t0, e.rules)
+		e.out.restored()
+		if !e.deadline().IsZero() || len(notice(e, t0.Add(time.Hour))) != 0 {
+			t.Fatal("notice after a blip")
+		}
+	})
+	t.Run("long outage, one notice", func(t *testing.T) {
+		e := testEngine()
+		e.out.lost(t0, e.rules)
+		e.out.lost(t0.Add(time.Minute), e.rules) // repeated: keeps the first time
+		if dl := e.deadline(); !dl.Equal(t0.Add(DefaultOutageNotice)) {
+			t.Fatalf("deadline %v", dl)
+		}
+		if len(notice(e, t0.Add(DefaultOutageNotice-time.Second))) != 0 {
+			t.Fatal("notice too early")
+		}
+		got := notice(e, t0.Add(DefaultOutageNotice))
+		if len(got) != 1 || got[0].Summary != "Warpdesk is offline" || !strings.Contains(got[0].Body, "since 10:00") || got[0].Urgency != Normal {
+			t.Fatalf("notice %+v", got)
+		}
+		if len(notice(e, t0.Add(time.Hour))) != 0 || !e.deadline().IsZero() {
+			t.Fatal("second notice in one outage")
+		}
+		e.out.restored()
+		e.out.lost(t0.Add(2*time.Hour), e.rules)
+		if len(notice(e, t0.Add(2*time.Hour+DefaultOutageNotice))) != 1 {
+			t.Fatal("a new outage gets its own notice")
+		}
+	})
+	t.Run("sleep", func(t *testing.T) {
+		e := testEngine()
+		e.out.setAwake(false, t0, e.rules)
+		e.out.lost(t0.Add(time.Second), e.rules) // the socket drops as the machine sleeps
+		if !e.deadline().IsZero() {
+			t.Fatal("scheduled while asleep")
+		}
+		wake := t0.Add(8 * time.Hour)
+		e.out.setAwake(true, wake, e.rules)
+		if len(notice(e, wake)) != 0 {
+			t.Fatal("notice at wake-up")
+		}
+		e.out.restored() // reconnects 5 s after wake
+		if len(notice(e, wake.Add(time.Hour))) != 0 {
+			t.Fatal("notice around sleep")
+		}
+		// Still down long after waking: that is an outage.
+		e.out.setAwake(false, wake.Add(2*time.Hour), e.rules)
+		e.out.lost(wake.Add(2*time.Hour), e.rules)
+		w2 := wake.Add(3 * time.Hour)
+		e.out.setAwake(true, w2, e.rules)
+		if dl := e.deadline(); !dl.Equal(w2.Add(DefaultOutageNotice)) {
+			t.Fatalf("deadline %v, want wake+notice", dl)
+		}
+		if len(notice(e, w2.Add(DefaultOutageNotice))) != 1 {
+			t.Fatal("no notice for an outage that outlasts the wake-up")
+		}
+	})
+	t.Run("rules", func(t *testing.T) {
+		e := testEngine()
+		e.setRules(Rules{OutageNotice: -1})
+		e.out.lost(t0, e.rules)
+		if !e.deadline().IsZero() {
+			t.Fatal("disabled notice scheduled")
+		}
+		e.setRules(Rules{OutageNotice: time.Minute}) // enabled mid-outage
+		if len(notice(e, t0.Add(time.Minute))) != 1 {
+			t.Fatal("custom OutageNotice")
+		}
+		e = testEngine()
+		e.setRules(Rules{PausedUntil: t0.Add(time.Hour)})
+		e.out.lost(t0, e.rules)
+		if len(notice(e, t0.Add(DefaultOutageNotice))) != 0 || !e.deadline().IsZero() {
+			t.Fatal("notice while paused, or retried later")
+		}
+	})
+}

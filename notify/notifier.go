@@ -1,0 +1,247 @@
+package notify
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Defaults for Options.
+const (
+	DefaultWindow   = 4 * time.Second
+	DefaultBurst    = 3
+	DefaultRemember = 1024
+	DefaultAppName  = "Warpdesk"
+)
+
+// Options configure a Notifier. The zero value is ready to use; each field
+// says what its zero value means.
+type Options struct {
+	// Window is the burst window. The first Burst incidents shown in a
+	// window notify one by one at once; the rest are counted into one
+	// summary at the window's end ("12 new incidents, 3 critical"). While
+	// a storm lasts there is one summary per Window. Zero means
+	// DefaultWindow (4 s).
+	Window time.Duration
+	// Burst is how many incidents per Window notify on their own. Zero
+	// means DefaultBurst (3).
+	Burst int
+	// Remember is how many recent incident UUIDs are kept to drop
+	// duplicates (a reconnect catch-up replays incidents). Zero means
+	// DefaultRemember (1024).
+	Remember int
+	// Icon is the app icon as PNG bytes, attached to every notification.
+	// Nil leaves the icon to the Deliverer.
+	Icon []byte
+	// AppName names the app in the outage notice. Empty means
+	// DefaultAppName ("Warpdesk").
+	AppName string
+	// Now returns the current time; nil means time.Now. Rules are
+	// evaluated in the location of the times it returns. Tests that also
+	// need the Notifier's timers to move use testing/synctest instead.
+	Now func() time.Time
+	// Logger receives decisions (debug) and delivery failures (warn). It
+	// never sees incident titles, only UUIDs. Nil discards.
+	Logger *slog.Logger
+}
+
+// Notifier decides which incidents become desktop notifications and when,
+// and hands them to a Deliverer on its own goroutine.
+//
+// All methods are safe for concurrent use and none of them waits for a
+// delivery: Incident takes a mutex, updates counters and returns, so 200
+// incidents in a second cost the socket goroutine microseconds and the user
+// a handful of notifications. Memory stays bounded whatever the rate or the
+// deliverer's speed.
+type Notifier struct {
+	d   Deliverer
+	log *slog.Logger
+	now func() time.Time
+
+	mu     sync.Mutex
+	eng    *engine
+	closed bool
+
+	kick    chan struct{} // cap 1: "the engine changed, look again"
+	quit    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+}
+
+// New returns a running Notifier that delivers through d, with the zero
+// Rules (notify everything) until SetRules. Close it when done.
+func New(d Deliverer, opts Options) *Notifier {
+	if opts.Window <= 0 {
+		opts.Window = DefaultWindow
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = DefaultBurst
+	}
+	if opts.Remember <= 0 {
+		opts.Remember = DefaultRemember
+	}
+	if opts.AppName == "" {
+		opts.AppName = DefaultAppName
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	n := &Notifier{
+		d:       d,
+		log:     opts.Logger,
+		now:     opts.Now,
+		eng:     newEngine(opts),
+		kick:    make(chan struct{}, 1),
+		quit:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	go n.run()
+	return n
+}
+
+// Incident tells the notifier an incident arrived, and returns what it
+// decided: Notify (its own notification follows), Coalesced (counted into
+// the next summary) or the reason it stays silent. It never blocks on
+// delivery.
+func (n *Notifier) Incident(inc Incident) Decision {
+	n.mu.Lock()
+	var d Decision
+	if n.closed {
+		d = Closed
+	} else {
+		d = n.eng.incident(inc, n.now())
+	}
+	n.mu.Unlock()
+	if d.Shown() {
+		n.poke()
+	}
+	n.log.Debug("notify: incident", "uuid", inc.UUID, "severity", string(inc.Severity), "decision", d.String())
+	return d
+}
+
+// SetRules replaces the rules; they apply to the next incident. The
+// Notifier keeps its own copy.
+func (n *Notifier) SetRules(r Rules) {
+	n.update(func(e *engine) { e.setRules(r) })
+}
+
+// Rules returns a copy of the rules in force.
+func (n *Notifier) Rules() Rules {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.eng.rules.clone()
+}
+
+// SetPausedUntil sets Rules.PausedUntil alone, so the tray's pause items
+// need no read-modify-write of the whole rules. Zero resumes.
+func (n *Notifier) SetPausedUntil(t time.Time) {
+	n.update(func(e *engine) {
+		r := e.rules
+		r.PausedUntil = t
+		e.setRules(r)
+	})
+}
+
+// ConnectionLost tells the notifier the server connection went down at at.
+// If it stays down for Rules.OutageNotice, one notice says so. Repeated
+// calls during one outage keep the first time.
+func (n *Notifier) ConnectionLost(at time.Time) {
+	n.update(func(e *engine) { e.out.lost(at, e.rules) })
+}
+
+// ConnectionRestored tells the notifier the connection is back. A notice
+// not yet raised is cancelled, so brief blips raise nothing.
+func (n *Notifier) ConnectionRestored(at time.Time) {
+	n.update(func(e *engine) { e.out.restored() })
+}
+
+// SetAwake tells the notifier the machine goes to sleep (false) or woke up
+// (true) at at. No outage notice is raised while asleep, and after waking
+// the outage debounce starts again from the wake-up, so the reconnect that
+// follows a resume raises nothing.
+func (n *Notifier) SetAwake(awake bool, at time.Time) {
+	n.update(func(e *engine) { e.out.setAwake(awake, at, e.rules) })
+}
+
+// Close stops the notifier: notifications already decided are delivered,
+// the pending summary and any outage notice are dropped, and Close waits for
+// the delivery goroutine. It does not close the Deliverer. Safe to call more
+// than once; later Incident calls return Closed.
+func (n *Notifier) Close() error {
+	n.once.Do(func() {
+		n.mu.Lock()
+		n.closed = true
+		n.mu.Unlock()
+		close(n.quit)
+	})
+	<-n.stopped
+	return nil
+}
+
+func (n *Notifier) update(f func(*engine)) {
+	n.mu.Lock()
+	if !n.closed {
+		f(n.eng)
+	}
+	n.mu.Unlock()
+	n.poke()
+}
+
+func (n *Notifier) poke() {
+	select {
+	case n.kick <- struct{}{}:
+	default:
+	}
+}
+
+// run is the delivery goroutine: it takes due notifications from the engine
+// and delivers them one at a time, sleeping until the engine's next
+// deadline or the next poke.
+func (n *Notifier) run() {
+	defer close(n.stopped)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		n.drain(false)
+		n.mu.Lock()
+		dl := n.eng.deadline()
+		n.mu.Unlock()
+		if !dl.IsZero() {
+			timer.Reset(max(dl.Sub(n.now()), 0))
+		}
+		select {
+		case <-n.kick:
+		case <-timer.C:
+		case <-n.quit:
+			n.drain(true)
+			return
+		}
+		timer.Stop()
+	}
+}
+
+// drain delivers everything due now; when closing, only what was already
+// decided (the outbox).
+func (n *Notifier) drain(closing bool) {
+	for {
+		n.mu.Lock()
+		var note Notification
+		var ok bool
+		if closing {
+			note, ok = n.eng.takeOutbox()
+		} else {
+			note, ok = n.eng.next(n.now())
+		}
+		n.mu.Unlock()
+		if !ok {
+			return
+		}
+		if err := n.d.Deliver(note); err != nil {
+			n.log.Warn("notify: delivery failed", "id", note.ID, "urgency", note.Urgency.String(), "err", err)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package notify
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultOutageNotice is how long the connection must stay down before the
+// notifier raises its one "offline" notice (Rules.OutageNotice zero value).
+const DefaultOutageNotice = 3 * time.Minute
+
+// Rules are the user's notification settings. The zero value notifies every
+// incident, has no quiet hours, is not paused and raises an outage notice
+// after DefaultOutageNotice. Rules are plain values: the settings window
+// edits a copy and hands it to Notifier.SetRules.
+type Rules struct {
+	// MinSeverity is the least severe level that notifies. Zero: info,
+	// i.e. everything.
+	MinSeverity Severity
+	// MutedRooms never notify, whatever the severity. Names match exactly.
+	MutedRooms []string
+	// QuietHours is a daily span during which only critical incidents
+	// notify.
+	QuietHours QuietHours
+	// PausedUntil stops every notification, critical included, until that
+	// instant (the tray's "pause for 1 h" / "until tomorrow"; see PauseFor
+	// and PauseUntilTomorrow). Zero or past: not paused.
+	PausedUntil time.Time
+	// OutageNotice is how long the connection must stay down before one
+	// notice says so. Zero means DefaultOutageNotice; negative means never.
+	OutageNotice time.Duration
+}
+
+// QuietHours is a daily span of local time, [Start, End). When End is
+// earlier than Start the span runs over midnight (22:00–07:00). Start equal
+// to End is an empty span.
+type QuietHours struct {
+	Enabled    bool
+	Start, End TimeOfDay
+}
+
+// TimeOfDay is a wall-clock time as minutes after midnight (0–1439). Use At
+// or ParseTimeOfDay to build one.
+type TimeOfDay int
+
+// At returns the TimeOfDay hour:minute, wrapped into one day.
+func At(hour, minute int) TimeOfDay {
+	m := (hour*60 + minute) % (24 * 60)
+	if m < 0 {
+		m += 24 * 60
+	}
+	return TimeOfDay(m)
+}
+
+// ParseTimeOfDay parses "HH:MM" in 24-hour form, e.g. "22:00" or "7:30".
+func ParseTimeOfDay(s string) (TimeOfDay, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("notify: time of day %q: want HH:MM, 00:00 to 23:59", s)
+	}
+	return At(t.Hour(), t.Minute()), nil
+}
+
+// String formats t as "HH:MM".
+func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", int(t)/60, int(t)%60) }
+
+func timeOfDay(now time.Time) TimeOfDay { return At(now.Hour(), now.Minute()) }
+
+// Contains reports whether now's wall-clock time, in now's own location
+// (Local in the app), falls inside the span. A disabled span contains nothing.
+func (q QuietHours) Contains(now time.Time) bool {
+	if !q.Enabled || q.Start == q.End {
+		return false
+	}
+	t := timeOfDay(now)
+	if q.Start < q.End {
+		return t >= q.Start && t < q.End
+	}
+	return t >= q.Start || t < q.End // over midnight
+}
+
+// PauseFor returns the PausedUntil value for "pause for d from now".
+func PauseFor(now time.Time, d time.Duration) time.Time { return now.Add(d) }
+
+// TomorrowMorning is when "pause until tomorrow" ends: 08:00 local time.
+const TomorrowMorning TimeOfDay = 8 * 60
+
+// PauseUntilTomorrow returns the PausedUntil value for "until tomorrow":
+// TomorrowMorning on the calendar day after now, in now's location (so a
+// pause at 23:30 lasts to 08:00, not to midnight). Computed on the calendar,
+// so it stays right across daylight-saving changes.
+func PauseUntilTomorrow(now time.Time) time.Time {
+	y, m, d := now.Date()
+	return time.Date(y, m, d+1, int(TomorrowMorning)/60, int(TomorrowMorning)%60, 0, 0, now.Location())
+}
+
+// Paused reports whether the rules pause notifications at now.
+func (r Rules) Paused(now time.Time) bool { return now.Before(r.PausedUntil) }
+
+// outageNotice is OutageNotice with the default applied; <0 means never.
+func (r Rules) outageNotice() time.Duration {
+	if r.OutageNotice == 0 {
+		return DefaultOutageNotice
+	}
+	return r.OutageNotice
+}
+
+// Decision is what the notifier did, or would do, with an incident.
+type Decision int
+
+const (
+	// Notify: the incident raises its own notification.
+	Notify Decision = iota
+	// Coalesced: the incident is counted in a summary notification that
+	// ends the current burst window.
+	Coalesced
+	// Duplicate: the UUID was seen recently; nothing is shown.
+	Duplicate
+	// BelowMinimum: less severe than Rules.MinSeverity.
+	BelowMinimum
+	// Muted: the room is in Rules.MutedRooms.
+	Muted
+	// Quiet: inside quiet hours and not critical.
+	Quiet
+	// Paused: notifications are paused (Rules.PausedUntil).
+	Paused
+	// Closed: the Notifier was closed.
+	Closed
+)
+
+var decisionNames = [...]string{"notify", "coalesced", "duplicate", "below-minimum", "muted", "quiet", "paused", "closed"}
+
+// String names the decision for logs ("muted").
+func (d Decision) String() string {
+	if d >= 0 && int(d) < len(decisionNames) {
+		return decisionNames[d]
+	}
+	return fmt.Sprintf("Decision(%d)", int(d))
+}
+
+// Shown reports whether the incident reaches the user, on its own or in a
+// summary.
+func (d Decision) Shown() bool { return d == Notify || d == Coalesced }
+
+// Check applies the rules to one incident at now. It is pure: it knows
+// nothing of bursts or duplicates, so it answers Notify or the reason the
+// incident stays silent. The order of the checks makes the reason the most
+// deliberate one: pause, mute, minimum, then quiet hours.
+func (r Rules) Check(inc Incident, now time.Time) Decision {
+	switch {
+	case r.Paused(now):
+		return Paused
+	case slices.Contains(r.MutedRooms, inc.Room):
+		return Muted
+	case !inc.Severity.AtLeast(r.MinSeverity):
+		return BelowMinimum
+	case r.QuietHours.Contains(now) && inc.Severity.rank() < SeverityCritical.rank():
+		return Quiet
+	}
+	return Notify
+}
+
+// clone copies the slice so the caller may keep editing its own Rules.
+func (r Rules) clone() Rules {
+	r.MutedRooms = slices.Clone(r.MutedRooms)
+	return r
+}

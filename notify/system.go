@@ -1,0 +1,65 @@
+package notify
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// ErrNoBus means the D-Bus session bus could not be reached, so the D-Bus
+// delivery could not even try; the System deliverer then falls back to
+// beeep.
+var ErrNoBus = errors.New("notify: no D-Bus session bus")
+
+// DefaultCallTimeout bounds each D-Bus call of the D-Bus deliverer.
+const DefaultCallTimeout = 5 * time.Second
+
+// SystemOptions configure NewSystem. The zero value works; each field says
+// what its zero value means.
+type SystemOptions struct {
+	// AppName is the app_name of every notification (and beeep.AppName).
+	// Empty means DefaultAppName ("Warpdesk").
+	AppName string
+	// AppIcon is a freedesktop icon name ("warpdesk") or an absolute path to
+	// an image, sent as app_icon; the PNG in Notification.Icon, when set,
+	// goes as image data besides. Empty sends none.
+	AppIcon string
+	// DesktopEntry is the "desktop-entry" hint: the basename of the app's
+	// .desktop file ("warpdesk"), which lets desktops group and style the
+	// app's notifications. Empty sends none.
+	DesktopEntry string
+	// OnClick is called with Notification.ID when the user clicks a
+	// notification (the freedesktop "default" action): the app opens the
+	// dashboard there, or its front page for "". It runs on a D-Bus
+	// goroutine: don't block in it (in a Fyne app, wrap UI work in fyne.Do).
+	// Nil offers no click action. Only the D-Bus delivery supports clicks;
+	// beeep cannot.
+	OnClick func(id string)
+	// ActionLabel labels the default action where servers show it. Empty
+	// means "Open dashboard".
+	ActionLabel string
+	// BusAddress is the session bus to use. Empty means
+	// DBUS_SESSION_BUS_ADDRESS, then $XDG_RUNTIME_DIR/bus; a bus is never
+	// autolaunched.
+	BusAddress string
+	// Timeout bounds each D-Bus call, so a hung notification server cannot
+	// stall delivery. Zero means DefaultCallTimeout (5 s).
+	Timeout time.Duration
+	// Logger receives connection trouble. Nil discards.
+	Logger *slog.Logger
+}
+
+func (o *SystemOptions) defaults() {
+	if o.AppName == "" {
+		o.AppName = DefaultAppName
+	}
+	if o.ActionLabel == "" {
+		o.ActionLabel = "Open dashboard"
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultCallTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
