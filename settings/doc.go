@@ -1,0 +1,35 @@
+// Package settings is Warpdesk's configuration: the Settings model and its
+// validation, persistence in Fyne's preferences, the diff the app applies
+// live, the XDG autostart entry, and the API token in the OS keyring.
+//
+// It is pure Go and imports nothing from Fyne: persistence goes through the
+// small Prefs interface, which fyne.Preferences satisfies.
+//
+// # Validation
+//
+// Settings.Validate returns every problem at once (errors.Join of
+// *FieldError), each matching a sentinel with errors.Is: ErrInvalidServerURL,
+// ErrInvalidRoom (and the finer ErrRoomEmpty, ErrRoomWhitespace,
+// ErrRoomTooLong, ErrRoomDuplicate), ErrInvalidCatchupURL,
+// ErrInvalidSeverity, ErrInvalidQuietHours, ErrInvalidOutageNotice. The
+// messages are written for people and can be shown next to the field.
+// ValidateServerURL and ValidateRoom check one value, for inline errors while
+// typing. InsecureTokenWarning says when a token would travel unencrypted.
+//
+// # Applying changes live
+//
+// Changes(old, new) says what the app must do now: join the rooms added,
+// leave the rooms removed, reconnect when the server changed.
+//
+// # The token
+//
+// The token is a Secret: fmt, slog and encoding/json print it as
+// "[redacted]"; only Secret.Reveal gives the value. It is never part of
+// Settings, so it never reaches the preferences file. TokenStore keeps it in
+// the OS keyring (github.com/zalando/go-keyring: Secret Service, Keychain,
+// Credential Manager). Every keyring call is bounded by a timeout, because a
+// locked keyring can block on an unlock prompt forever. When the keyring is
+// locked, missing or not answering, TokenStore holds the token in memory for
+// this session only and says so with an error matching
+// ErrKeyringUnavailable; no error it returns ever contains the token.
+package settings

@@ -1,0 +1,93 @@
+package settings
+
+import (
+	"slices"
+	"time"
+)
+
+// Prefs is the part of fyne.Preferences that Load and Save use;
+// a fyne.App's Preferences() satisfies it, and tests can pass a map.
+type Prefs interface {
+	Int(key string) int
+	SetInt(key string, value int)
+	Bool(key string) bool
+	SetBool(key string, value bool)
+	String(key string) string
+	SetString(key string, value string)
+	StringList(key string) []string
+	SetStringList(key string, value []string)
+	RemoveValue(key string)
+}
+
+// The preference keys. The token is never among them.
+const (
+	KeyVersion          = "settings.version"
+	KeyServerURL        = "settings.serverURL"
+	KeyRooms            = "settings.rooms"
+	KeyCatchupURL       = "settings.catchupURL"
+	KeyMinSeverity      = "settings.minSeverity"
+	KeyMutedRooms       = "settings.mutedRooms"
+	KeyQuietEnabled     = "settings.quietHours.enabled"
+	KeyQuietStart       = "settings.quietHours.start"
+	KeyQuietEnd         = "settings.quietHours.end"
+	KeyOutageNotice     = "settings.outageNoticeSeconds"
+	KeyStartAtLogin     = "settings.startAtLogin"
+	currentPrefsVersion = 1
+)
+
+// Load reads the settings Save stored. When nothing was stored yet it
+// returns Default() and a nil error (ServerURL is then empty: the app runs
+// its demo or asks). When the stored values do not validate (an edited
+// file), it returns them anyway, so a form can show them, with the
+// validation error.
+func Load(p Prefs) (Settings, error) {
+	s := Default()
+	if p.Int(KeyVersion) == 0 {
+		return s, nil
+	}
+	s.ServerURL = p.String(KeyServerURL)
+	s.Rooms = slices.Clone(p.StringList(KeyRooms))
+	s.CatchupURL = p.String(KeyCatchupURL)
+	if v := p.String(KeyMinSeverity); v != "" {
+		s.MinSeverity = Severity(v)
+	}
+	s.MutedRooms = slices.Clone(p.StringList(KeyMutedRooms))
+	s.QuietHours.Enabled = p.Bool(KeyQuietEnabled)
+	if v := p.String(KeyQuietStart); v != "" {
+		s.QuietHours.Start = v
+	}
+	if v := p.String(KeyQuietEnd); v != "" {
+		s.QuietHours.End = v
+	}
+	s.OutageNotice = time.Duration(p.Int(KeyOutageNotice)) * time.Second
+	s.StartAtLogin = p.Bool(KeyStartAtLogin)
+	return s, s.Validate()
+}
+
+// Save validates s (after Normalize) and stores it. It stores nothing and
+// returns the validation error when s is invalid.
+func Save(p Prefs, s Settings) error {
+	s = s.Normalize()
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	p.SetString(KeyServerURL, s.ServerURL)
+	p.SetStringList(KeyRooms, nonNil(s.Rooms))
+	p.SetString(KeyCatchupURL, s.CatchupURL)
+	p.SetString(KeyMinSeverity, string(s.MinSeverity))
+	p.SetStringList(KeyMutedRooms, nonNil(s.MutedRooms))
+	p.SetBool(KeyQuietEnabled, s.QuietHours.Enabled)
+	p.SetString(KeyQuietStart, s.QuietHours.Start)
+	p.SetString(KeyQuietEnd, s.QuietHours.End)
+	p.SetInt(KeyOutageNotice, int(s.OutageNotice/time.Second))
+	p.SetBool(KeyStartAtLogin, s.StartAtLogin)
+	p.SetInt(KeyVersion, currentPrefsVersion)
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return slices.Clone(s)
+}

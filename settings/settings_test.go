@@ -1,0 +1,344 @@
+package settings_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warpdesk/warpdesk/settings"
+)
+
+func valid() settings.Settings {
+	s := settings.Default()
+	s.ServerURL = "wss://ops.example.com/ws"
+	s.Rooms = []string{"#ops", "payments"}
+	return s
+}
+
+func TestDefaultNeedsOnlyAServer(t *testing.T) {
+	s := settings.Default()
+	err := s.Validate()
+	if !errors.Is(err, settings.ErrInvalidServerURL) {
+		t.Fatalf("Default().Validate() = %v, want ErrInvalidServerURL", err)
+	}
+	if fes := settings.FieldErrors(err); len(fes) != 1 {
+		t.Fatalf("Default() has %d problems, want only the server URL: %v", len(fes), err)
+	}
+	if err := valid().Validate(); err != nil {
+		t.Fatalf("valid settings: %v", err)
+	}
+}
+
+func TestValidateServerURL(t *testing.T) {
+	for _, tc := range []struct {
+		url  string
+		ok   bool
+		want string // part of the message
+	}{
+		{"ws://127.0.0.1:8080/ws", true, ""},
+		{"wss://ops.example.com/ws", true, ""},
+		{"WSS://Ops.Example.com", true, ""},
+		{"  wss://ops.example.com/ws  ", true, ""},
+		{"ws://[::1]:9000/ws?x=1", true, ""},
+		{"", false, "enter the server URL"},
+		{"   ", false, "enter the server URL"},
+		{"http://ops.example.com/ws", false, "ws:// or wss://"},
+		{"https://ops.example.com", false, "ws:// or wss://"},
+		{"ops.example.com", false, "ws:// or wss://"},
+		{"ws://", false, "needs a host"},
+		{"ws:///path", false, "needs a host"},
+		{"wss:ops.example.com", false, "needs a host"},
+		{"ws://:8080/ws", false, "needs a host"},
+		{"wss://user:pw@ops.example.com/ws", false, "token field"},
+		{"wss://ops.example.com/ws#x", false, "fragment"},
+		{"wss://ops.example.com:0/ws", false, "port"},
+		{"wss://ops.example.com:70000/ws", false, "port"},
+		{"wss://ops.example.com:abc/ws", false, "not a valid URL"},
+		{"ws://bad host/ws", false, "not a valid URL"},
+	} {
+		err := settings.ValidateServerURL(tc.url)
+		if tc.ok {
+			if err != nil {
+				t.Errorf("ValidateServerURL(%q) = %v, want nil", tc.url, err)
+			}
+			continue
+		}
+		if !errors.Is(err, settings.ErrInvalidServerURL) {
+			t.Errorf("ValidateServerURL(%q) = %v, want ErrInvalidServerURL", tc.url, err)
+			continue
+		}
+		var fe *settings.FieldError
+		if !errors.As(err, &fe) || fe.Field != "ServerURL" {
+			t.Errorf("ValidateServerURL(%q) = %#v, want a *FieldError for ServerURL", tc.url, err)
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ValidateServerURL(%q) = %q, want it to mention %q", tc.url, err, tc.want)
+		}
+	}
+}
+
+func TestInsecureTokenWarning(t *testing.T) {
+	for url, want := range map[string]bool{
+		"ws://ops.example.com/ws":     true,
+		"ws://10.0.0.5:8080/ws":       true,
+		"ws://[2001:db8::1]/ws":       true,
+		"ws://localhost.evil.com/ws":  true,
+		"ws://127.0.0.1:8080/ws":      false,
+		"ws://127.8.9.10/ws":          false,
+		"ws://[::1]:8080/ws":          false,
+		"ws://localhost:8080/ws":      false,
+		"ws://LOCALHOST./ws":          false,
+		"ws://app.localhost/ws":       false,
+		"wss://ops.example.com/ws":    false,
+		"wss://10.0.0.5/ws":           false,
+		"http://ops.example.com":      false,
+		"":                            false,
+		"ws://":                       false,
+		"  ws://ops.example.com/ws  ": true,
+	} {
+		if got := settings.InsecureTokenWarning(url); got != want {
+			t.Errorf("InsecureTokenWarning(%q) = %v, want %v", url, got, want)
+		}
+	}
+}
+
+func TestValidateRoom(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want error
+	}{
+		{"#ops", nil},
+		{"payments-eu_1", nil},
+		{"équipe", nil},
+		{strings.Repeat("r", 64), nil},
+		{strings.Repeat("é", 64), nil},
+		{"", settings.ErrRoomEmpty},
+		{"   ", settings.ErrRoomEmpty},
+		{"\t\n", settings.ErrRoomEmpty},
+		{"two words", settings.ErrRoomWhitespace},
+		{" ops", settings.ErrRoomWhitespace},
+		{"ops\n", settings.ErrRoomWhitespace},
+		{"ops\x00", settings.ErrRoomWhitespace},
+		{"ops\x1b[31m", settings.ErrRoomWhitespace},
+		{"o\u00a0ps", settings.ErrRoomWhitespace},
+		{"o\u200bps", settings.ErrRoomWhitespace},
+		{"o\u202eps", settings.ErrRoomWhitespace},
+		{"\xff\xfe", settings.ErrRoomWhitespace},
+		{strings.Repeat("r", 65), settings.ErrRoomTooLong},
+	} {
+		err := settings.ValidateRoom(tc.name)
+		if tc.want == nil {
+			if err != nil {
+				t.Errorf("ValidateRoom(%q) = %v, want nil", tc.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, tc.want) || !errors.Is(err, settings.ErrInvalidRoom) {
+			t.Errorf("ValidateRoom(%q) = %v, want %v (and ErrInvalidRoom)", tc.name, err, tc.want)
+		}
+		if strings.ContainsAny(err.Error(), "\x00\x1b\n") {
+			t.Errorf("ValidateRoom(%q) message %q carries control characters", tc.name, err)
+		}
+	}
+}
+
+func TestAddRemoveRoom(t *testing.T) {
+	rooms, err := settings.AddRoom(nil, "#ops")
+	if err != nil || !slices.Equal(rooms, []string{"#ops"}) {
+		t.Fatalf("AddRoom = %v, %v", rooms, err)
+	}
+	orig := slices.Clone(rooms)
+	got, err := settings.AddRoom(rooms, "#ops")
+	if !errors.Is(err, settings.ErrRoomDuplicate) || !errors.Is(err, settings.ErrInvalidRoom) {
+		t.Fatalf("AddRoom duplicate = %v, want ErrRoomDuplicate", err)
+	}
+	if !slices.Equal(got, orig) {
+		t.Fatalf("AddRoom duplicate changed the list: %v", got)
+	}
+	if _, err := settings.AddRoom(rooms, "a b"); !errors.Is(err, settings.ErrRoomWhitespace) {
+		t.Fatalf("AddRoom(a b) = %v", err)
+	}
+	rooms, _ = settings.AddRoom(rooms, "payments")
+	if got := settings.RemoveRoom(rooms, "#ops"); !slices.Equal(got, []string{"payments"}) {
+		t.Fatalf("RemoveRoom = %v", got)
+	}
+	if !slices.Equal(rooms, []string{"#ops", "payments"}) {
+		t.Fatalf("RemoveRoom changed its input: %v", rooms)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	s := valid()
+	s.ServerURL = "http://x"
+	s.Rooms = []string{"#ops", "#ops", "", "a b"}
+	s.CatchupURL = "ftp://x"
+	s.MinSeverity = "urgent"
+	s.MutedRooms = []string{"m", "m"}
+	s.QuietHours = settings.QuietHours{Enabled: true, Start: "25:00", End: "07:00"}
+	s.OutageNotice = time.Second
+	err := s.Validate()
+	for _, want := range []error{
+		settings.ErrInvalidServerURL, settings.ErrRoomDuplicate, settings.ErrRoomEmpty, settings.ErrRoomWhitespace,
+		settings.ErrInvalidCatchupURL, settings.ErrInvalidSeverity, settings.ErrInvalidQuietHours,
+		settings.ErrInvalidOutageNotice,
+	} {
+		if !errors.Is(err, want) {
+			t.Errorf("Validate() = %v; want it to match %v", err, want)
+		}
+	}
+	fields := map[string]int{}
+	for _, fe := range settings.FieldErrors(err) {
+		fields[fe.Field]++
+	}
+	want := map[string]int{"ServerURL": 1, "Rooms": 3, "CatchupURL": 1, "MinSeverity": 1, "MutedRooms": 1, "QuietHours": 1, "OutageNotice": 1}
+	for f, n := range want {
+		if fields[f] != n {
+			t.Errorf("field %s: %d errors, want %d (all: %v)", f, fields[f], n, fields)
+		}
+	}
+}
+
+func TestValidateFields(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		modify func(*settings.Settings)
+		want   error
+	}{
+		{"catchup https", func(s *settings.Settings) { s.CatchupURL = "https://ops.example.com/api/incidents" }, nil},
+		{"catchup http loopback", func(s *settings.Settings) { s.CatchupURL = "http://127.0.0.1:8080/api" }, nil},
+		{"catchup ws", func(s *settings.Settings) { s.CatchupURL = "ws://x/api" }, settings.ErrInvalidCatchupURL},
+		{"catchup no host", func(s *settings.Settings) { s.CatchupURL = "https:///api" }, settings.ErrInvalidCatchupURL},
+		{"catchup userinfo", func(s *settings.Settings) { s.CatchupURL = "https://a:b@x/api" }, settings.ErrInvalidCatchupURL},
+		{"no rooms", func(s *settings.Settings) { s.Rooms = nil }, nil},
+		{"severity empty", func(s *settings.Settings) { s.MinSeverity = "" }, settings.ErrInvalidSeverity},
+		{"severity critical", func(s *settings.Settings) { s.MinSeverity = settings.SeverityCritical }, nil},
+		{"muted room not joined", func(s *settings.Settings) { s.MutedRooms = []string{"elsewhere"} }, nil},
+		{"muted bad", func(s *settings.Settings) { s.MutedRooms = []string{"a\tb"} }, settings.ErrRoomWhitespace},
+		{"quiet wraps midnight", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "22:00", "07:00"} }, nil},
+		{"quiet same day", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "12:00", "13:30"} }, nil},
+		{"quiet equal", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "12:00", "12:00"} }, settings.ErrInvalidQuietHours},
+		{"quiet bad format", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "7:00", "08:00"} }, settings.ErrInvalidQuietHours},
+		{"quiet plus sign", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "+1:00", "08:00"} }, settings.ErrInvalidQuietHours},
+		{"quiet minutes", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "07:60", "08:00"} }, settings.ErrInvalidQuietHours},
+		{"quiet disabled empty", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{} }, nil},
+		{"quiet disabled but bad", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{false, "x", "y"} }, settings.ErrInvalidQuietHours},
+		{"outage off", func(s *settings.Settings) { s.OutageNotice = 0 }, nil},
+		{"outage min", func(s *settings.Settings) { s.OutageNotice = settings.MinOutageNotice }, nil},
+		{"outage negative", func(s *settings.Settings) { s.OutageNotice = -time.Minute }, settings.ErrInvalidOutageNotice},
+		{"outage too long", func(s *settings.Settings) { s.OutageNotice = 48 * time.Hour }, settings.ErrInvalidOutageNotice},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := valid()
+			tc.modify(&s)
+			err := s.Validate()
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Fatalf("Validate() = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestQuietHoursActive(t *testing.T) {
+	at := func(hhmm string) time.Time {
+		tm, err := time.ParseInLocation("15:04", hhmm, time.Local)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	night := settings.QuietHours{Enabled: true, Start: "22:00", End: "07:00"}
+	day := settings.QuietHours{Enabled: true, Start: "12:00", End: "13:30"}
+	for _, tc := range []struct {
+		q    settings.QuietHours
+		at   string
+		want bool
+	}{
+		{night, "21:59", false}, {night, "22:00", true}, {night, "23:59", true}, {night, "00:00", true},
+		{night, "06:59", true}, {night, "07:00", false}, {night, "12:00", false},
+		{day, "11:59", false}, {day, "12:00", true}, {day, "13:29", true}, {day, "13:30", false},
+		{settings.QuietHours{Start: "22:00", End: "07:00"}, "23:00", false},
+		{settings.QuietHours{Enabled: true, Start: "bad", End: "07:00"}, "03:00", false},
+	} {
+		if got := tc.q.Active(at(tc.at)); got != tc.want {
+			t.Errorf("%+v.Active(%s) = %v, want %v", tc.q, tc.at, got, tc.want)
+		}
+	}
+}
+
+func TestSeverityRank(t *testing.T) {
+	sev := settings.Severities()
+	for i := 1; i < len(sev); i++ {
+		if sev[i-1].Rank() >= sev[i].Rank() {
+			t.Errorf("%s ranks >= %s", sev[i-1], sev[i])
+		}
+	}
+	if settings.Severity("urgent").Valid() || settings.Severity("").Valid() {
+		t.Error("unknown severities are valid")
+	}
+}
+
+func TestChanges(t *testing.T) {
+	old := valid()
+	if d := settings.Changes(old, old.Clone()); !d.Empty() {
+		t.Fatalf("Changes(same) = %+v", d)
+	}
+
+	n := old.Clone()
+	n.Rooms = []string{"payments", "#infra", "#db"}
+	d := settings.Changes(old, n)
+	if !slices.Equal(d.RoomsAdded, []string{"#infra", "#db"}) || !slices.Equal(d.RoomsRemoved, []string{"#ops"}) {
+		t.Fatalf("rooms: %+v", d)
+	}
+	if d.ServerChanged || d.RulesChanged || d.StartAtLoginChanged || d.CatchupChanged {
+		t.Fatalf("only rooms changed, got %+v", d)
+	}
+
+	n = old.Clone()
+	n.Rooms = []string{"payments", "#ops"} // reordered only
+	if d := settings.Changes(old, n); !d.Empty() {
+		t.Fatalf("reorder: %+v", d)
+	}
+
+	n = old.Clone()
+	n.ServerURL = "wss://other.example.com/ws"
+	if d := settings.Changes(old, n); !d.ServerChanged || d.RulesChanged {
+		t.Fatalf("server: %+v", d)
+	}
+	n = old.Clone()
+	n.ServerURL = " " + old.ServerURL + " "
+	if d := settings.Changes(old, n); d.ServerChanged {
+		t.Fatalf("whitespace-only server change: %+v", d)
+	}
+
+	for name, modify := range map[string]func(*settings.Settings){
+		"severity": func(s *settings.Settings) { s.MinSeverity = settings.SeverityCritical },
+		"muted":    func(s *settings.Settings) { s.MutedRooms = []string{"#ops"} },
+		"quiet":    func(s *settings.Settings) { s.QuietHours.Enabled = true },
+		"outage":   func(s *settings.Settings) { s.OutageNotice = time.Hour },
+	} {
+		n := old.Clone()
+		modify(&n)
+		if d := settings.Changes(old, n); !d.RulesChanged || d.ServerChanged || len(d.RoomsAdded) > 0 {
+			t.Errorf("%s: %+v", name, d)
+		}
+	}
+	n = old.Clone()
+	n.StartAtLogin = true
+	n.CatchupURL = "https://x/api"
+	if d := settings.Changes(old, n); !d.StartAtLoginChanged || !d.CatchupChanged {
+		t.Errorf("start at login / catchup: %+v", d)
+	}
+}
+
+func TestCloneIsDeep(t *testing.T) {
+	s := valid()
+	s.MutedRooms = []string{"m"}
+	c := s.Clone()
+	c.Rooms[0] = "changed"
+	c.MutedRooms[0] = "changed"
+	if s.Rooms[0] == "changed" || s.MutedRooms[0] == "changed" {
+		t.Fatal("Clone shares slices")
+	}
+}

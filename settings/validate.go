@@ -1,0 +1,186 @@
+package settings
+
+import (
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxRoomLen is the longest room name, in characters (runes).
+const MaxRoomLen = 64
+
+// ValidateServerURL checks a WebSocket server URL: ws:// or wss://, a host,
+// no user:password (the token has its own field) and no fragment. The error
+// is a *FieldError matching ErrInvalidServerURL.
+func ValidateServerURL(raw string) error {
+	const field = "ServerURL"
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return fieldErr(field, ErrInvalidServerURL, "enter the server URL, e.g. wss://ops.example.com/ws")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fieldErr(field, ErrInvalidServerURL, "server URL is not a valid URL")
+	}
+	if u.Scheme != "ws" && u.Scheme != "wss" {
+		return fieldErr(field, ErrInvalidServerURL, "server URL must start with ws:// or wss://")
+	}
+	if u.Opaque != "" || u.Hostname() == "" {
+		return fieldErr(field, ErrInvalidServerURL, "server URL needs a host, e.g. %s://ops.example.com/ws", u.Scheme)
+	}
+	if u.User != nil {
+		return fieldErr(field, ErrInvalidServerURL, "server URL must not contain a user or password; put the token in the token field")
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return fieldErr(field, ErrInvalidServerURL, "server URL must not contain a #fragment")
+	}
+	if p := u.Port(); p != "" && !validPort(p) {
+		return fieldErr(field, ErrInvalidServerURL, "server URL port %q is not between 1 and 65535", p)
+	}
+	return nil
+}
+
+// ValidateCatchupURL checks the optional catch-up URL override: empty, or
+// http:// or https:// with a host. The error is a *FieldError matching
+// ErrInvalidCatchupURL.
+func ValidateCatchupURL(raw string) error {
+	const field = "CatchupURL"
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL is not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL must start with http:// or https:// (or be empty)")
+	}
+	if u.Opaque != "" || u.Hostname() == "" {
+		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL needs a host")
+	}
+	if u.User != nil {
+		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL must not contain a user or password")
+	}
+	if p := u.Port(); p != "" && !validPort(p) {
+		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL port %q is not between 1 and 65535", p)
+	}
+	return nil
+}
+
+func validPort(p string) bool {
+	n := 0
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+		n = n*10 + int(c-'0')
+		if n > 65535 {
+			return false
+		}
+	}
+	return n >= 1
+}
+
+// InsecureTokenWarning reports whether a token sent to serverURL would cross
+// the network unencrypted: a ws:// URL whose host is not loopback
+// ("localhost", "*.localhost", 127.0.0.0/8, ::1). It is false for wss://,
+// for loopback and for URLs that do not parse.
+func InsecureTokenWarning(serverURL string) bool {
+	u, err := url.Parse(strings.TrimSpace(serverURL))
+	if err != nil || u.Scheme != "ws" {
+		return false
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if host == "" {
+		return false
+	}
+	return !isLoopback(host)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ValidateRoom checks one room name: not empty, at most MaxRoomLen
+// characters, valid UTF-8 with no whitespace or control characters. The
+// error is a *FieldError matching ErrInvalidRoom and one of ErrRoomEmpty,
+// ErrRoomWhitespace, ErrRoomTooLong.
+func ValidateRoom(name string) error { return validateRoom("Rooms", name) }
+
+func validateRoom(field, name string) error {
+	switch {
+	case name == "":
+		return fieldErr(field, ErrRoomEmpty, "room name is empty")
+	case strings.TrimSpace(name) == "":
+		return fieldErr(field, ErrRoomEmpty, "room name is only whitespace")
+	case !utf8.ValidString(name):
+		return fieldErr(field, ErrRoomWhitespace, "room name is not valid text")
+	case strings.IndexFunc(name, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' || unicode.Is(unicode.Cf, r)
+	}) >= 0:
+		return fieldErr(field, ErrRoomWhitespace, "room %q contains spaces or control characters", printable(name))
+	case utf8.RuneCountInString(name) > MaxRoomLen:
+		return fieldErr(field, ErrRoomTooLong, "room name is longer than %d characters", MaxRoomLen)
+	}
+	return nil
+}
+
+// AddRoom validates name and appends it to rooms, refusing a duplicate with
+// an error matching ErrRoomDuplicate. It returns a new slice.
+func AddRoom(rooms []string, name string) ([]string, error) {
+	if err := ValidateRoom(name); err != nil {
+		return rooms, err
+	}
+	if slices.Contains(rooms, name) {
+		return rooms, fieldErr("Rooms", ErrRoomDuplicate, "room %q is already in the list", name)
+	}
+	return append(slices.Clone(rooms), name), nil
+}
+
+// RemoveRoom returns rooms without name (a new slice).
+func RemoveRoom(rooms []string, name string) []string {
+	return slices.DeleteFunc(slices.Clone(rooms), func(r string) bool { return r == name })
+}
+
+func validateRooms(field string, rooms []string) []error {
+	var errs []error
+	seen := make(map[string]bool, len(rooms))
+	for _, r := range rooms {
+		if err := validateRoom(field, r); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if seen[r] {
+			errs = append(errs, fieldErr(field, ErrRoomDuplicate, "room %q is listed twice", r))
+			continue
+		}
+		seen[r] = true
+	}
+	return errs
+}
+
+// printable shortens a name and makes control characters visible, for
+// error messages.
+func printable(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i >= 80 {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			b.WriteRune('�')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
