@@ -96,6 +96,8 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 		if c.conn == cn {
 			c.conn = nil
 		}
+		// No requestClose can come after c.conn is cleared: mode is final.
+		mode := cn.mode
 		// NoBuffer frames were meant for this connection only.
 		kept := c.buf[:0]
 		for _, o := range c.buf {
@@ -114,7 +116,7 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 		ws.Close()
 		close(cn.done)
 		<-cn.readDone
-		if end == nil && cn.mode == closeClean {
+		if end == nil && mode == closeClean {
 			code = websocket.CloseNormalClosure
 		}
 		emitEvent(c, Disconnected, DisconnectedEvent{Code: code, Reason: reason, Err: end})

@@ -23,13 +23,16 @@ func TestBackoffUsesTheRandomSource(t *testing.T) {
 	defer zero.Disconnect()
 	zero.Connect()
 	waitConnected(t, zero)
+	// The server registers a connection just after the client sees the upgrade.
+	eventually(t, time.Second, "server side", func() bool { return srv.Conns() == 1 })
 	srv.DropAll()
 	start := time.Now()
-	eventually(t, time.Second, "immediate redial", func() bool { return srv.Accepts() == 2 && zero.IsConnected() })
+	eventually(t, time.Second, "immediate redial", func() bool { return srv.Accepts() >= 2 && zero.IsConnected() })
 	if el := time.Since(start); el > 150*time.Millisecond {
 		t.Fatalf("r=0 redial took %v", el)
 	}
 	zero.Disconnect()
+	eventually(t, time.Second, "server saw the close", func() bool { return srv.Conns() == 0 })
 
 	high, err := socket.NewWithRand(srv.URL(), opts, func() float64 { return 0.99 })
 	if err != nil {
@@ -38,6 +41,7 @@ func TestBackoffUsesTheRandomSource(t *testing.T) {
 	defer high.Disconnect()
 	high.Connect()
 	waitConnected(t, high)
+	eventually(t, time.Second, "server side", func() bool { return srv.Conns() == 1 })
 	accepts := srv.Accepts()
 	srv.DropAll()
 	time.Sleep(100 * time.Millisecond)
