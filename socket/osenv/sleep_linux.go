@@ -44,6 +44,7 @@ type logind struct {
 	bound    time.Duration
 	asleep   bool
 	hadOwner bool // logind has been seen since Watch started
+	known    bool // ownerChanged has run once
 }
 
 func (l *logind) connect() (*dbus.Conn, error) {
@@ -145,9 +146,10 @@ func (l *logind) signal(ctx context.Context, s *dbus.Signal) {
 
 // ownerChanged follows logind appearing, disappearing or restarting.
 func (l *logind) ownerChanged(ctx context.Context, owner string) {
-	if owner == l.owner && (owner == "" || l.lock != nil) {
+	if l.known && owner == l.owner && (owner == "" || l.lock != nil) {
 		return
 	}
+	l.known = true
 	l.owner = owner
 	l.releaseLock() // a lock taken from a previous logind means nothing now
 	if owner == "" {
