@@ -1,12 +1,17 @@
 # Warpdesk. `make run` starts the app against its built-in demo server;
 # `make test` runs every test headless (it installs what it needs as root).
-GO      ?= go
-BIN     := bin/warpdesk
+GO        ?= go
+BIN       := bin/warpdesk
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+FUZZTIME  ?= 5s
 export CGO_ENABLED := 1
 
-.PHONY: all deps build run test test-pure vet cross fuzz bench package clean
+# The pure packages: no GUI import, no cgo needed beyond -race.
+PURE := ./socket/... ./notify/... ./settings/... ./internal/...
 
-all: vet test
+.PHONY: all deps build run test test-pure vet cross fuzz-brief fuzz bench package clean
+
+all: test
 
 deps:
 	@scripts/deps.sh
@@ -17,21 +22,39 @@ build: deps
 run: build
 	./$(BIN) -demo
 
+# vet with -race shares the race build cache with the tests (Fyne's cgo is
+# the slow part of a cold build; compiling it once saves minutes).
 vet:
-	$(GO) vet ./...
+	$(GO) vet -race ./...
 
-# The pure packages build and test without any GUI package.
 test-pure:
-	$(GO) test -race -count=1 ./socket/... ./notify/... ./internal/...
+	$(GO) test -race -count=1 $(PURE)
 
+# The library and the notifier must build for the other desktops.
 cross:
-	GOOS=darwin  CGO_ENABLED=0 $(GO) build ./socket/... ./notify/...
-	GOOS=windows CGO_ENABLED=0 $(GO) build ./socket/... ./notify/...
+	GOOS=darwin  CGO_ENABLED=0 $(GO) build ./socket/... ./notify/... ./settings/...
+	GOOS=windows CGO_ENABLED=0 $(GO) build ./socket/... ./notify/... ./settings/...
 
-test: deps
-	$(GO) vet ./...
-	$(MAKE) cross
-	scripts/headless.sh $(GO) test -race -count=1 -timeout 20m ./...
+# Each fuzz target briefly, as part of the tests.
+fuzz-brief:
+	@for f in $$($(GO) test -list '^Fuzz' ./socket/ | grep '^Fuzz'); do \
+	  echo "fuzz $$f for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./socket/ || exit 1; \
+	done
+
+fuzz:
+	$(MAKE) fuzz-brief FUZZTIME=3m
+
+test: deps vet cross
+	scripts/headless.sh $(GO) test -race -count=1 -timeout 25m ./...
+	$(MAKE) fuzz-brief
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./bench/...
+
+package: deps
+	$(GO) install $(FYNE_TOOL)
+	cd . && $$($(GO) env GOPATH)/bin/fyne package -os linux -release
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist *.tar.xz
