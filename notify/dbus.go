@@ -155,9 +155,9 @@ func (d *DBus) connect() (*dbus.Conn, error) {
 	if addr == "" {
 		return nil, fmt.Errorf("%w: DBUS_SESSION_BUS_ADDRESS is not set", ErrNoBus)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), d.opts.Timeout)
-	defer cancel()
-	conn, err := dbus.Connect(addr, dbus.WithContext(ctx))
+	// No dbus.WithContext here: godbus closes the connection when that
+	// context ends, so it must live as long as the connection.
+	conn, err := dbus.Connect(addr)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoBus, err)
 	}
@@ -167,6 +167,8 @@ func (d *DBus) connect() (*dbus.Conn, error) {
 	d.clicks = idRing{}
 	d.conn = conn
 	d.sigDone = make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.Background(), d.opts.Timeout)
+	defer cancel()
 	if err := d.listen(ctx, conn, d.sigDone); err != nil {
 		d.opts.Logger.Warn("notify: no click actions", "err", err)
 		close(d.sigDone)

@@ -51,13 +51,15 @@ type Call struct {
 	// ID is what the server answered: the notification id.
 	ID uint32
 	// Sender is the caller's unique bus name.
-	Sender        string
-	AppName       string
-	ReplacesID    uint32
-	AppIcon       string
-	Summary       string
-	Body          string
-	Actions       []string
+	Sender     string
+	AppName    string
+	ReplacesID uint32
+	AppIcon    string
+	Summary    string
+	Body       string
+	Actions    []string
+	// Hints as received. A struct hint such as image-data (iiibiiay)
+	// arrives as []any of its fields (godbus decodes structs so).
 	Hints         map[string]dbus.Variant
 	ExpireTimeout int32
 	// At is when the server received the call.
