@@ -47,14 +47,19 @@ const (
 type DBus struct {
 	opts SystemOptions
 
+	// mu serialises Deliver and Close and guards the connection.
 	mu      sync.Mutex
 	conn    *dbus.Conn
 	sigDone chan struct{} // closed when conn's signal loop ends
-	clicks  idRing        // notification id → Notification.ID, recent ones
-	tags    map[string]uint32
 	iconSrc []byte
 	iconHnt *dbus.Variant
 	closed  bool
+
+	// ids guards what the signal goroutine reads and writes too; it is
+	// never held across a D-Bus call or a callback.
+	ids    sync.Mutex
+	clicks idRing            // notification id → Notification.ID, recent ones
+	tags   map[string]uint32 // Tag → id of the notification on screen
 }
 
 // NewDBus returns a D-Bus deliverer; it does not connect yet.
@@ -91,9 +96,12 @@ func (d *DBus) Deliver(n Notification) error {
 		body = EscapeMarkup(body)
 	}
 
+	d.ids.Lock()
+	replaces := d.tags[n.Tag]
+	d.ids.Unlock()
 	note := fdo.Notification{
 		AppName:       d.opts.AppName,
-		ReplacesID:    d.tags[n.Tag],
+		ReplacesID:    replaces,
 		AppIcon:       appIcon(d.opts.AppIcon),
 		Summary:       n.Summary,
 		Body:          body,
@@ -125,10 +133,12 @@ func (d *DBus) Deliver(n Notification) error {
 		}
 		return fmt.Errorf("notify: D-Bus Notify: %w", err)
 	}
+	d.ids.Lock()
 	d.clicks.put(id, n.ID)
 	if n.Tag != "" {
 		d.tags[n.Tag] = id
 	}
+	d.ids.Unlock()
 	return nil
 }
 
@@ -163,8 +173,10 @@ func (d *DBus) connect() (*dbus.Conn, error) {
 	}
 	// A fresh connection: ids and replacements from the last one are stale
 	// if the server changed too.
+	d.ids.Lock()
 	d.tags = map[string]uint32{}
 	d.clicks = idRing{}
+	d.ids.Unlock()
 	d.conn = conn
 	d.sigDone = make(chan struct{})
 	ctx, cancel := context.WithTimeout(context.Background(), d.opts.Timeout)
@@ -214,36 +226,33 @@ func (d *DBus) handleSignal(sig *dbus.Signal) {
 		if key != "default" || d.opts.OnClick == nil {
 			return
 		}
-		d.mu.Lock()
+		d.ids.Lock()
 		id, ok := d.clicks.get(nid)
-		d.mu.Unlock()
+		d.ids.Unlock()
 		if ok {
 			d.opts.OnClick(id)
 		}
 	case fdoInterface + ".NotificationClosed":
-		d.mu.Lock()
+		d.ids.Lock()
 		for tag, tid := range d.tags {
 			if tid == nid {
 				delete(d.tags, tag)
 			}
 		}
-		d.mu.Unlock()
+		d.ids.Unlock()
 	}
 }
 
 // disconnect closes the connection, if any, and waits for its signal
-// goroutine. Called with d.mu held; the goroutine takes d.mu only briefly
-// and not while blocked on conn, so closing first makes the wait safe.
+// goroutine, which ends once godbus closes its channel. Called with d.mu
+// held; the goroutine never takes d.mu.
 func (d *DBus) disconnect() {
 	if d.conn == nil {
 		return
 	}
 	_ = d.conn.Close()
-	done := d.sigDone
+	<-d.sigDone
 	d.conn, d.sigDone = nil, nil
-	d.mu.Unlock()
-	<-done
-	d.mu.Lock()
 }
 
 // iconHint converts PNG bytes to the "image-data" hint, caching the last

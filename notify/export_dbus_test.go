@@ -4,7 +4,7 @@ package notify
 
 // TagID exposes the replaces_id remembered for tag, for tests.
 func TagID(d *DBus, tag string) uint32 {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	d.ids.Lock()
+	defer d.ids.Unlock()
 	return d.tags[tag]
 }

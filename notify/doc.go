@@ -1,0 +1,80 @@
+// Package notify turns incidents from the ops server into desktop
+// notifications that people keep switched on: few, relevant, never
+// misleading. It imports nothing from Fyne, so it builds and tests without
+// cgo or a display.
+//
+// # Overview
+//
+// The package splits what and when from how:
+//
+//   - Rules (pure, value type) say which incidents may notify: a minimum
+//     severity, muted rooms, quiet hours during which only critical
+//     incidents notify, and a pause ("for 1 h", "until tomorrow").
+//   - A Notifier applies the rules, drops duplicates, coalesces bursts,
+//     debounces the connection-lost notice, composes the text, and hands
+//     finished Notifications to a Deliverer on its own goroutine.
+//   - A Deliverer shows them. System is the production one; tests pass any
+//     function through DelivererFunc.
+//
+// The app converts each socket message into an Incident and calls
+// Notifier.Incident; it reports connection and sleep changes with
+// ConnectionLost, ConnectionRestored and SetAwake, and settings with
+// SetRules and SetPausedUntil.
+//
+// # Storms, duplicates, outages
+//
+// The first Options.Burst incidents shown within Options.Window notify one
+// by one at once; the rest are counted into one summary at the window's end
+// ("197 new incidents, 20 critical", critical urgency when any is critical,
+// naming critical ones first). While a storm lasts there is one summary per
+// window, and where the platform allows a new summary replaces the last on
+// screen. No critical incident is dropped silently: each is shown or counted
+// in a summary. Incidents whose UUID was seen among the last
+// Options.Remember are dropped, whatever was decided for them then, so a
+// reconnect catch-up does not re-notify. The connection-lost notice comes
+// at most once per outage, only when the connection stays down for
+// Rules.OutageNotice, never while asleep, and counting from the wake-up
+// after a resume.
+//
+// # Untrusted text
+//
+// Titles and room names come from the server. The Notifier turns invalid
+// UTF-8 into U+FFFD (dbus-daemon disconnects a client that sends invalid
+// UTF-8), replaces control characters and line breaks with spaces, drops
+// bidirectional overrides, and bounds the summary to MaxSummaryRunes and
+// the body to MaxBodyRunes. Deliverers escape &, < and > in the body for
+// servers that interpret markup (freedesktop "body-markup"); summaries are
+// plain text by the spec.
+//
+// # Delivery
+//
+// beeep (github.com/gen2brain/beeep) is the portable layer, but on Linux it
+// cannot send low urgency, a per-call app name, a click action or a
+// replacement. System therefore speaks the freedesktop protocol itself over
+// the session bus there (see DBus, built on github.com/esiqveland/notify's
+// types), and falls back to beeep when there is no session bus; on macOS
+// and Windows it is beeep alone. Severity maps to urgency: critical →
+// Critical (2), warning → Normal (1), info → Low (0). Clicking a
+// notification calls SystemOptions.OnClick with the incident's UUID ("" for
+// a summary or the outage notice) where the platform reports clicks.
+//
+// # Concurrency
+//
+// Notifier methods are safe for concurrent use and never wait for a
+// delivery: Incident costs a mutex and a few counters, so the socket's
+// dispatcher cannot be stalled by a slow notification server. One delivery
+// goroutine calls Deliver, one notification at a time; memory stays bounded
+// however fast incidents arrive or however slow delivery is (what cannot be
+// shown yet is counted into the next summary). Close stops that goroutine.
+// OnClick runs on a D-Bus goroutine: it must not block (in a Fyne app,
+// wrap UI work in fyne.Do).
+//
+// # Testing
+//
+// Rules.Check and the engine behind the Notifier take the time as an
+// argument and are tested with a hand-moved clock; the Notifier's own
+// timers are tested under testing/synctest. Package notifytest is a fake
+// org.freedesktop.Notifications server for a private bus
+// (internal/dbustest) that records every Notify call and can click; the
+// app's tests can reuse it.
+package notify
