@@ -81,6 +81,15 @@ func (e *engine) next(now time.Time) (Notification, bool) {
 		return n, true
 	}
 	if !e.out.due.IsZero() && !now.Before(e.out.due) {
+		if now.Sub(e.out.due) > lateSlack {
+			// The deadline timer runs on the monotonic clock, which stops
+			// during suspend on Linux, while now is wall-clock time: a
+			// deadline passed this long ago means the machine slept and
+			// nobody called SetAwake. Count the outage from now.
+			e.out.base = now
+			e.out.reschedule(e.rules)
+			return Notification{}, false
+		}
 		e.out.due = time.Time{}
 		e.out.noticed = true
 		if e.rules.Paused(now) || e.rules.QuietHours.Contains(now) {
@@ -197,6 +206,10 @@ func (e *engine) outageNotice(now time.Time) Notification {
 		Tag:     "connection",
 	}
 }
+
+// lateSlack is how late past its due time the outage notice may be
+// raised; later than that, the machine must have slept.
+const lateSlack = time.Minute
 
 // maxListed is how many incidents a summary names; the rest are counted.
 const maxListed = 4

@@ -250,6 +250,23 @@ func TestEngineOutage(t *testing.T) {
 			t.Fatal("no notice for an outage that outlasts the wake-up")
 		}
 	})
+	t.Run("unannounced sleep", func(t *testing.T) {
+		e := testEngine()
+		e.out.lost(t0, e.rules)
+		// The timer fires (monotonic clock) but the wall clock says hours
+		// passed: the machine slept without SetAwake.
+		wake := t0.Add(9 * time.Hour)
+		if len(notice(e, wake)) != 0 {
+			t.Fatal("notice right after an unannounced sleep")
+		}
+		if dl := e.deadline(); !dl.Equal(wake.Add(DefaultOutageNotice)) {
+			t.Fatalf("deadline %v, want %v", dl, wake.Add(DefaultOutageNotice))
+		}
+		// A notice slightly late (busy deliverer) still goes out.
+		if len(notice(e, wake.Add(DefaultOutageNotice+10*time.Second))) != 1 {
+			t.Fatal("late notice dropped")
+		}
+	})
 	t.Run("rules", func(t *testing.T) {
 		e := testEngine()
 		e.setRules(Rules{OutageNotice: -1})

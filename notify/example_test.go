@@ -10,8 +10,9 @@ import (
 // A Notifier in the app: incidents in, decisions out, notifications handed
 // to a Deliverer on the Notifier's goroutine. Here the Deliverer prints.
 func ExampleNotifier() {
+	var shown []string // written by the delivery goroutine, read after Close
 	show := notify.DelivererFunc(func(n notify.Notification) error {
-		fmt.Printf("[%s] %s / %s\n", n.Urgency, n.Summary, n.Body)
+		shown = append(shown, fmt.Sprintf("[%s] %s / %s", n.Urgency, n.Summary, n.Body))
 		return nil
 	})
 	n := notify.New(show, notify.Options{})
@@ -22,6 +23,9 @@ func ExampleNotifier() {
 	fmt.Println(n.Incident(notify.Incident{UUID: "a1", Title: "DB <primary> down", Severity: notify.SeverityCritical, Room: "ops"}))
 	fmt.Println(n.Incident(notify.Incident{UUID: "b2", Title: "Build red", Severity: notify.SeverityWarning, Room: "ci"}))
 	n.Close() // delivers what was decided, then stops
+	for _, s := range shown {
+		fmt.Println(s)
+	}
 
 	// Output:
 	// notify
