@@ -120,7 +120,7 @@ func validateRoom(field, name string) error {
 	case name == "":
 		return fieldErr(field, ErrRoomEmpty, "room name is empty")
 	case strings.TrimSpace(name) == "":
-		return fieldErr(field, ErrRoomEmpty, "room name is only whitespace")
+		return fieldErr(field, ErrRoomEmpty, "room name is empty (only whitespace)")
 	case !utf8.ValidString(name):
 		return fieldErr(field, ErrRoomWhitespace, "room name is not valid text")
 	case strings.IndexFunc(name, func(r rune) bool {

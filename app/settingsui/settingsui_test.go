@@ -1,0 +1,589 @@
+package settingsui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
+
+	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
+)
+
+// memKeyring is an in-memory keyring that can fail or block.
+type memKeyring struct {
+	mu      sync.Mutex
+	secrets map[string]string
+	err     error
+	block   chan struct{}
+}
+
+func newMem() *memKeyring { return &memKeyring{secrets: map[string]string{}} }
+
+func (m *memKeyring) wait() error {
+	m.mu.Lock()
+	b, err := m.block, m.err
+	m.mu.Unlock()
+	if b != nil {
+		<-b
+	}
+	return err
+}
+func (m *memKeyring) Get(svc, user string) (string, error) {
+	if err := m.wait(); err != nil {
+		return "", err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.secrets[svc+"/"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+func (m *memKeyring) Set(svc, user, pw string) error {
+	if err := m.wait(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.secrets[svc+"/"+user] = pw
+	return nil
+}
+func (m *memKeyring) Delete(svc, user string) error {
+	if err := m.wait(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.secrets, svc+"/"+user)
+	return nil
+}
+func (m *memKeyring) get(user string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.secrets["warpdesk/"+user]
+}
+
+// applied records every call of the apply callback.
+type applied struct {
+	calls  []settings.Settings
+	tokens []*settings.Secret
+	err    error
+}
+
+func (a *applied) apply(s settings.Settings, tok *settings.Secret) error {
+	if a.err != nil {
+		return a.err
+	}
+	a.calls = append(a.calls, s)
+	a.tokens = append(a.tokens, tok)
+	return nil
+}
+
+func (a *applied) last(t *testing.T) (settings.Settings, *settings.Secret) {
+	t.Helper()
+	if len(a.calls) == 0 {
+		t.Fatal("apply was not called")
+	}
+	return a.calls[len(a.calls)-1], a.tokens[len(a.tokens)-1]
+}
+
+func current() settings.Settings {
+	s := settings.Default()
+	s.ServerURL = "wss://ops.example.com/ws"
+	s.Rooms = []string{"#ops", "payments"}
+	return s
+}
+
+// uiQueue stands in for the UI goroutine: background jobs post to it with
+// do, and the test goroutine runs what they posted in pump. (fyne's test
+// driver runs fyne.Do at once on the calling goroutine, which would race
+// with the test goroutine.)
+type uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (q *uiQueue) do(fn func()) {
+	q.mu.Lock()
+	q.fns = append(q.fns, fn)
+	q.mu.Unlock()
+}
+
+// pump waits for f's background jobs and runs what they posted, until
+// nothing is left.
+func (q *uiQueue) pump(f *form) {
+	for {
+		f.bg.Wait()
+		q.mu.Lock()
+		fns := q.fns
+		q.fns = nil
+		q.mu.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, fn := range fns {
+			fn()
+		}
+	}
+}
+
+type harness struct {
+	ui    *uiQueue
+	app   fyne.App
+	win   fyne.Window
+	f     *form
+	kr    *memKeyring
+	store *settings.TokenStore
+	got   *applied
+}
+
+// open builds the form in a test app window, with XDG_CONFIG_HOME in a temp
+// dir (the autostart entry goes there), and waits for the initial keyring
+// check.
+func open(t *testing.T, cur settings.Settings, store *settings.TokenStore) *harness {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	h := &harness{app: test.NewTempApp(t), got: &applied{}, ui: &uiQueue{}}
+	if store == nil {
+		h.kr = newMem()
+		store = settings.NewTokenStore(settings.TokenStoreOptions{Keyring: h.kr, Timeout: 200 * time.Millisecond})
+	}
+	h.store = store
+	h.f = newForm(h.app.Preferences(), cur, store, h.got.apply, h.ui.do)
+	h.win = test.NewTempWindow(t, h.f.content)
+	h.ui.pump(h.f)
+	return h
+}
+
+func (h *harness) save(t *testing.T) {
+	t.Helper()
+	test.Tap(h.f.save)
+	h.ui.pump(h.f)
+}
+
+func shown(l *widget.Label) string {
+	if !l.Visible() {
+		return ""
+	}
+	return l.Text
+}
+
+func TestNewWindow(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	// No token store: no background job, whose fyne.Do the test driver
+	// would run on its own goroutine, racing with this one.
+	w := NewWindow(a, current(), nil, nil)
+	defer w.Close()
+	if w.Title() != "Warpdesk Settings" || w.Content() == nil {
+		t.Fatalf("window %q content %v", w.Title(), w.Content())
+	}
+}
+
+func TestFormShowsCurrentSettings(t *testing.T) {
+	cur := current()
+	cur.MutedRooms = []string{"payments", "#elsewhere"}
+	cur.QuietHours = settings.QuietHours{Enabled: true, Start: "21:00", End: "06:30"}
+	cur.OutageNotice = 7 * time.Minute
+	cur.MinSeverity = settings.SeverityCritical
+	cur.CatchupURL = "https://ops.example.com/api/incidents"
+	h := open(t, cur, nil)
+	f := h.f
+	if f.serverURL.Text != cur.ServerURL || f.catchupURL.Text != cur.CatchupURL {
+		t.Fatal("URLs not shown")
+	}
+	if !slices.Equal(f.rooms, cur.Rooms) || len(f.roomRemove) != 2 {
+		t.Fatalf("rooms %v", f.rooms)
+	}
+	if !slices.Equal(f.muted.Options, []string{"#ops", "payments", "#elsewhere"}) || !slices.Equal(f.muted.Selected, cur.MutedRooms) {
+		t.Fatalf("muted options %v selected %v", f.muted.Options, f.muted.Selected)
+	}
+	if f.minSeverity.Selected != "Critical only" || f.outage.Selected != "After 7 minutes" {
+		t.Fatalf("severity %q outage %q", f.minSeverity.Selected, f.outage.Selected)
+	}
+	if got := f.collect(); fmt.Sprint(got) != fmt.Sprint(cur) {
+		t.Fatalf("collect() = %+v\nwant        %+v", got, cur)
+	}
+	if shown(f.urlError) != "" || f.insecure.Visible() {
+		t.Fatal("errors shown for valid settings")
+	}
+	if f.tokenStatus.Text != "No token stored for this server." {
+		t.Fatalf("token status %q", f.tokenStatus.Text)
+	}
+}
+
+func TestServerURLInlineValidation(t *testing.T) {
+	h := open(t, current(), nil)
+	f := h.f
+	f.serverURL.SetText("")
+	test.Type(f.serverURL, "http://ops.example.com")
+	if !strings.Contains(shown(f.urlError), "ws:// or wss://") {
+		t.Fatalf("url error %q", shown(f.urlError))
+	}
+	f.serverURL.SetText("wss://")
+	if !strings.Contains(shown(f.urlError), "needs a host") {
+		t.Fatalf("url error %q", shown(f.urlError))
+	}
+	f.serverURL.SetText("")
+	test.Type(f.serverURL, "wss://ops2.example.com/ws")
+	if shown(f.urlError) != "" {
+		t.Fatalf("error for a good URL: %q", shown(f.urlError))
+	}
+
+	// Save refuses an invalid URL and applies nothing.
+	f.serverURL.SetText("https://x")
+	h.save(t)
+	if len(h.got.calls) != 0 || !strings.Contains(f.status.Text, "Not saved") {
+		t.Fatalf("saved an invalid URL: status %q", f.status.Text)
+	}
+	if s, _ := settings.Load(h.app.Preferences()); s.ServerURL != "" {
+		t.Fatalf("persisted %q", s.ServerURL)
+	}
+}
+
+func TestInsecureTokenNeedsConsent(t *testing.T) {
+	h := open(t, current(), nil)
+	f := h.f
+	f.serverURL.SetText("ws://ops.example.com:8080/ws")
+	if !f.insecure.Visible() || !strings.Contains(f.insecure.Text, "ops.example.com:8080") || !f.insecureOK.Visible() {
+		t.Fatalf("no warning for ws:// to a remote host: %q", f.insecure.Text)
+	}
+	test.Type(f.token, "tok-insecure")
+	h.save(t)
+	if len(h.got.calls) != 0 || !strings.Contains(f.status.Text, "unencrypted") {
+		t.Fatalf("saved without consent; status %q", f.status.Text)
+	}
+	if h.kr.get("ops.example.com:8080") != "" {
+		t.Fatal("token stored without consent")
+	}
+	test.Tap(f.insecureOK)
+	h.save(t)
+	s, tok := h.got.last(t)
+	if s.ServerURL != "ws://ops.example.com:8080/ws" || tok == nil || tok.Reveal() != "tok-insecure" {
+		t.Fatalf("apply(%+v, %v)", s, tok)
+	}
+
+	// Loopback over ws:// is fine without a warning.
+	f.serverURL.SetText("ws://127.0.0.1:9000/ws")
+	if f.insecure.Visible() || f.insecureOK.Visible() || f.insecureOK.Checked {
+		t.Fatal("warning for loopback")
+	}
+}
+
+func TestRoomsAddRemoveAndApplyLive(t *testing.T) {
+	h := open(t, current(), nil)
+	f := h.f
+	old := current()
+
+	for _, tc := range []struct {
+		name string
+		want error
+	}{
+		{"", settings.ErrRoomEmpty},
+		{"   ", settings.ErrRoomEmpty},
+		{"two words", settings.ErrRoomWhitespace},
+		{strings.Repeat("x", 65), settings.ErrRoomTooLong},
+		{"#ops", settings.ErrRoomDuplicate},
+	} {
+		f.roomEntry.SetText("")
+		test.Type(f.roomEntry, tc.name)
+		test.Tap(f.addRoom)
+		want := map[error]string{settings.ErrRoomEmpty: "is empty", settings.ErrRoomWhitespace: "spaces",
+			settings.ErrRoomTooLong: "longer than 64", settings.ErrRoomDuplicate: "already in the list"}[tc.want]
+		if !strings.Contains(shown(f.roomError), want) {
+			t.Errorf("adding %q: error %q, want %q", tc.name, shown(f.roomError), want)
+		}
+		if len(f.rooms) != 2 {
+			t.Fatalf("adding %q changed the rooms: %v", tc.name, f.rooms)
+		}
+	}
+
+	f.roomEntry.SetText("")
+	test.Type(f.roomEntry, "#infra")
+	test.Tap(f.addRoom)
+	if shown(f.roomError) != "" || f.roomEntry.Text != "" {
+		t.Fatalf("error %q entry %q", shown(f.roomError), f.roomEntry.Text)
+	}
+	test.Type(f.roomEntry, "#db")
+	f.roomEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter adds too
+	if !slices.Equal(f.rooms, []string{"#ops", "payments", "#infra", "#db"}) {
+		t.Fatalf("rooms %v", f.rooms)
+	}
+	test.Tap(f.roomRemove["#ops"])
+	if !slices.Equal(f.rooms, []string{"payments", "#infra", "#db"}) || f.roomRemove["#ops"] != nil {
+		t.Fatalf("rooms after remove %v", f.rooms)
+	}
+	if !slices.Equal(f.muted.Options, f.rooms) {
+		t.Fatalf("muted options %v do not follow the rooms", f.muted.Options)
+	}
+	f.muted.SetSelected([]string{"#infra"})
+	f.minSeverity.SetSelected("Everything (info and up)")
+	f.outage.SetSelected("Never")
+
+	h.save(t)
+	s, tok := h.got.last(t)
+	if tok != nil {
+		t.Fatal("token passed although the field was empty")
+	}
+	d := settings.Changes(old, s)
+	if !slices.Equal(d.RoomsAdded, []string{"#infra", "#db"}) || !slices.Equal(d.RoomsRemoved, []string{"#ops"}) ||
+		d.ServerChanged || !d.RulesChanged {
+		t.Fatalf("Changes = %+v", d)
+	}
+	if !slices.Equal(s.MutedRooms, []string{"#infra"}) || s.MinSeverity != settings.SeverityInfo || s.OutageNotice != 0 {
+		t.Fatalf("rules %+v", s)
+	}
+	if !strings.HasPrefix(f.status.Text, "Saved and applied.") {
+		t.Fatalf("status %q", f.status.Text)
+	}
+	stored, err := settings.Load(h.app.Preferences())
+	if err != nil || fmt.Sprint(stored) != fmt.Sprint(s) {
+		t.Fatalf("persisted %+v, %v\nwant %+v", stored, err, s)
+	}
+
+	// A second save with a new server URL reconnects.
+	f.serverURL.SetText("wss://other.example.com/ws")
+	h.save(t)
+	s2, _ := h.got.last(t)
+	if d := settings.Changes(s, s2); !d.ServerChanged || len(d.RoomsAdded) != 0 {
+		t.Fatalf("Changes = %+v", d)
+	}
+}
+
+func TestApplyErrorIsShownAndNotPersisted(t *testing.T) {
+	h := open(t, current(), nil)
+	h.got.err = errors.New("socket closed")
+	h.f.roomEntry.SetText("#new")
+	test.Tap(h.f.addRoom)
+	h.save(t)
+	if !strings.Contains(h.f.status.Text, "socket closed") {
+		t.Fatalf("status %q", h.f.status.Text)
+	}
+	if s, _ := settings.Load(h.app.Preferences()); slices.Contains(s.Rooms, "#new") {
+		t.Fatal("persisted although apply failed")
+	}
+	if h.f.save.Disabled() {
+		t.Fatal("Save stays disabled")
+	}
+}
+
+func TestQuietHoursAndStartAtLogin(t *testing.T) {
+	h := open(t, current(), nil)
+	f := h.f
+	if !f.quietStart.Disabled() {
+		t.Fatal("quiet hour entries enabled while quiet hours are off")
+	}
+	test.Tap(f.quietOn)
+	f.quietStart.SetText("")
+	test.Type(f.quietStart, "25:00")
+	if !strings.Contains(shown(f.quietErr), "quiet hours start") {
+		t.Fatalf("quiet error %q", shown(f.quietErr))
+	}
+	h.save(t)
+	if len(h.got.calls) != 0 {
+		t.Fatal("saved invalid quiet hours")
+	}
+	f.quietStart.SetText("23:15")
+	if shown(f.quietErr) != "" {
+		t.Fatalf("quiet error %q", shown(f.quietErr))
+	}
+	test.Tap(f.startLogin)
+	h.save(t)
+	s, _ := h.got.last(t)
+	if !s.QuietHours.Enabled || s.QuietHours.Start != "23:15" || !s.StartAtLogin {
+		t.Fatalf("saved %+v", s)
+	}
+	path, _ := settings.AutostartPath()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no autostart entry: %v", err)
+	}
+	test.Tap(f.startLogin)
+	h.save(t)
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("autostart entry not removed: %v", err)
+	}
+}
+
+func TestTokenSavedToKeyring(t *testing.T) {
+	h := open(t, current(), nil)
+	test.Type(h.f.token, "  tok-new-SECRET \n")
+	h.save(t)
+	_, tok := h.got.last(t)
+	if tok == nil || tok.Reveal() != "tok-new-SECRET" {
+		t.Fatalf("apply token %v", tok)
+	}
+	if h.kr.get("ops.example.com") != "tok-new-SECRET" {
+		t.Fatal("token not in the keyring")
+	}
+	if h.f.token.Text != "" || h.f.tokenStatus.Text != "A token is stored in the system keyring." {
+		t.Fatalf("entry %q status %q", h.f.token.Text, h.f.tokenStatus.Text)
+	}
+
+	test.Type(h.f.token, "bad token")
+	h.save(t)
+	if !strings.Contains(h.f.status.Text, "token is not valid") || len(h.got.calls) != 1 {
+		t.Fatalf("status %q", h.f.status.Text)
+	}
+	h.f.token.SetText("")
+
+	test.Tap(h.f.forgetToken)
+	h.ui.pump(h.f)
+	if h.kr.get("ops.example.com") != "" || h.f.tokenStatus.Text != "Token removed." {
+		t.Fatalf("forget: status %q", h.f.tokenStatus.Text)
+	}
+	if _, tok := h.got.last(t); tok == nil || *tok != "" {
+		t.Fatal("apply not told the token was removed")
+	}
+}
+
+func TestLockedKeyringIsAMessage(t *testing.T) {
+	kr := newMem()
+	kr.err = errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
+	store := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: kr})
+	h := open(t, current(), store)
+	if !strings.Contains(h.f.tokenStatus.Text, "keyring is locked") || h.f.tokenStatus.Importance != widget.WarningImportance {
+		t.Fatalf("token status %q", h.f.tokenStatus.Text)
+	}
+	test.Type(h.f.token, "tok-session-SECRET")
+	h.save(t)
+	_, tok := h.got.last(t)
+	if tok == nil || tok.Reveal() != "tok-session-SECRET" {
+		t.Fatal("the session token was not handed to apply")
+	}
+	if !strings.Contains(h.f.status.Text, "kept for this session only") || !strings.Contains(h.f.status.Text, "locked") {
+		t.Fatalf("status %q", h.f.status.Text)
+	}
+	if !strings.Contains(h.f.tokenStatus.Text, "this session only") {
+		t.Fatalf("token status %q", h.f.tokenStatus.Text)
+	}
+	if got, err := store.Get(context.Background(), current().ServerURL); err != nil || got.Reveal() != "tok-session-SECRET" {
+		t.Fatalf("session token: %v", err)
+	}
+}
+
+// A keyring that never answers must not freeze the window: the UI goroutine
+// returns at once and the store gives up after its timeout.
+func TestHungKeyringDoesNotBlockTheUI(t *testing.T) {
+	kr := newMem()
+	kr.block = make(chan struct{})
+	const timeout = 3 * time.Second // well above what building and tapping take
+	store := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: kr, Timeout: timeout})
+	t.Cleanup(func() {
+		close(kr.block)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = store.Wait(ctx)
+	})
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	got := &applied{}
+	ui := &uiQueue{}
+	newForm(a.Preferences(), current(), nil, nil, ui.do) // warm fyne's caches (fonts, theme)
+	start := time.Now()
+	f := newForm(a.Preferences(), current(), store, got.apply, ui.do)
+	if el := time.Since(start); el > timeout/3 {
+		t.Fatalf("building the form blocked the UI goroutine for %v", el)
+	}
+	test.NewTempWindow(t, f.content)
+	test.Type(f.token, "tok-hung-SECRET")
+	start = time.Now()
+	test.Tap(f.save)
+	if el := time.Since(start); el > timeout/3 {
+		t.Fatalf("Save blocked the UI goroutine for %v", el)
+	}
+	if f.status.Text != "Saving…" || !f.save.Disabled() {
+		t.Fatalf("status %q while saving", f.status.Text)
+	}
+	ui.pump(f)
+	if !strings.Contains(f.tokenStatus.Text, "not answering") && !strings.Contains(f.tokenStatus.Text, "session only") {
+		t.Fatalf("token status %q", f.tokenStatus.Text)
+	}
+	if _, tok := got.last(t); tok == nil || tok.Reveal() != "tok-hung-SECRET" {
+		t.Fatal("token not applied for the session")
+	}
+	if !strings.Contains(f.status.Text, "session only") {
+		t.Fatalf("status %q", f.status.Text)
+	}
+}
+
+// No Secret Service on the (private) session bus.
+func TestMissingKeyringIsAMessage(t *testing.T) {
+	keyringtest.StartBus(t)
+	h := open(t, current(), settings.NewTokenStore(settings.TokenStoreOptions{}))
+	if !strings.Contains(h.f.tokenStatus.Text, "no system keyring") {
+		t.Fatalf("token status %q", h.f.tokenStatus.Text)
+	}
+	test.Type(h.f.token, "tok-missing-SECRET")
+	h.save(t)
+	if _, tok := h.got.last(t); tok == nil {
+		t.Fatal("not applied")
+	}
+	if !strings.Contains(h.f.status.Text, "session only") {
+		t.Fatalf("status %q", h.f.status.Text)
+	}
+}
+
+// The real thing: gnome-keyring on a private bus; afterwards the token is in
+// the keyring and nowhere in the preferences or the log.
+func TestRealKeyringAndNoLeaks(t *testing.T) {
+	keyringtest.Start(t)
+	const tok = "tok-real-ui-5a4b3c2d-SECRET"
+	var logBuf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logBuf, nil))
+	store := settings.NewTokenStore(settings.TokenStoreOptions{})
+	h := open(t, current(), store)
+	h.got.err = nil
+	f := h.f
+	test.Type(f.token, tok)
+	f.roomEntry.SetText("#infra")
+	test.Tap(f.addRoom)
+	h.save(t)
+	s, got := h.got.last(t)
+	log.Info("applied", "settings", s, "token", got, "status", f.status.Text, "tokenStatus", f.tokenStatus.Text)
+	if got == nil || got.Reveal() != tok {
+		t.Fatal("token not applied")
+	}
+	if f.status.Text != "Saved and applied." {
+		t.Fatalf("status %q", f.status.Text)
+	}
+	if v, err := keyring.Get("warpdesk", "ops.example.com"); err != nil || v != tok {
+		t.Fatalf("keyring: %v", err)
+	}
+	// A fresh store, as at the app's next start, loads it.
+	if v, err := settings.NewTokenStore(settings.TokenStoreOptions{}).Get(context.Background(), s.ServerURL); err != nil || v.Reveal() != tok {
+		t.Fatalf("load at start: %v", err)
+	}
+
+	rv, ok := h.app.Preferences().(interface{ ReadValues(func(map[string]any)) })
+	if !ok {
+		t.Fatal("cannot read the preferences")
+	}
+	var prefsJSON []byte
+	rv.ReadValues(func(m map[string]any) { prefsJSON, _ = json.Marshal(m) })
+	if !bytes.Contains(prefsJSON, []byte("#infra")) {
+		t.Fatalf("settings not persisted: %s", prefsJSON)
+	}
+	if bytes.Contains(prefsJSON, []byte(tok)) || bytes.Contains(prefsJSON, []byte("SECRET")) {
+		t.Fatalf("the token is in the preferences: %s", prefsJSON)
+	}
+	log.Info("prefs", "json", string(prefsJSON), "entry", f.token.Text)
+	if strings.Contains(logBuf.String(), tok) {
+		t.Fatalf("the token is in the log: %s", logBuf.String())
+	}
+
+}
