@@ -1,0 +1,342 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/warpdesk/warpdesk/assets"
+	"github.com/warpdesk/warpdesk/demo"
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/socket"
+)
+
+// These tests run the whole app on Fyne's test driver against the real demo
+// server on 127.0.0.1: real WebSocket, real HTTP catch-up.
+
+func startDemo(t *testing.T, opts demo.Options) *demo.Server {
+	t.Helper()
+	if opts.Interval == 0 {
+		opts.Interval = -1 // driven by the test
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 42
+	}
+	srv, err := demo.Start(context.Background(), "127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type recNotifier struct {
+	mu  sync.Mutex
+	got []ops.Incident
+}
+
+func (n *recNotifier) Incident(in ops.Incident) {
+	n.mu.Lock()
+	n.got = append(n.got, in)
+	n.mu.Unlock()
+}
+
+func (n *recNotifier) has(uuid string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.ContainsFunc(n.got, func(in ops.Incident) bool { return in.UUID == uuid })
+}
+
+func fastSocket() socket.Options {
+	return socket.Options{ReconnectDelay: 10 * time.Millisecond, MaxReconnectDelay: 40 * time.Millisecond}
+}
+
+func newTestApp(t *testing.T, cfg Config) *App {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.AgeRefresh == 0 {
+		cfg.AgeRefresh = time.Hour
+	}
+	a, err := New(fa, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	a.Start()
+	return a
+}
+
+// onUI runs f with the UI serialised (see App.uiMu).
+func (a *App) onUI(f func()) {
+	a.uiMu.Lock()
+	defer a.uiMu.Unlock()
+	f()
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func sameSet(a []ops.Incident, b []ops.Incident) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, in := range a {
+		seen[in.UUID] = true
+	}
+	for _, in := range b {
+		if !seen[in.UUID] {
+			return false
+		}
+	}
+	return true
+}
+
+func staticToken(s string) func(context.Context) (string, error) {
+	return func(context.Context) (string, error) { return s, nil }
+}
+
+func TestLiveThenCatchUpAfterReconnect(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: 2})
+	tray := &recTray{}
+	notes := &recNotifier{}
+	a := newTestApp(t, Config{
+		ServerURL: srv.URL(),
+		Rooms:     demo.DefaultRooms,
+		Token:     staticToken(srv.Token()),
+		Socket:    fastSocket(),
+		Tray:      tray,
+		Notifier:  notes,
+	})
+
+	eventually(t, "live with the initial incidents", func() bool {
+		return a.Status().State == socket.StateConnected && sameSet(a.Incidents().List(), srv.Open())
+	})
+	a.onUI(func() {
+		if got := a.Dashboard().Status.Text.Text; got != "Live" {
+			t.Errorf("status bar says %q", got)
+		}
+		if got := a.Dashboard().Incidents.Header.Text; got != "Active Incidents (2)" {
+			t.Errorf("header %q", got)
+		}
+		if !strings.HasPrefix(tray.lastTooltip(), "Live — 2 active") {
+			t.Errorf("tray tooltip %q", tray.lastTooltip())
+		}
+		if got := tray.lastMenu().Items[0].Label; got != tray.lastTooltip() {
+			t.Errorf("first menu line %q, tooltip %q", got, tray.lastTooltip())
+		}
+	})
+
+	// Authentication goes first on the connection, then the rooms.
+	frames := srv.Socket().Frames()
+	if len(frames) < 4 || !strings.Contains(frames[0].Text, `"type":"auth"`) {
+		t.Fatalf("first frame is not auth: %+v", frames)
+	}
+	for _, f := range frames[1:4] {
+		if !strings.Contains(f.Text, `"type":"room.join"`) {
+			t.Errorf("expected room joins after auth, got %s", f.Text)
+		}
+	}
+
+	// A live critical incident: shown at the top, the tray gets the mark, the notifier hears of it.
+	crit, err := srv.Create(ops.Incident{Title: "Checkout down", Severity: ops.Critical, Room: "payments"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the live incident", func() bool {
+		l := a.Incidents().List()
+		return len(l) == 3 && l[0].UUID == crit.UUID
+	})
+	eventually(t, "the critical tray icon", func() bool {
+		var icon string
+		a.onUI(func() { icon = tray.lastIcon() })
+		return icon == assets.TrayCritical.Name()
+	})
+	if !notes.has(crit.UUID) {
+		t.Error("the notifier did not hear of the live incident")
+	}
+
+	// The server goes away: the app says so.
+	srv.Stop()
+	eventually(t, "reconnecting", func() bool { return a.Status().State == socket.StateReconnecting })
+	a.onUI(func() {
+		if got := a.Dashboard().Status.Text.Text; got != "Reconnecting…" {
+			t.Errorf("status bar says %q", got)
+		}
+		if !a.Dashboard().Status.Reconnect.Visible() {
+			t.Error("no Reconnect now button while reconnecting")
+		}
+		if tray.lastIcon() != assets.TrayReconnecting.Name() || !strings.HasPrefix(tray.lastTooltip(), "Reconnecting…") {
+			t.Errorf("tray: icon %s tooltip %q", tray.lastIcon(), tray.lastTooltip())
+		}
+	})
+
+	// While it is gone, things happen that the app cannot hear about.
+	missed, _ := srv.Create(ops.Incident{Title: "Replication lag", Severity: ops.Warning, Room: "infra"})
+	resolvedWhileAway := srv.Open()[len(srv.Open())-1].UUID // the oldest
+	srv.Resolve(resolvedWhileAway)
+	if a.Incidents().List()[0].UUID == missed.UUID {
+		t.Fatal("the app heard of an incident while the server was stopped")
+	}
+
+	// Back: it reconnects, catches up, and shows exactly what is open.
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "caught up after the reconnect", func() bool {
+		return a.Status().State == socket.StateConnected && sameSet(a.Incidents().List(), srv.Open())
+	})
+	l := a.Incidents().List()
+	if l[0].UUID != missed.UUID {
+		t.Errorf("newest is %s, want the missed %s", l[0].UUID, missed.UUID)
+	}
+	if slices.ContainsFunc(l, func(in ops.Incident) bool { return in.UUID == resolvedWhileAway }) {
+		t.Error("an incident resolved while away is still shown")
+	}
+	eventually(t, "the notifier hears of the missed incident", func() bool { return notes.has(missed.UUID) })
+	eventually(t, "the UI shows it", func() bool {
+		var hdr, txt string
+		a.onUI(func() { hdr, txt = a.Dashboard().Incidents.Header.Text, a.Dashboard().Status.Text.Text })
+		return hdr == "Active Incidents (3)" && txt == "Live"
+	})
+	if !strings.HasPrefix(a.SyncText(), "Synced ") {
+		t.Errorf("sync text %q", a.SyncText())
+	}
+
+	// Resolving live removes it; acknowledging clears the critical mark.
+	srv.Resolve(missed.UUID)
+	eventually(t, "the resolved incident leaves", func() bool { return len(a.Incidents().List()) == 2 })
+	a.Incidents().AcknowledgeAll()
+	eventually(t, "the live tray icon", func() bool {
+		var icon string
+		a.onUI(func() { icon = tray.lastIcon() })
+		return icon == assets.TrayLive.Name()
+	})
+}
+
+func TestRejectedThenReconnectNow(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: 1})
+	var token atomic.Value
+	token.Store("wrong-token")
+	tray := &recTray{}
+	a := newTestApp(t, Config{
+		ServerURL: srv.URL(),
+		Rooms:     demo.DefaultRooms,
+		Token:     func(context.Context) (string, error) { return token.Load().(string), nil },
+		Socket:    fastSocket(),
+		Tray:      tray,
+	})
+	eventually(t, "rejected", func() bool {
+		s := a.Status()
+		return s.State == socket.StateDisconnected && s.Err != nil
+	})
+	eventually(t, "the status bar says why", func() bool {
+		var reason string
+		a.onUI(func() { reason = a.Dashboard().Status.Reason.Text })
+		return reason == "server rejected us — check the token"
+	})
+	eventually(t, "the failed catch-up is reported", func() bool { return a.SyncText() == "Catch-up failed" })
+	a.onUI(func() {
+		if tray.lastIcon() != assets.TrayOffline.Name() {
+			t.Errorf("tray icon %s", tray.lastIcon())
+		}
+		if it := item(tray.lastMenu(), LabelReconnect); it == nil || it.Disabled {
+			t.Error("Reconnect now is not offered")
+		}
+	})
+	accepts := srv.Socket().Accepts()
+	time.Sleep(100 * time.Millisecond)
+	if srv.Socket().Accepts() != accepts {
+		t.Error("a rejected client keeps hammering the server")
+	}
+
+	// The user fixes the token and taps "Reconnect now" in the tray menu.
+	token.Store(srv.Token())
+	var reconnect func()
+	a.onUI(func() { reconnect = item(tray.lastMenu(), LabelReconnect).Action })
+	reconnect()
+	eventually(t, "live after Reconnect now", func() bool { return a.Status().State == socket.StateConnected })
+	a.RequestCatchUp() // the Connected event asks for one too; either way it converges
+	eventually(t, "caught up", func() bool { return sameSet(a.Incidents().List(), srv.Open()) })
+}
+
+func TestStatusBarReconnectButtonRedials(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: -1})
+	a := newTestApp(t, Config{
+		ServerURL: srv.URL(),
+		Token:     staticToken(srv.Token()),
+		// A long backoff: only the button can bring it back quickly.
+		Socket: socket.Options{ReconnectDelay: time.Minute, MaxReconnectDelay: time.Minute},
+		NoTray: true,
+	})
+	eventually(t, "live", func() bool { return a.Status().State == socket.StateConnected })
+	a.onUI(func() {
+		if !a.Dashboard().Incidents.Empty.Visible() {
+			t.Error("no empty state with no incidents")
+		}
+	})
+	srv.Stop()
+	eventually(t, "reconnecting", func() bool { return a.Status().State == socket.StateReconnecting })
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the first redial (at some random point within the first
+	// backoff window) has happened or not; either way a tap must dial now.
+	a.onUI(func() { test.Tap(a.Dashboard().Status.Reconnect) })
+	eventually(t, "live after the tap", func() bool { return a.Status().State == socket.StateConnected })
+	if a.HasTray() {
+		t.Error("NoTray, yet a tray")
+	}
+}
+
+func TestQuitDisconnects(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: -1})
+	a := newTestApp(t, Config{ServerURL: srv.URL(), Token: staticToken(srv.Token()), Socket: fastSocket(), Tray: &recTray{}})
+	eventually(t, "live", func() bool { return srv.Socket().Conns() == 1 })
+	a.Quit()
+	if st := a.Client().State(); st != socket.StateDisconnected {
+		t.Errorf("after Quit the client is %s", st)
+	}
+	eventually(t, "the server sees the connection go", func() bool { return srv.Socket().Conns() == 0 })
+	a.Close() // twice is fine
+}
+
+func TestNewRejectsBadURLs(t *testing.T) {
+	fa := test.NewTempApp(t)
+	for _, cfg := range []Config{
+		{ServerURL: "http://example.com/ws"},
+		{ServerURL: ""},
+		{ServerURL: "ws://example.com/ws", CatchUpURL: "ftp://example.com/x"},
+	} {
+		if _, err := New(fa, cfg); err == nil {
+			t.Errorf("New(%+v) accepted", cfg)
+		}
+	}
+	a, err := New(fa, Config{ServerURL: "ws://example.com/ws", CatchUpURL: "https://api.example.com/open", Rooms: []string{"ops"}, NoTray: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if got := a.CatchUpEndpoint(); got != "https://api.example.com/open?room=ops" {
+		t.Errorf("override endpoint %q", got)
+	}
+}

@@ -1,0 +1,519 @@
+// Package app is the Warpdesk desktop application: the live dashboard
+// window, the tray icon that shows the connection, and the wiring between
+// them and the socket client.
+//
+// Everything here is built from functions that take a fyne.App, so tests
+// run it on Fyne's test driver (test.NewTempApp) and the real binary on the
+// GL driver.
+//
+// # One source of truth
+//
+// The connection state lives in the socket client. Its OnStatusChange feeds
+// one binding.Item[socket.Status]; one listener on that binding (on the UI
+// goroutine) redraws the status bar and the tray. Incidents and monitors live
+// in Incidents and Monitors, which merge the live stream with the HTTP
+// catch-up; their changes reach the UI through fyne.Do.
+//
+// # Catch-up
+//
+// At start and after every Connected event the app fetches the open
+// incidents over HTTP (CatchUpURL) and merges them by uuid (see Incidents),
+// so nothing is shown twice and nothing missed while offline stays hidden.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/driver/desktop"
+	"github.com/godbus/dbus/v5"
+
+	"github.com/warpdesk/warpdesk/assets"
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/socket"
+)
+
+// Notifier is told about incidents worth a desktop notification: every
+// incident.created that was not already shown, and incidents a catch-up
+// (other than the first one) discovered. It is called on a background
+// goroutine and must not block. Package notify decides what to do with them.
+type Notifier interface {
+	Incident(ops.Incident)
+}
+
+// Config configures the app. ServerURL is required.
+type Config struct {
+	// ServerURL is the WebSocket URL (ws:// or wss://).
+	ServerURL string
+	// CatchUpURL overrides the catch-up endpoint. Empty means derived from
+	// ServerURL (CatchUpURL). Rooms are added as room= parameters either way.
+	CatchUpURL string
+	// Rooms are joined on every connect.
+	Rooms []string
+	// Token supplies the token, called before every dial and every catch-up
+	// (bound it: it runs with the dial's context). Nil means no
+	// authentication. The token is never logged.
+	Token func(ctx context.Context) (string, error)
+	// Socket are the client options; Handshake is set by the app.
+	Socket socket.Options
+	// HTTPClient fetches the catch-up. Nil means a client with a 10s timeout.
+	HTTPClient *http.Client
+	// Notifier, when set, is told about new incidents.
+	Notifier Notifier
+	// OnSettings opens the settings window. Nil disables the Settings… item.
+	OnSettings func()
+	// Tray, when set, replaces the desktop tray (tests pass a recorder).
+	Tray Tray
+	// NoTray disables the tray even when one is possible.
+	NoTray bool
+	// StartHidden starts with the window hidden (only when there is a tray).
+	StartHidden bool
+	// Logger receives what the app does. Nil means slog.Default().
+	Logger *slog.Logger
+	// Now is the clock for ages. Nil means time.Now.
+	Now func() time.Time
+	// AgeRefresh is how often ages are redrawn. Zero means 15s.
+	AgeRefresh time.Duration
+}
+
+// App is a running Warpdesk: window, tray and connection.
+type App struct {
+	fa        fyne.App
+	cfg       Config
+	log       *slog.Logger
+	client    *socket.Client
+	incidents *Incidents
+	monitors  *Monitors
+	status    binding.Item[socket.Status]
+	endpoint  string
+	hc        *http.Client
+
+	win  fyne.Window
+	dash *Dashboard
+
+	// uiMu serialises UI code. In the real app it all runs on the UI
+	// goroutine already and the lock is uncontended; on the test driver,
+	// fyne.Do runs on the caller's goroutine, and the lock keeps it orderly.
+	uiMu      sync.Mutex
+	tray      Tray
+	trayLast  trayState
+	view      View
+	trayActs  TrayActions
+	pending   atomic.Bool
+	synced    atomic.Bool // a catch-up has succeeded once
+	syncMu    sync.Mutex
+	syncText  string
+	started   atomic.Bool
+	kick      chan struct{}
+	stop      chan struct{}
+	stopCtx   context.Context
+	stopFn    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	unsubs    []func()
+}
+
+// New builds the app on fa: the client (not yet connected), the window (not
+// yet shown) and, when a session bus is reachable, the tray. Call on the UI
+// goroutine (before fa.Run is fine), then Start.
+func New(fa fyne.App, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.AgeRefresh <= 0 {
+		cfg.AgeRefresh = 15 * time.Second
+	}
+	a := &App{
+		fa:        fa,
+		cfg:       cfg,
+		log:       cfg.Logger,
+		incidents: NewIncidents(),
+		monitors:  NewMonitors(),
+		hc:        cfg.HTTPClient,
+		kick:      make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+	}
+	a.stopCtx, a.stopFn = context.WithCancel(context.Background())
+	if a.hc == nil {
+		a.hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	opts := cfg.Socket
+	opts.Handshake = a.handshake
+	if opts.Logger == nil {
+		opts.Logger = cfg.Logger
+	}
+	c, err := socket.New(cfg.ServerURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	a.client = c
+	if cfg.CatchUpURL != "" {
+		u, err := parseHTTP(cfg.CatchUpURL)
+		if err != nil {
+			return nil, err
+		}
+		a.endpoint = withRooms(u, cfg.Rooms)
+	} else if a.endpoint, err = CatchUpURL(cfg.ServerURL, cfg.Rooms); err != nil {
+		return nil, err
+	}
+
+	fa.SetIcon(assets.AppIcon)
+	a.win = fa.NewWindow("Warpdesk")
+	a.win.SetIcon(assets.AppIcon)
+	a.dash = NewDashboard(DashboardActions{
+		Reconnect:   a.Reconnect,
+		Acked:       a.incidents.Acknowledged,
+		Acknowledge: a.incidents.Acknowledge,
+		AckAll:      a.incidents.AcknowledgeAll,
+		Now:         cfg.Now,
+	})
+	a.win.SetContent(a.dash.Object)
+	a.win.Resize(fyne.NewSize(920, 560))
+	a.trayActs = TrayActions{Open: a.ShowDashboard, Reconnect: a.Reconnect, Settings: cfg.OnSettings, Quit: a.Quit}
+	a.setupTray()
+
+	a.incidents.OnChange = a.scheduleRefresh
+	a.monitors.OnChange = a.scheduleRefresh
+	a.status = binding.NewItem(sameStatus)
+	_ = a.status.Set(c.Status())
+	a.view = Describe(c.Status())
+	a.status.AddListener(binding.NewDataListener(a.onStatus))
+	a.unsubs = append(a.unsubs,
+		c.OnStatusChange(func(s socket.Status) { _ = a.status.Set(s) }),
+		c.OnError(a.onError),
+		socket.On(c, socket.Connected, func(socket.ConnectedEvent, socket.Envelope) { a.RequestCatchUp() }),
+		socket.On(c, ops.IncidentCreated, func(in ops.Incident, _ socket.Envelope) {
+			if a.incidents.Created(in) && a.cfg.Notifier != nil {
+				a.cfg.Notifier.Incident(in)
+			}
+		}),
+		socket.On(c, ops.IncidentResolved, func(r ops.IncidentRef, _ socket.Envelope) { a.incidents.Resolved(r.UUID) }),
+		socket.On(c, ops.MonitorStatusChanged, func(m ops.MonitorChange, _ socket.Envelope) { a.monitors.Update(m) }),
+	)
+	for _, r := range cfg.Rooms {
+		c.JoinRoom(r)
+	}
+	a.refresh()
+	return a, nil
+}
+
+// setupTray picks the tray: the configured one, else the desktop tray when
+// the driver has one and a session bus answers (fyne.io/systray panics on
+// quit without one), else none: then closing the window quits.
+func (a *App) setupTray() {
+	switch {
+	case a.cfg.NoTray:
+		a.log.Info("tray disabled by configuration; closing the window quits")
+	case a.cfg.Tray != nil:
+		a.tray = a.cfg.Tray
+	default:
+		desk, ok := a.fa.(desktop.App)
+		if !ok {
+			a.log.Info("no system tray on this driver; closing the window quits")
+			break
+		}
+		if err := SessionBusReachable(2 * time.Second); err != nil {
+			a.log.Warn("no system tray: no D-Bus session bus; window only, closing it quits", "err", err)
+			break
+		}
+		a.tray = &desktopTray{d: desk}
+	}
+	if a.tray == nil {
+		a.win.SetMaster()
+		return
+	}
+	a.win.SetCloseIntercept(a.win.Hide)
+}
+
+// SessionBusReachable reports whether a D-Bus session bus answers, without
+// auto-launching one.
+func SessionBusReachable(timeout time.Duration) error {
+	done := make(chan error, 1)
+	go func() {
+		conn, err := dbus.SessionBusPrivateNoAutoStartup()
+		if err != nil {
+			done <- err
+			return
+		}
+		defer conn.Close()
+		if err := conn.Auth(nil); err != nil {
+			done <- err
+			return
+		}
+		done <- conn.Hello()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout):
+		return errors.New("the session bus did not answer")
+	}
+}
+
+// Start connects, starts the catch-up loop and the age ticker, and shows
+// the window (unless Config.StartHidden and there is a tray).
+func (a *App) Start() {
+	if !a.started.CompareAndSwap(false, true) {
+		return
+	}
+	a.wg.Add(2)
+	go a.catchUpLoop()
+	go a.tick()
+	a.RequestCatchUp()
+	a.client.Connect()
+	if !a.cfg.StartHidden || a.tray == nil {
+		a.win.Show()
+	}
+}
+
+// Run builds the app, starts it, runs fa until it quits, and disconnects.
+func Run(fa fyne.App, cfg Config) error {
+	a, err := New(fa, cfg)
+	if err != nil {
+		return err
+	}
+	a.Start()
+	fa.Run()
+	a.Close()
+	return nil
+}
+
+// Client is the socket client (for the OS network/power watchers).
+func (a *App) Client() *socket.Client { return a.client }
+
+// Incidents is the incident model.
+func (a *App) Incidents() *Incidents { return a.incidents }
+
+// Monitors is the monitor model.
+func (a *App) Monitors() *Monitors { return a.monitors }
+
+// Window is the dashboard window.
+func (a *App) Window() fyne.Window { return a.win }
+
+// Dashboard is the window's content.
+func (a *App) Dashboard() *Dashboard { return a.dash }
+
+// HasTray reports whether the app shows a tray icon.
+func (a *App) HasTray() bool { return a.tray != nil }
+
+// CatchUpEndpoint is the URL the catch-up fetches.
+func (a *App) CatchUpEndpoint() string { return a.endpoint }
+
+// Status is the client's status as the UI last saw it.
+func (a *App) Status() socket.Status {
+	s, _ := a.status.Get()
+	return s
+}
+
+// ShowDashboard shows and focuses the window.
+func (a *App) ShowDashboard() {
+	a.win.Show()
+	a.win.RequestFocus()
+}
+
+// Reconnect dials now, resetting the backoff ("Reconnect now").
+func (a *App) Reconnect() {
+	a.log.Info("reconnect requested")
+	a.client.Reconnect()
+}
+
+// Quit disconnects cleanly and quits the application.
+func (a *App) Quit() {
+	a.Close()
+	a.fa.Quit()
+}
+
+// Close disconnects and stops the app's goroutines; when it returns no
+// handler of the app runs any more. Safe to call twice and from any
+// goroutine.
+func (a *App) Close() {
+	a.closeOnce.Do(func() {
+		close(a.stop)
+		a.stopFn()
+		for _, u := range a.unsubs {
+			u()
+		}
+		a.client.Disconnect()
+		a.wg.Wait()
+		a.log.Info("disconnected")
+	})
+}
+
+func (a *App) handshake(ctx context.Context) (socket.Handshake, error) {
+	if a.cfg.Token == nil {
+		return socket.Handshake{}, nil
+	}
+	tok, err := a.cfg.Token(ctx)
+	if err != nil {
+		return socket.Handshake{}, fmt.Errorf("token: %w", err)
+	}
+	return socket.Handshake{Name: ops.AuthName, Data: ops.Auth{Token: tok}}, nil
+}
+
+func (a *App) onError(err error) {
+	var dial *socket.DialError
+	if errors.As(err, &dial) {
+		a.log.Debug("connection attempt failed", "err", err)
+		return
+	}
+	a.log.Warn("connection", "err", err)
+}
+
+// sameStatus compares statuses without comparing error values with ==
+// (which panics on an uncomparable error type).
+func sameStatus(x, y socket.Status) bool {
+	if x.State != y.State || x.Offline != y.Offline || x.Asleep != y.Asleep || x.Attempt != y.Attempt {
+		return false
+	}
+	if (x.Err == nil) != (y.Err == nil) {
+		return false
+	}
+	return x.Err == nil || x.Err.Error() == y.Err.Error()
+}
+
+// onStatus is the binding listener: the one place the connection state
+// reaches the UI. UI goroutine.
+func (a *App) onStatus() {
+	s, _ := a.status.Get()
+	a.uiMu.Lock()
+	defer a.uiMu.Unlock()
+	a.view = Describe(s)
+	a.dash.Status.Set(a.view)
+	a.applyTrayLocked()
+}
+
+// scheduleRefresh redraws the lists on the UI goroutine, coalescing bursts.
+func (a *App) scheduleRefresh() {
+	if a.pending.CompareAndSwap(false, true) {
+		fyne.Do(func() {
+			a.pending.Store(false)
+			a.refresh()
+		})
+	}
+}
+
+// refresh redraws lists, header and tray from the models. UI goroutine.
+func (a *App) refresh() {
+	list := a.incidents.List()
+	counts := a.incidents.Counts()
+	mons := a.monitors.List()
+	a.uiMu.Lock()
+	defer a.uiMu.Unlock()
+	a.dash.Incidents.Set(list, counts.Unacknowledged)
+	a.dash.Monitors.Set(mons, a.cfg.Now())
+	a.applyTrayLocked()
+}
+
+func (a *App) applyTrayLocked() {
+	applyTray(a.tray, &a.trayLast, a.view, a.incidents.Counts(), a.trayActs)
+	if dt, ok := a.tray.(*desktopTray); ok && !dt.windowSet {
+		// Left-click on the tray icon shows the window; set once the tray runs.
+		dt.windowSet = true
+		dt.d.SetSystemTrayWindow(a.win)
+	}
+}
+
+// RequestCatchUp asks for a catch-up fetch; requests made while one is
+// running coalesce into one more fetch.
+func (a *App) RequestCatchUp() {
+	select {
+	case a.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (a *App) catchUpLoop() {
+	defer a.wg.Done()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case <-a.kick:
+		}
+		a.catchUp()
+	}
+}
+
+// catchUp fetches the open incidents and merges them.
+func (a *App) catchUp() {
+	ctx, cancel := context.WithTimeout(a.stopCtx, 15*time.Second)
+	defer cancel()
+	tok := a.incidents.BeginSnapshot()
+	token := ""
+	if a.cfg.Token != nil {
+		var err error
+		if token, err = a.cfg.Token(ctx); err != nil {
+			a.setSync("Catch-up failed: no token")
+			a.log.Warn("catch-up: no token", "err", err)
+			return
+		}
+	}
+	snap, dropped, err := FetchSnapshot(ctx, a.hc, a.endpoint, token)
+	if err != nil {
+		if ctx.Err() != nil && a.stopCtx.Err() != nil {
+			return // shutting down
+		}
+		a.setSync("Catch-up failed")
+		a.log.Warn("catch-up failed", "err", err)
+		return
+	}
+	if dropped > 0 {
+		a.log.Warn("catch-up: dropped invalid entries", "count", dropped)
+	}
+	added := a.incidents.ApplySnapshot(tok, snap.Incidents)
+	for _, m := range snap.Monitors {
+		a.monitors.Update(m)
+	}
+	first := !a.synced.Swap(true)
+	if !first && a.cfg.Notifier != nil {
+		for _, in := range added {
+			a.cfg.Notifier.Incident(in)
+		}
+	}
+	a.log.Info("caught up", "open", len(snap.Incidents), "new", len(added))
+	a.setSync("Synced " + a.cfg.Now().Format("15:04:05"))
+}
+
+// SyncText is what the status bar says about the last catch-up.
+func (a *App) SyncText() string {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	return a.syncText
+}
+
+func (a *App) setSync(s string) {
+	a.syncMu.Lock()
+	a.syncText = s
+	a.syncMu.Unlock()
+	fyne.Do(func() {
+		a.uiMu.Lock()
+		defer a.uiMu.Unlock()
+		a.dash.Status.SetSync(a.SyncText())
+	})
+}
+
+// tick redraws ages now and then.
+func (a *App) tick() {
+	defer a.wg.Done()
+	t := time.NewTicker(a.cfg.AgeRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case <-t.C:
+			a.scheduleRefresh()
+		}
+	}
+}

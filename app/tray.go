@@ -1,0 +1,97 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/systray"
+)
+
+// TrayActions are what the tray menu's items do.
+type TrayActions struct {
+	Open      func() // show and focus the dashboard
+	Reconnect func() // client.Reconnect: dial now, reset the backoff
+	Settings  func() // open the settings window; nil disables the item
+	Quit      func() // disconnect cleanly and quit
+}
+
+// Menu labels, which tests (and the end-to-end test's D-Bus reader) use.
+const (
+	LabelOpen      = "Open dashboard"
+	LabelReconnect = "Reconnect now"
+	LabelSettings  = "Settings…"
+	LabelQuit      = "Quit"
+)
+
+// TrayMenu builds the tray menu for a state: the summary as a disabled first
+// line, then Open dashboard, Reconnect now (disabled while live), Settings…,
+// Quit. It is pure: the same inputs give the same menu.
+func TrayMenu(summary string, v View, act TrayActions) *fyne.Menu {
+	head := fyne.NewMenuItem(summary, nil)
+	head.Disabled = true
+	reconnect := fyne.NewMenuItem(LabelReconnect, act.Reconnect)
+	reconnect.Disabled = !v.CanReconnect || act.Reconnect == nil
+	settings := fyne.NewMenuItem(LabelSettings, act.Settings)
+	settings.Disabled = act.Settings == nil
+	quit := fyne.NewMenuItem(LabelQuit, act.Quit)
+	quit.IsQuit = true
+	return fyne.NewMenu("Warpdesk",
+		head,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(LabelOpen, act.Open),
+		reconnect,
+		settings,
+		fyne.NewMenuItemSeparator(),
+		quit,
+	)
+}
+
+// Tray is where the app shows its state outside the window. The production
+// one drives the desktop tray; tests record.
+type Tray interface {
+	SetIcon(fyne.Resource)
+	SetMenu(*fyne.Menu)
+	SetTooltip(string)
+}
+
+// desktopTray drives a StatusNotifierItem through Fyne's desktop.App. Fyne
+// has no tooltip API, so the tooltip goes to fyne.io/systray (the library
+// Fyne's tray is built on) directly.
+type desktopTray struct {
+	d         desktop.App
+	windowSet bool
+}
+
+func (t *desktopTray) SetIcon(r fyne.Resource) { t.d.SetSystemTrayIcon(r) }
+
+func (t *desktopTray) SetMenu(m *fyne.Menu) {
+	t.d.SetSystemTrayMenu(m)
+}
+
+func (t *desktopTray) SetTooltip(s string) { systray.SetTooltip(s) }
+
+// trayState is what was last pushed to a Tray, so that an update only
+// touches what changed (a menu rebuild re-exports it over D-Bus).
+type trayState struct {
+	icon    fyne.Resource
+	summary string
+	view    View
+	hasMenu bool
+}
+
+// applyTray pushes the state to t, skipping what is unchanged.
+func applyTray(t Tray, last *trayState, v View, c Counts, act TrayActions) {
+	if t == nil {
+		return
+	}
+	icon := TrayIcon(v.Level, c)
+	if last.icon != icon {
+		t.SetIcon(icon)
+		last.icon = icon
+	}
+	summary := Summary(v, c)
+	if !last.hasMenu || last.summary != summary || last.view.CanReconnect != v.CanReconnect {
+		t.SetMenu(TrayMenu(summary, v, act))
+		t.SetTooltip(summary)
+		last.summary, last.view, last.hasMenu = summary, v, true
+	}
+}

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/warpdesk/warpdesk/assets"
+)
+
+// recTray records what the app pushes to the tray.
+type recTray struct {
+	icons    []fyne.Resource
+	menus    []*fyne.Menu
+	tooltips []string
+}
+
+func (r *recTray) SetIcon(res fyne.Resource) { r.icons = append(r.icons, res) }
+func (r *recTray) SetMenu(m *fyne.Menu)      { r.menus = append(r.menus, m) }
+func (r *recTray) SetTooltip(s string)       { r.tooltips = append(r.tooltips, s) }
+
+func (r *recTray) lastIcon() string {
+	if len(r.icons) == 0 {
+		return ""
+	}
+	return r.icons[len(r.icons)-1].Name()
+}
+
+func (r *recTray) lastTooltip() string {
+	if len(r.tooltips) == 0 {
+		return ""
+	}
+	return r.tooltips[len(r.tooltips)-1]
+}
+
+func (r *recTray) lastMenu() *fyne.Menu {
+	if len(r.menus) == 0 {
+		return nil
+	}
+	return r.menus[len(r.menus)-1]
+}
+
+func labels(m *fyne.Menu) []string {
+	var out []string
+	for _, it := range m.Items {
+		if it.IsSeparator {
+			out = append(out, "---")
+			continue
+		}
+		out = append(out, it.Label)
+	}
+	return out
+}
+
+func item(m *fyne.Menu, label string) *fyne.MenuItem {
+	for _, it := range m.Items {
+		if it.Label == label {
+			return it
+		}
+	}
+	return nil
+}
+
+func TestTrayMenuLayout(t *testing.T) {
+	calls := map[string]int{}
+	act := TrayActions{
+		Open:      func() { calls["open"]++ },
+		Reconnect: func() { calls["reconnect"]++ },
+		Settings:  func() { calls["settings"]++ },
+		Quit:      func() { calls["quit"]++ },
+	}
+	m := TrayMenu("Live — 3 active, 1 critical", View{Level: LevelLive, Text: "Live"}, act)
+	want := []string{"Live — 3 active, 1 critical", "---", LabelOpen, LabelReconnect, LabelSettings, "---", LabelQuit}
+	got := labels(m)
+	if len(got) != len(want) {
+		t.Fatalf("labels = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("labels = %q, want %q", got, want)
+		}
+	}
+	if !m.Items[0].Disabled {
+		t.Error("the summary line must be disabled (it is information)")
+	}
+	if !item(m, LabelReconnect).Disabled {
+		t.Error("Reconnect now must be disabled while live")
+	}
+	if !item(m, LabelQuit).IsQuit {
+		t.Error("Quit must be the quit item, so Fyne adds no second one")
+	}
+	for _, l := range []string{LabelOpen, LabelSettings, LabelQuit} {
+		item(m, l).Action()
+	}
+	if calls["open"] != 1 || calls["settings"] != 1 || calls["quit"] != 1 {
+		t.Errorf("actions called %v", calls)
+	}
+}
+
+func TestTrayMenuOffline(t *testing.T) {
+	m := TrayMenu("Offline — no active incidents", Describe(statusOffline()), TrayActions{Reconnect: func() {}})
+	if item(m, LabelReconnect).Disabled {
+		t.Error("Reconnect now must be enabled while offline")
+	}
+	if !item(m, LabelSettings).Disabled {
+		t.Error("Settings… must be disabled when there is no settings window")
+	}
+}
+
+func TestApplyTrayOnlyPushesChanges(t *testing.T) {
+	var tr recTray
+	var last trayState
+	live := View{Level: LevelLive, Text: "Live"}
+	applyTray(&tr, &last, live, Counts{Active: 1}, TrayActions{})
+	applyTray(&tr, &last, live, Counts{Active: 1}, TrayActions{})
+	if len(tr.icons) != 1 || len(tr.menus) != 1 || len(tr.tooltips) != 1 {
+		t.Fatalf("pushed %d icons, %d menus, %d tooltips; want 1 each", len(tr.icons), len(tr.menus), len(tr.tooltips))
+	}
+	if tr.lastTooltip() != "Live — 1 active" || tr.lastIcon() != assets.TrayLive.Name() {
+		t.Errorf("tooltip %q icon %s", tr.lastTooltip(), tr.lastIcon())
+	}
+	applyTray(&tr, &last, live, Counts{Active: 2, Critical: 1, Unacknowledged: 1}, TrayActions{})
+	if tr.lastIcon() != assets.TrayCritical.Name() || tr.lastTooltip() != "Live — 2 active, 1 critical" {
+		t.Errorf("after a critical: tooltip %q icon %s", tr.lastTooltip(), tr.lastIcon())
+	}
+	if got := tr.lastMenu().Items[0].Label; got != "Live — 2 active, 1 critical" {
+		t.Errorf("first menu line %q", got)
+	}
+	off := Describe(statusOffline())
+	applyTray(&tr, &last, off, Counts{Active: 2, Critical: 1, Unacknowledged: 1}, TrayActions{})
+	if tr.lastIcon() != assets.TrayOffline.Name() {
+		t.Errorf("offline icon %s", tr.lastIcon())
+	}
+	applyTray(nil, &last, off, Counts{}, TrayActions{}) // no tray: nothing happens, no panic
+}
