@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
@@ -158,17 +157,18 @@ func (w *watcher) recompute(h *netlink.Handle) error {
 // computeOnline decides from the whole picture: a unicast default route
 // whose next hop is an up, non-loopback link with carrier and not flagged
 // linkdown. why names the route found, or says why none counts.
+//
+// Carrier is read from IFF_LOWER_UP (and IFF_DORMANT), which the kernel
+// updates at once, not from the operational state, which its link watcher
+// updates up to a second later.
 func computeOnline(links []netlink.Link, routes []netlink.Route) (online bool, why string) {
 	usable := make(map[int]string, len(links))
 	for _, l := range links {
 		a := l.Attrs()
-		switch {
-		case a.Flags&net.FlagUp == 0, a.Flags&net.FlagLoopback != 0, a.RawFlags&unix.IFF_LOWER_UP == 0:
-			continue
-		case a.OperState != netlink.OperUp && a.OperState != netlink.OperUnknown:
-			continue
+		const need, deny = unix.IFF_UP | unix.IFF_LOWER_UP, unix.IFF_LOOPBACK | unix.IFF_DORMANT
+		if a.RawFlags&need == need && a.RawFlags&deny == 0 {
+			usable[a.Index] = a.Name
 		}
-		usable[a.Index] = a.Name
 	}
 	const dead = unix.RTNH_F_LINKDOWN | unix.RTNH_F_DEAD
 	var seen []string

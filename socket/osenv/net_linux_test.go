@@ -25,7 +25,9 @@ func TestComputeOnline(t *testing.T) {
 		link(3, "wlan0", up, unix.IFF_UP, netlink.OperLowerLayerDown),           // no carrier
 		link(4, "eth1", 0, unix.IFF_LOWER_UP, netlink.OperDown),                 // admin down
 		link(5, "tun0", up, unix.IFF_UP|unix.IFF_LOWER_UP, netlink.OperUnknown), // no operstate
-		link(6, "wlan1", up, unix.IFF_UP|unix.IFF_LOWER_UP, netlink.OperDormant),
+		link(6, "wlan1", up, unix.IFF_UP|unix.IFF_LOWER_UP|unix.IFF_DORMANT, netlink.OperDormant),
+		link(7, "eth2", up, unix.IFF_UP|unix.IFF_LOWER_UP, netlink.OperDown), // carrier back, operstate lagging
+		link(8, "eth3", up, unix.IFF_UP, netlink.OperUp),                     // carrier gone, operstate lagging
 	}
 	_, def4, _ := net.ParseCIDR("0.0.0.0/0")
 	_, def6, _ := net.ParseCIDR("::/0")
@@ -57,6 +59,8 @@ func TestComputeOnline(t *testing.T) {
 		{"default in another table (policy routing)", []netlink.Route{route(2, nil, func(r *netlink.Route) { r.Table = 51820 })}, true},
 		{"default via a tun without operstate", []netlink.Route{route(5, nil, nil)}, true},
 		{"default via a dormant link", []netlink.Route{route(6, nil, nil)}, false},
+		{"carrier back before the operstate says so", []netlink.Route{route(7, nil, nil)}, true},
+		{"carrier gone before the operstate says so", []netlink.Route{route(8, nil, nil)}, false},
 		{"multipath, one hop usable", []netlink.Route{route(0, nil, func(r *netlink.Route) {
 			r.MultiPath = []*netlink.NexthopInfo{{LinkIndex: 3}, {LinkIndex: 2}}
 		})}, true},
@@ -74,21 +78,25 @@ func TestComputeOnline(t *testing.T) {
 	}
 }
 
-// testNetns is a network namespace holding a veth pair wd0 <-> wd1, made by
-// the test and removed after it.
+// testNetns is a network namespace holding wd0, one end of a veth pair
+// wd0 <-> wd1, made by the test and removed after it. wd1 is in the same
+// namespace, or (split) in a second one, so that traffic between wd0's
+// 10.77.0.1 and wd1's 10.77.0.2 really crosses the veth.
 type testNetns struct {
-	path string
-	ns   netns.NsHandle
-	h    *netlink.Handle
-	wd0  netlink.Link
-	wd1  netlink.Link
-	gw   net.IP
-	last time.Time // last link state change, for the kernel's rate limit
+	path     string
+	ns       netns.NsHandle
+	h        *netlink.Handle // in ns
+	peerNS   netns.NsHandle  // wd1's namespace (ns unless split)
+	hPeer    *netlink.Handle // in peerNS
+	wd0, wd1 netlink.Link
+	gw       net.IP
+	last     time.Time // last link state change, for the kernel's rate limit
 }
 
 var netnsSeq atomic.Int32
 
-func newTestNetns(t *testing.T) *testNetns {
+// addNetns makes a named network namespace for the test, or skips it.
+func addNetns(t *testing.T) (path string, ns netns.NsHandle, h *netlink.Handle) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("skipping: creating a network namespace needs root (CI runs as root)")
@@ -105,35 +113,61 @@ func newTestNetns(t *testing.T) *testNetns {
 			t.Errorf("ip netns del %s: %v: %s", name, err, out)
 		}
 	})
-	n := &testNetns{path: "/run/netns/" + name, gw: net.IPv4(10, 77, 0, 2)}
-	var err error
-	if n.ns, err = netns.GetFromPath(n.path); err != nil {
-		t.Fatalf("open %s: %v", n.path, err)
+	path = "/run/netns/" + name
+	ns, err := netns.GetFromPath(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
 	}
-	t.Cleanup(func() { n.ns.Close() })
-	if n.h, err = netlink.NewHandleAt(n.ns, unix.NETLINK_ROUTE); err != nil {
+	t.Cleanup(func() { ns.Close() })
+	if h, err = netlink.NewHandleAt(ns, unix.NETLINK_ROUTE); err != nil {
 		t.Fatalf("netlink handle in %s: %v", name, err)
 	}
-	t.Cleanup(n.h.Close)
+	t.Cleanup(h.Close)
+	lo, err := h.LinkByName("lo")
+	if err == nil {
+		err = h.LinkSetUp(lo)
+	}
+	if err != nil {
+		t.Fatalf("lo up in %s: %v", name, err)
+	}
+	return path, ns, h
+}
+
+func newTestNetns(t *testing.T, split bool) *testNetns {
+	t.Helper()
+	n := &testNetns{gw: net.IPv4(10, 77, 0, 2)}
+	n.path, n.ns, n.h = addNetns(t)
+	n.peerNS, n.hPeer = n.ns, n.h
+	wd0 := netlink.LinkAttrs{Name: "wd0"}
+	if split {
+		_, n.peerNS, n.hPeer = addNetns(t)
+		// Without a distinct index, wd0 and wd1 would both be ifindex 2 in
+		// their fresh namespaces; the kernel then takes the veth for a
+		// physical NIC (ifindex == iflink) and rate-limits its carrier
+		// events to one a second, as it does for real NICs (see README).
+		wd0.Index = 10
+	}
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
-	must("add veth", n.h.LinkAdd(&netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "wd0"}, PeerName: "wd1"}))
+	must("add veth", n.h.LinkAdd(&netlink.Veth{
+		LinkAttrs:     wd0,
+		PeerName:      "wd1",
+		PeerNamespace: netlink.NsFd(n.peerNS),
+	}))
+	var err error
 	n.wd0, err = n.h.LinkByName("wd0")
 	must("wd0", err)
-	n.wd1, err = n.h.LinkByName("wd1")
+	n.wd1, err = n.hPeer.LinkByName("wd1")
 	must("wd1", err)
 	a0, _ := netlink.ParseAddr("10.77.0.1/24")
 	a1, _ := netlink.ParseAddr("10.77.0.2/24")
 	must("address wd0", n.h.AddrAdd(n.wd0, a0))
-	must("address wd1", n.h.AddrAdd(n.wd1, a1))
-	lo, err := n.h.LinkByName("lo")
-	must("lo", err)
-	must("lo up", n.h.LinkSetUp(lo))
-	must("wd1 up", n.h.LinkSetUp(n.wd1))
+	must("address wd1", n.hPeer.AddrAdd(n.wd1, a1))
+	must("wd1 up", n.hPeer.LinkSetUp(n.wd1))
 	must("wd0 up", n.h.LinkSetUp(n.wd0))
 	n.last = time.Now()
 	return n
@@ -171,7 +205,7 @@ func (n *testNetns) waitCarrier(t *testing.T, want bool) {
 }
 
 func TestNetworkNamespace(t *testing.T) {
-	n := newTestNetns(t)
+	n := newTestNetns(t, false)
 	rt := newRecTarget()
 	logs := newLogRecorder(t)
 	startWatch(t, rt, Options{Logger: logs.logger(), netns: n.path, noSleep: true})
@@ -206,7 +240,7 @@ func TestNetworkNamespace(t *testing.T) {
 	rt.none(t)
 
 	n.pace()
-	step("carrier lost (peer down)", false, func() error { return n.h.LinkSetDown(n.wd1) })
+	step("carrier lost (peer down)", false, func() error { return n.hPeer.LinkSetDown(n.wd1) })
 	routes, err := n.h.RouteList(n.wd0, netlink.FAMILY_V4)
 	if err != nil {
 		t.Fatal(err)
@@ -225,6 +259,6 @@ func TestNetworkNamespace(t *testing.T) {
 	// What this test is about: the route stays, only flagged.
 	t.Logf("after carrier loss the kernel kept the default route flagged linkdown: %v", kept)
 	n.pace()
-	step("carrier back (peer up)", true, func() error { return n.h.LinkSetUp(n.wd1) })
+	step("carrier back (peer up)", true, func() error { return n.hPeer.LinkSetUp(n.wd1) })
 	rt.none(t)
 }

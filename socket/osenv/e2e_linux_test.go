@@ -1,0 +1,165 @@
+package osenv
+
+import (
+	"context"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/vishvananda/netns"
+	"github.com/warpdesk/warpdesk/socket"
+	"github.com/warpdesk/warpdesk/socket/sockettest"
+)
+
+// inNetns runs f on an OS thread switched into ns. Sockets made there stay
+// in ns for good.
+func inNetns(t *testing.T, ns netns.NsHandle, f func() error) error {
+	t.Helper()
+	runtime.LockOSThread()
+	orig, err := netns.Get()
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer orig.Close()
+	if err := netns.Set(ns); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	ferr := f()
+	if err := netns.Set(orig); err != nil {
+		// Leave the thread locked: it dies with this goroutine rather
+		// than serve others in the wrong namespace.
+		t.Errorf("back to the original namespace: %v", err)
+		return ferr
+	}
+	runtime.UnlockOSThread()
+	return ferr
+}
+
+// A real socket.Client talks to a sockettest server across the veth: the
+// client's sockets are in wd0's namespace, the server listens on wd1's
+// 10.77.0.2 in a second namespace, and the watcher follows wd0's namespace.
+// So taking wd0 down (or losing its carrier) really cuts the connection, and
+// the watcher's job is to notice at once rather than after a heartbeat.
+func TestEndToEndClientAcrossVeth(t *testing.T) {
+	n := newTestNetns(t, true)
+	n.waitCarrier(t, true)
+	if err := n.h.RouteAdd(n.defaultRoute()); err != nil {
+		t.Fatal(err)
+	}
+
+	var srv *sockettest.Server
+	if err := inNetns(t, n.peerNS, func() (err error) {
+		srv, err = sockettest.NewServer(sockettest.Options{Addr: "10.77.0.2:0"})
+		return err
+	}); err != nil {
+		t.Fatalf("server in the peer namespace: %v", err)
+	}
+	t.Cleanup(srv.Close)
+
+	var dials atomic.Int32
+	dialer := *websocket.DefaultDialer
+	dialer.NetDialContext = func(ctx context.Context, network, addr string) (c net.Conn, err error) {
+		dials.Add(1)
+		err = inNetns(t, n.ns, func() error {
+			c, err = (&net.Dialer{}).DialContext(ctx, network, addr)
+			return err
+		})
+		return c, err
+	}
+	client, err := socket.New(srv.URL(), socket.Options{
+		Dialer:            &dialer,
+		ReconnectDelay:    20 * time.Millisecond,
+		MaxReconnectDelay: 100 * time.Millisecond,
+		ConnectionTimeout: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type change struct {
+		state socket.State
+		at    time.Time
+	}
+	states := make(chan change, 256)
+	client.OnStateChange(func(s socket.State) { states <- change{s, time.Now()} })
+	t.Cleanup(client.Disconnect)
+	waitState := func(want socket.State, d time.Duration) time.Time {
+		t.Helper()
+		deadline := time.After(d)
+		for {
+			select {
+			case c := <-states:
+				if c.state == want {
+					return c.at
+				}
+			case <-deadline:
+				t.Fatalf("client not %s within %v (status %+v)", want, d, client.Status())
+			}
+		}
+	}
+
+	logs := newLogRecorder(t)
+	stopWatch := startWatch(t, client, Options{Logger: logs.logger(), netns: n.path, noSleep: true})
+	client.Connect()
+	waitState(socket.StateConnected, 5*time.Second)
+
+	for _, c := range []struct {
+		name     string
+		cut, fix func() error
+		// backWithin bounds the reconnect after the fix. After a carrier
+		// flap it is longer than the watcher's part: the client's close
+		// during the outage started ARP for the server, the requests were
+		// lost, and the kernel's next ARP retry (1s apart) carries the new
+		// SYN, so the dial itself takes up to a second.
+		backWithin time.Duration
+	}{
+		{"link down", func() error { return n.h.LinkSetDown(n.wd0) }, func() error {
+			// The kernel dropped the default route with the link; put both
+			// back, as a network manager would.
+			if err := n.h.LinkSetUp(n.wd0); err != nil {
+				return err
+			}
+			return n.h.RouteAdd(n.defaultRoute())
+		}, time.Second},
+		{"carrier loss", func() error { return n.hPeer.LinkSetDown(n.wd1) }, func() error { return n.hPeer.LinkSetUp(n.wd1) }, 2 * time.Second},
+	} {
+		n.pace()
+		start := time.Now()
+		if err := c.cut(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		down := waitState(socket.StateDisconnected, 2*time.Second).Sub(start)
+		t.Logf("LATENCY e2e %-12s -> client disconnected %v", c.name, down.Round(10*time.Microsecond))
+		if down > 100*time.Millisecond {
+			t.Errorf("%s: client disconnected after %v, want within 100ms", c.name, down)
+		}
+		dialsWhileDown := dials.Load()
+		n.pace() // the rate limit's wait doubles as the "no dial while down" window
+		if got := dials.Load(); got != dialsWhileDown {
+			t.Errorf("%s: %d dials while the link was down", c.name, got-dialsWhileDown)
+		}
+		if st := client.Status(); st.State != socket.StateDisconnected || !st.Offline {
+			t.Errorf("%s: status while down %+v, want disconnected and offline", c.name, st)
+		}
+		if out, err := exec.Command("ip", "-n", filepath.Base(n.path), "neigh").CombinedOutput(); err == nil {
+			t.Logf("%s: neighbour table before the link comes back: %q", c.name, out)
+		}
+		start = time.Now()
+		if err := c.fix(); err != nil {
+			t.Fatalf("%s, back: %v", c.name, err)
+		}
+		up := waitState(socket.StateConnected, 3*time.Second).Sub(start)
+		t.Logf("LATENCY e2e %-12s back -> client connected %v", c.name, up.Round(10*time.Microsecond))
+		if up > c.backWithin {
+			t.Errorf("%s: client connected %v after the link came back, want within %v", c.name, up, c.backWithin)
+		}
+	}
+	stopWatch()
+	client.Disconnect()
+}
