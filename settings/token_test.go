@@ -494,3 +494,59 @@ func TestTokenStoreNoSessionBus(t *testing.T) {
 		t.Fatalf("Get = %v, want ErrKeyringUnavailable", err)
 	}
 }
+
+func TestTokenStoreDaemonNeverUnlocked(t *testing.T) {
+	keyringtest.StartLocked(t)
+	ctx := context.Background()
+	const url, tok = "wss://ops.example.com/ws", "tok-neverunlocked-SECRET"
+	s := settings.NewTokenStore(settings.TokenStoreOptions{})
+	_, err := s.Get(ctx, url)
+	if !errors.Is(err, settings.ErrKeyringLocked) {
+		t.Fatalf("Get = %v, want ErrKeyringLocked", err)
+	}
+	err = s.Set(ctx, url, tok)
+	if !errors.Is(err, settings.ErrKeyringLocked) || !s.SessionOnly(url) {
+		t.Fatalf("Set = %v", err)
+	}
+	if strings.Contains(err.Error(), tok) {
+		t.Fatal("error contains the token")
+	}
+	if got, err := s.Get(ctx, url); err != nil || got.Reveal() != tok {
+		t.Fatalf("session Get = %v", err)
+	}
+}
+
+func TestMemoryKeyringAndTokenProblem(t *testing.T) {
+	var k settings.MemoryKeyring
+	s := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &k})
+	ctx := context.Background()
+	if err := s.Set(ctx, "wss://x/ws", "tok-mem-SECRET"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(fmt.Sprintf("%v %+v %#v", &k, &k, &k), "tok-mem") {
+		t.Fatal("MemoryKeyring prints its contents")
+	}
+	if err := s.Delete(ctx, "wss://x/ws"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, "wss://x/ws"); !errors.Is(err, settings.ErrNoToken) {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		err     error
+		session bool
+		want    string
+	}{
+		{nil, false, ""},
+		{fmt.Errorf("x: %w", settings.ErrNoToken), false, ""},
+		{settings.ErrKeyringLocked, true, "kept for this session only: the system keyring is locked"},
+		{settings.ErrKeyringTimeout, false, "Cannot read the token: the system keyring is not answering"},
+		{settings.ErrKeyringUnavailable, false, "no system keyring"},
+		{context.DeadlineExceeded, false, "took too long"},
+		{settings.ErrInvalidToken, false, "not valid"},
+	} {
+		if got := settings.TokenProblem(tc.err, tc.session); !strings.Contains(got, tc.want) || (tc.want == "") != (got == "") {
+			t.Errorf("TokenProblem(%v, %v) = %q, want %q", tc.err, tc.session, got, tc.want)
+		}
+	}
+}

@@ -529,7 +529,7 @@ func (f *form) forget() {
 			f.forgetToken.Enable()
 			if err != nil {
 				f.tokenStatus.Importance = widget.WarningImportance
-				f.tokenStatus.SetText("Token forgotten for this session, but " + keyringMessage(err, false))
+				f.tokenStatus.SetText("Token forgotten for this session, but the system keyring could not be reached: a stored copy may remain there.")
 			} else {
 				f.tokenStatus.Importance = widget.MediumImportance
 				f.tokenStatus.SetText("Token removed.")
@@ -585,21 +585,8 @@ func (f *form) refreshTokenStatus(url string) {
 // keyringMessage explains a TokenStore error to the user. stored says
 // whether a token was just being saved (and is now held for the session).
 func keyringMessage(err error, stored bool) string {
-	var why string
-	switch {
-	case errors.Is(err, settings.ErrKeyringLocked):
-		why = "the system keyring is locked"
-	case errors.Is(err, settings.ErrKeyringTimeout):
-		why = "the system keyring is not answering (it may be locked and waiting for a password)"
-	case errors.Is(err, settings.ErrKeyringUnavailable):
-		why = "there is no system keyring (Secret Service) on this desktop"
-	case errors.Is(err, context.DeadlineExceeded):
-		why = "the system keyring took too long"
-	default:
-		why = "the system keyring failed"
+	if msg := settings.TokenProblem(err, stored); msg != "" {
+		return msg
 	}
-	if stored {
-		return "The token is kept for this session only: " + why + ". Unlock or install a keyring (e.g. GNOME Keyring) and save again to keep it."
-	}
-	return "Cannot read the token: " + why + ". You can still enter a token; it will be kept for this session only."
+	return "The system keyring failed."
 }

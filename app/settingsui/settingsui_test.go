@@ -587,3 +587,34 @@ func TestRealKeyringAndNoLeaks(t *testing.T) {
 	}
 
 }
+
+func TestForgetWithLockedKeyring(t *testing.T) {
+	kr := newMem()
+	store := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: kr})
+	h := open(t, current(), store)
+	kr.mu.Lock()
+	kr.err = errors.New("failed to unlock correct collection")
+	kr.mu.Unlock()
+	test.Tap(h.f.forgetToken)
+	h.ui.pump(h.f)
+	if !strings.Contains(h.f.tokenStatus.Text, "could not be reached") || h.f.forgetToken.Disabled() {
+		t.Fatalf("token status %q", h.f.tokenStatus.Text)
+	}
+}
+
+func TestNoTokenStore(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	got := &applied{}
+	ui := &uiQueue{}
+	f := newForm(a.Preferences(), current(), nil, got.apply, ui.do)
+	test.NewTempWindow(t, f.content)
+	if !f.token.Disabled() || !f.forgetToken.Disabled() {
+		t.Fatal("token field enabled without a token store")
+	}
+	test.Tap(f.save)
+	ui.pump(f)
+	if _, tok := got.last(t); tok != nil {
+		t.Fatal("a token was applied without a store")
+	}
+}

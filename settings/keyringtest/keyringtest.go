@@ -74,6 +74,20 @@ func StartBus(t testing.TB) *dbustest.Bus {
 // skips the test when gnome-keyring-daemon or dbus-daemon is not installed.
 func Start(t testing.TB) *Service {
 	t.Helper()
+	return start(t, true)
+}
+
+// StartLocked is Start without unlocking: the daemon has no unlocked login
+// keyring, as after a login that did not unlock it, and every go-keyring call
+// wants an unlock prompt that no one can answer on the private bus (it fails
+// at once with "failed to unlock correct collection").
+func StartLocked(t testing.TB) *Service {
+	t.Helper()
+	return start(t, false)
+}
+
+func start(t testing.TB, unlock bool) *Service {
+	t.Helper()
 	bin, err := exec.LookPath("gnome-keyring-daemon")
 	if err != nil {
 		t.Skipf("keyringtest: no gnome-keyring-daemon on this machine (apt-get install gnome-keyring): %v", err)
@@ -81,8 +95,14 @@ func Start(t testing.TB) *Service {
 	bus := StartBus(t)
 	s := &Service{Bus: bus, DataDir: os.Getenv("XDG_DATA_HOME"), stderr: new(bytes.Buffer)}
 
-	cmd := exec.Command(bin, "--foreground", "--unlock", "--components=secrets")
-	cmd.Stdin = strings.NewReader(Password)
+	args := []string{"--foreground", "--components=secrets"}
+	if unlock {
+		args = append(args, "--unlock")
+	}
+	cmd := exec.Command(bin, args...)
+	if unlock {
+		cmd.Stdin = strings.NewReader(Password)
+	}
 	cmd.Stdout = s.stderr
 	cmd.Stderr = s.stderr
 	// No DISPLAY and no outer bus: the daemon must never reach a real
@@ -106,6 +126,9 @@ func Start(t testing.TB) *Service {
 			t.Fatalf("keyringtest: %s got no owner within 10s (err %v); daemon output:\n%s", secretsName, err, s.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	if !unlock {
+		return s
 	}
 	// The login keyring is created on first use; make sure it exists and is
 	// unlocked before the test starts.

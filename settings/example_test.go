@@ -1,0 +1,75 @@
+package settings_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/warpdesk/warpdesk/settings"
+)
+
+// The app's side, at start and when the Settings window applies changes.
+func Example() {
+	prefs := mapPrefs{} // in the app: fyneApp.Preferences()
+
+	cur, err := settings.Load(prefs)
+	if err != nil {
+		fmt.Println("stored settings need fixing:", err)
+	}
+	if cur.ServerURL == "" {
+		fmt.Println("no server configured: demo mode")
+	}
+
+	// One TokenStore for the app's lifetime; in the app the zero options
+	// (the OS keyring).
+	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}})
+
+	// The Settings window saved new settings and a token: apply them live.
+	next := cur.Clone()
+	next.ServerURL = "wss://ops.example.com/ws"
+	next.Rooms = []string{"#ops", "#payments"}
+	_ = tokens.Set(context.Background(), next.ServerURL, "t0ken")
+	if err := settings.Save(prefs, next); err != nil {
+		fmt.Println(err)
+	}
+	d := settings.Changes(cur, next)
+	fmt.Println("reconnect:", d.ServerChanged, "join:", d.RoomsAdded)
+
+	// Before each connect (socket.Options.Handshake, not on the UI goroutine).
+	tok, err := tokens.Get(context.Background(), next.ServerURL)
+	switch {
+	case errors.Is(err, settings.ErrNoToken):
+		fmt.Println("connect without a token")
+	case err != nil:
+		fmt.Println(settings.TokenProblem(err, false))
+	default:
+		fmt.Printf("send token %v (%d bytes)\n", tok, len(tok.Reveal()))
+	}
+	// Output:
+	// no server configured: demo mode
+	// reconnect: true join: [#ops #payments]
+	// send token [redacted] (5 bytes)
+}
+
+func ExampleInsecureTokenWarning() {
+	fmt.Println(settings.InsecureTokenWarning("ws://ops.example.com/ws"))
+	fmt.Println(settings.InsecureTokenWarning("ws://127.0.0.1:8080/ws"))
+	fmt.Println(settings.InsecureTokenWarning("wss://ops.example.com/ws"))
+	// Output:
+	// true
+	// false
+	// false
+}
+
+func ExampleSettings_Validate() {
+	s := settings.Default()
+	s.ServerURL = "https://ops.example.com"
+	s.Rooms = []string{"#ops", "#ops", "two words"}
+	for _, fe := range settings.FieldErrors(s.Validate()) {
+		fmt.Printf("%s: %s\n", fe.Field, fe.Msg)
+	}
+	// Output:
+	// ServerURL: server URL must start with ws:// or wss://
+	// Rooms: room "#ops" is listed twice
+	// Rooms: room "two words" contains spaces or control characters
+}
