@@ -48,6 +48,8 @@ const keyringBudget = 10 * time.Second
 func NewWindow(a fyne.App, cur settings.Settings, tokens *settings.TokenStore, apply ApplyFunc) fyne.Window {
 	w := a.NewWindow("Warpdesk Settings")
 	f := newForm(a.Preferences(), cur, tokens, apply, fyne.Do)
+	f.closeBtn.OnTapped = w.Close
+	f.closeBtn.Show()
 	w.SetContent(f.content)
 	w.Resize(fyne.NewSize(560, 720))
 	return w
@@ -70,6 +72,7 @@ type form struct {
 	urlError    *widget.Label
 	insecure    *widget.Label
 	insecureOK  *widget.Check
+	consentHost string // the host insecureOK was shown for
 	catchupURL  *widget.Entry
 	catchupErr  *widget.Label
 	roomEntry   *widget.Entry
@@ -89,6 +92,7 @@ type form struct {
 	outage      *widget.Select
 	startLogin  *widget.Check
 	save        *widget.Button
+	closeBtn    *widget.Button
 	status      *widget.Label
 
 	content fyne.CanvasObject
@@ -157,6 +161,8 @@ func newForm(prefs settings.Prefs, cur settings.Settings, tokens *settings.Token
 
 	f.save = widget.NewButton("Save", f.onSave)
 	f.save.Importance = widget.HighImportance
+	f.closeBtn = widget.NewButton("Close", nil) // shown by NewWindow
+	f.closeBtn.Hide()
 	f.status = widget.NewLabel("")
 	f.status.Wrapping = fyne.TextWrapWord
 
@@ -218,7 +224,7 @@ func (f *form) layout() {
 		widget.NewSeparator(),
 		f.startLogin,
 	)
-	footer := container.NewVBox(widget.NewSeparator(), f.status, container.NewHBox(f.save))
+	footer := container.NewVBox(widget.NewSeparator(), f.status, container.NewHBox(f.save, f.closeBtn))
 	f.content = container.NewBorder(nil, footer, nil, nil, container.NewVScroll(container.NewPadded(body)))
 }
 
@@ -303,12 +309,17 @@ func (f *form) checkServerURL() {
 	}
 	setError(f.urlError, err)
 	if settings.InsecureTokenWarning(raw) {
+		if h := hostOf(raw); h != f.consentHost {
+			f.consentHost = h
+			f.insecureOK.SetChecked(false) // consent was for another host
+		}
 		f.insecure.SetText(fmt.Sprintf("Not encrypted: ws:// sends your token to %s in the clear, readable by anyone "+
 			"on the network. Use wss:// if the server supports it.", hostOf(raw)))
 		f.insecure.Show()
 		f.insecureOK.Show()
 	} else {
 		f.insecure.Hide()
+		f.consentHost = ""
 		f.insecureOK.SetChecked(false)
 		f.insecureOK.Hide()
 	}
@@ -459,12 +470,12 @@ func (f *form) onSave() {
 				imp = widget.WarningImportance
 			}
 		}
-		f.do(func() { f.finishSave(s, tok, notes, imp) })
+		f.do(func() { f.finishSave(old, s, tok, notes, imp) })
 	}()
 }
 
 // finishSave runs on the UI goroutine.
-func (f *form) finishSave(s settings.Settings, tok *settings.Secret, notes []string, imp widget.Importance) {
+func (f *form) finishSave(old, s settings.Settings, tok *settings.Secret, notes []string, imp widget.Importance) {
 	defer f.save.Enable()
 	if f.apply != nil {
 		if err := f.apply(s.Clone(), tok); err != nil {
@@ -481,6 +492,8 @@ func (f *form) finishSave(s settings.Settings, tok *settings.Secret, notes []str
 	f.mu.Unlock()
 	if tok != nil {
 		f.token.SetText("")
+	}
+	if tok != nil || settings.Changes(old, s).ServerChanged {
 		f.refreshTokenStatus(s.ServerURL)
 	}
 	f.setStatus(strings.Join(append([]string{"Saved and applied."}, notes...), " "), imp)

@@ -189,9 +189,30 @@ func TestNewWindow(t *testing.T) {
 	// No token store: no background job, whose fyne.Do the test driver
 	// would run on its own goroutine, racing with this one.
 	w := NewWindow(a, current(), nil, nil)
-	defer w.Close()
+	w.Show()
 	if w.Title() != "Warpdesk Settings" || w.Content() == nil {
 		t.Fatalf("window %q content %v", w.Title(), w.Content())
+	}
+	var closeBtn *widget.Button
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Close" {
+			closeBtn = b
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, x := range c.Objects {
+				find(x)
+			}
+		}
+	}
+	find(w.Content())
+	if closeBtn == nil || !closeBtn.Visible() {
+		t.Fatal("no Close button")
+	}
+	before := len(a.Driver().AllWindows())
+	test.Tap(closeBtn)
+	if after := len(a.Driver().AllWindows()); after != before-1 {
+		t.Fatalf("Close did not close the window: %d windows, then %d", before, after)
 	}
 }
 
@@ -616,5 +637,35 @@ func TestNoTokenStore(t *testing.T) {
 	ui.pump(f)
 	if _, tok := got.last(t); tok != nil {
 		t.Fatal("a token was applied without a store")
+	}
+}
+
+func TestConsentIsPerHost(t *testing.T) {
+	h := open(t, current(), nil)
+	f := h.f
+	f.serverURL.SetText("ws://a.example.com/ws")
+	test.Tap(f.insecureOK)
+	f.serverURL.SetText("ws://a.example.com/ws2")
+	if !f.insecureOK.Checked {
+		t.Fatal("consent dropped for the same host")
+	}
+	f.serverURL.SetText("ws://b.example.com/ws")
+	if f.insecureOK.Checked {
+		t.Fatal("consent for a.example.com carried over to b.example.com")
+	}
+}
+
+func TestServerChangeRefreshesTokenStatus(t *testing.T) {
+	h := open(t, current(), nil)
+	if err := h.store.Set(context.Background(), "wss://other.example.com/ws", "tok-other"); err != nil {
+		t.Fatal(err)
+	}
+	if h.f.tokenStatus.Text != "No token stored for this server." {
+		t.Fatalf("status %q", h.f.tokenStatus.Text)
+	}
+	h.f.serverURL.SetText("wss://other.example.com/ws")
+	h.save(t)
+	if h.f.tokenStatus.Text != "A token is stored in the system keyring." {
+		t.Fatalf("status after server change %q", h.f.tokenStatus.Text)
 	}
 }
