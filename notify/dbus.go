@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	fdo "github.com/esiqveland/notify"
 	"github.com/godbus/dbus/v5"
@@ -107,9 +108,6 @@ func (d *DBus) Deliver(n Notification) error {
 		Body:          body,
 		ExpireTimeout: fdo.ExpireTimeoutSetByNotificationServer,
 	}
-	if n.Tag == "" {
-		note.ReplacesID = 0
-	}
 	note.SetUrgency(fdo.Urgency(n.Urgency))
 	if h := d.iconHint(n.Icon); h != nil {
 		note.Hints["image-data"] = *h
@@ -165,9 +163,7 @@ func (d *DBus) connect() (*dbus.Conn, error) {
 	if addr == "" {
 		return nil, fmt.Errorf("%w: DBUS_SESSION_BUS_ADDRESS is not set", ErrNoBus)
 	}
-	// No dbus.WithContext here: godbus closes the connection when that
-	// context ends, so it must live as long as the connection.
-	conn, err := dbus.Connect(addr)
+	conn, err := dial(addr, d.opts.Timeout)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoBus, err)
 	}
@@ -184,6 +180,39 @@ func (d *DBus) connect() (*dbus.Conn, error) {
 	if err := d.listen(ctx, conn, d.sigDone); err != nil {
 		d.opts.Logger.Warn("notify: no click actions", "err", err)
 		close(d.sigDone)
+	}
+	return conn, nil
+}
+
+// dial connects and authenticates to the bus at addr within timeout. It is
+// dbus.Connect with a bound: godbus's authentication has none, and
+// dbus.WithContext would close the connection when the context ends, so the
+// timeout closes the connection only if the handshake is still running.
+func dial(addr string, timeout time.Duration) (*dbus.Conn, error) {
+	conn, err := dbus.Dial(addr)
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() {
+		err := conn.Auth(nil)
+		if err == nil {
+			err = conn.Hello()
+		}
+		done <- err
+	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case err = <-done:
+	case <-t.C:
+		_ = conn.Close()
+		<-done
+		err = fmt.Errorf("no answer from the bus within %v", timeout)
+	}
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
 	}
 	return conn, nil
 }
