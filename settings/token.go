@@ -381,3 +381,23 @@ func classify(op string, err error, scrub func(string) string) error {
 	}
 	return &keyringError{op: op, kind: ErrKeyringUnavailable, detail: detail}
 }
+
+// TokenFunc adapts the store to a token callback of the shape
+// func(ctx) (string, error), as app.Config.Token takes. serverURL is called
+// on every use, so the callback follows a server changed in Settings. It
+// returns the token; "" and a nil error when none is stored (connect without
+// authentication); the store's error otherwise (ErrKeyringUnavailable and
+// friends: show TokenProblem in the status bar). Each call is bounded by the
+// store's timeout and by ctx.
+func (s *TokenStore) TokenFunc(serverURL func() string) func(ctx context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		tok, err := s.Get(ctx, serverURL())
+		if errors.Is(err, ErrNoToken) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return tok.Reveal(), nil
+	}
+}

@@ -550,3 +550,29 @@ func TestMemoryKeyringAndTokenProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenFunc(t *testing.T) {
+	var k settings.MemoryKeyring
+	s := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &k})
+	ctx := context.Background()
+	url := "wss://a.example.com/ws"
+	fn := s.TokenFunc(func() string { return url })
+	if tok, err := fn(ctx); tok != "" || err != nil {
+		t.Fatalf("no token: %q, %v", tok, err)
+	}
+	_ = s.Set(ctx, "wss://a.example.com/ws", "tok-a")
+	_ = s.Set(ctx, "wss://b.example.com/ws", "tok-b")
+	if tok, err := fn(ctx); tok != "tok-a" || err != nil {
+		t.Fatalf("a: %q, %v", tok, err)
+	}
+	url = "wss://b.example.com/ws"
+	if tok, _ := fn(ctx); tok != "tok-b" {
+		t.Fatalf("after a server change: %q", tok)
+	}
+	f := newFake()
+	f.err = errors.New("failed to unlock")
+	locked := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: f}).TokenFunc(func() string { return url })
+	if _, err := locked(ctx); !errors.Is(err, settings.ErrKeyringLocked) {
+		t.Fatalf("locked: %v", err)
+	}
+}
