@@ -10,7 +10,6 @@ import (
 	"image/color"
 	"image/png"
 	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,9 +34,7 @@ func testIcon(t testing.TB) []byte {
 
 // clicks collects OnClick calls.
 type clicks struct {
-	mu  sync.Mutex
-	ids []string
-	ch  chan string
+	ch chan string
 }
 
 func newClicks() *clicks { return &clicks{ch: make(chan string, 10)} }
