@@ -7,6 +7,15 @@
 // goroutine, and, when apply succeeds, persists the settings to the app's
 // preferences. A locked or missing keyring is a message in the window; the
 // token is then held for this session only and still handed to apply.
+//
+// Wiring, in main or package app:
+//
+//	tokens := settings.NewTokenStore(settings.TokenStoreOptions{})
+//	cfg.Token = tokens.TokenFunc(func() string { return current().ServerURL })
+//	cfg.OnSettings = settingsui.Opener(fyneApp, current, tokens, apply)
+//
+// where apply(s, token) compares s with the running settings
+// (settings.Changes) and joins, leaves or reconnects.
 package settingsui
 
 import (
@@ -460,7 +469,7 @@ func (f *form) onSave() {
 			err := f.tokens.Set(ctx, s.ServerURL, *tok)
 			cancel()
 			if err != nil {
-				notes = append(notes, keyringMessage(err, true))
+				notes = append(notes, keyringMessage(err, f.tokens.SessionOnly(s.ServerURL)))
 				imp = widget.WarningImportance
 			}
 		}

@@ -669,3 +669,24 @@ func TestServerChangeRefreshesTokenStatus(t *testing.T) {
 		t.Fatalf("status after server change %q", h.f.tokenStatus.Text)
 	}
 }
+
+func TestOpenerKeepsOneWindow(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	builds := 0
+	open := Opener(a, func() settings.Settings { builds++; return current() }, nil, nil)
+	before := len(a.Driver().AllWindows())
+	open()
+	open()
+	if builds != 1 || len(a.Driver().AllWindows()) != before+1 {
+		t.Fatalf("%d builds, %d windows", builds, len(a.Driver().AllWindows())-before)
+	}
+	ws := a.Driver().AllWindows()
+	ws[len(ws)-1].Close()
+	open()
+	if builds != 2 || len(a.Driver().AllWindows()) != before+1 {
+		t.Fatalf("after close: %d builds, %d windows", builds, len(a.Driver().AllWindows())-before)
+	}
+	ws = a.Driver().AllWindows()
+	ws[len(ws)-1].Close()
+}
