@@ -211,14 +211,19 @@ func (f *form) layout() {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	roomAdd := container.NewBorder(nil, nil, nil, f.addRoom, f.roomEntry)
-	quiet := container.NewGridWithColumns(4, widget.NewLabel("From"), f.quietStart, widget.NewLabel("to"), f.quietEnd)
+	quiet := container.NewGridWithColumns(2,
+		container.NewBorder(nil, nil, widget.NewLabel("From"), nil, f.quietStart),
+		container.NewBorder(nil, nil, widget.NewLabel("to"), nil, f.quietEnd))
 	body := container.NewVBox(
 		bold("Server"),
 		widget.NewForm(
-			widget.NewFormItem("Server URL", container.NewVBox(f.serverURL, f.urlError, f.insecure, f.insecureOK)),
-			widget.NewFormItem("Catch-up URL", container.NewVBox(f.catchupURL, f.catchupErr)),
-			widget.NewFormItem("Token", container.NewVBox(f.token, f.tokenStatus, container.NewHBox(f.forgetToken))),
+			widget.NewFormItem("Server URL", f.serverURL),
+			widget.NewFormItem("Catch-up URL", f.catchupURL),
+			widget.NewFormItem("Token", container.NewVBox(f.token, container.NewHBox(f.forgetToken))),
 		),
+		// Wrapped labels go full width: inside a form cell fyne sizes them
+		// before it knows the width, and they overlap what follows.
+		f.urlError, f.catchupErr, f.tokenStatus, f.insecure, f.insecureOK,
 		widget.NewSeparator(),
 		bold("Rooms"),
 		roomAdd, f.roomError, f.roomBox,
@@ -322,7 +327,7 @@ func (f *form) checkServerURL() {
 			f.consentHost = h
 			f.insecureOK.SetChecked(false) // consent was for another host
 		}
-		f.insecure.SetText(fmt.Sprintf("Not encrypted: ws:// sends your token to %s in the clear, readable by anyone "+
+		f.insecure.SetText(fmt.Sprintf("Not encrypted: ws:// sends your token to %s in the clear, readable "+
 			"on the network. Use wss:// if the server supports it.", hostOf(raw)))
 		f.insecure.Show()
 		f.insecureOK.Show()
