@@ -32,4 +32,12 @@
 // locked, missing or not answering, TokenStore holds the token in memory for
 // this session only and says so with an error matching
 // ErrKeyringUnavailable; no error it returns ever contains the token.
+// TokenFunc adapts the store to the app's token callback, TokenProblem turns
+// its errors into one sentence for the window and the status bar, and
+// MemoryKeyring keeps demo and test tokens out of the real keyring.
+//
+// # Testing
+//
+// Package settings/keyringtest runs a real gnome-keyring-daemon on a private
+// session bus (Start, StartLocked, StartBus for "no Secret Service").
 package settings
