@@ -262,6 +262,8 @@ func (c *Client) rejects(code int) bool {
 // flood slows the sender instead of growing memory).
 func (c *Client) read(cn *connection) {
 	defer close(cn.readDone)
+	var fr frameReader
+	names := nameCache{}
 	for {
 		mt, r, err := cn.ws.NextReader()
 		if err != nil {
@@ -276,7 +278,7 @@ func (c *Client) read(cn *connection) {
 			c.report(fmt.Errorf("%w: binary frame", ErrMalformedFrame))
 			continue
 		}
-		frame, err := io.ReadAll(r)
+		frame, err := fr.next(r)
 		if err != nil {
 			cn.readErr = err
 			return
@@ -288,13 +290,53 @@ func (c *Client) read(cn *connection) {
 			}
 			continue
 		}
-		env, err := ParseEnvelope(frame)
+		env, err := parseEnvelope(frame, names)
 		if err != nil {
 			c.report(err)
 			continue
 		}
 		if !c.disp.pushBounded(func() { c.deliver(env) }, cn.done) {
 			return
+		}
+	}
+}
+
+// frameChunk is the size of the blocks frames are read into.
+const frameChunk = 32 << 10
+
+// frameReader reads frames into large blocks, one after the other, so that
+// most frames cost no allocation of their own. A block is never written
+// again once a frame in it is handed out: envelopes alias their frame and
+// handlers may keep them as long as they like (a kept envelope keeps its
+// block alive).
+type frameReader struct {
+	block []byte
+	off   int
+}
+
+// next reads the rest of r as one frame.
+func (fr *frameReader) next(r io.Reader) ([]byte, error) {
+	start := fr.off
+	for {
+		if fr.off == len(fr.block) {
+			// Full: move the partial frame to a new block, twice its size
+			// if it is large.
+			n := fr.off - start
+			size := frameChunk
+			if 2*n > size {
+				size = 2 * n
+			}
+			nb := make([]byte, size)
+			copy(nb, fr.block[start:fr.off])
+			fr.block, start, fr.off = nb, 0, n
+		}
+		m, err := r.Read(fr.block[fr.off:])
+		fr.off += m
+		if err == io.EOF {
+			return fr.block[start:fr.off:fr.off], nil
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 }

@@ -27,11 +27,18 @@ type dispatcher struct {
 	running bool
 	idle    *sync.Cond   // broadcast when running becomes false
 	goid    atomic.Int64 // id of the running goroutine, 0 when none
-	slots   chan struct{}
+
+	// Received messages are counted, not wrapped: pushBounded counts them
+	// in (queued: in q, taken: in the batch being run) and run counts a
+	// batch's out when it is done, so the bound costs no channel operation
+	// per message. A reader that finds no slot waits on space.
+	queued, taken int
+	waiting       bool
+	space         chan struct{} // cap 1: slots were freed
 }
 
 func newDispatcher() *dispatcher {
-	d := &dispatcher{slots: make(chan struct{}, dispatchSlots)}
+	d := &dispatcher{space: make(chan struct{}, 1)}
 	d.idle = sync.NewCond(&d.mu)
 	return d
 }
@@ -50,15 +57,24 @@ func (d *dispatcher) push(f func()) {
 // pushBounded queues f, a received message, once a slot is free. It gives up
 // and reports false when abort is closed first.
 func (d *dispatcher) pushBounded(f func(), abort <-chan struct{}) bool {
-	select {
-	case d.slots <- struct{}{}:
-	case <-abort:
-		return false
+	d.mu.Lock()
+	for d.queued+d.taken >= dispatchSlots {
+		d.waiting = true
+		d.mu.Unlock()
+		select {
+		case <-d.space:
+		case <-abort:
+			return false
+		}
+		d.mu.Lock()
 	}
-	d.push(func() {
-		<-d.slots
-		f()
-	})
+	d.queued++
+	d.q = append(d.q, f)
+	if !d.running {
+		d.running = true
+		go d.run()
+	}
+	d.mu.Unlock()
 	return true
 }
 
@@ -75,6 +91,7 @@ func (d *dispatcher) run() {
 		}
 		batch := d.q
 		d.q = d.spare[:0]
+		d.taken, d.queued = d.queued, 0
 		d.mu.Unlock()
 		for i, f := range batch {
 			f()
@@ -82,6 +99,14 @@ func (d *dispatcher) run() {
 		}
 		d.mu.Lock()
 		d.spare = batch[:0]
+		d.taken = 0
+		if d.waiting {
+			d.waiting = false
+			select {
+			case d.space <- struct{}{}:
+			default:
+			}
+		}
 		d.mu.Unlock()
 	}
 }

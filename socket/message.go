@@ -2,6 +2,7 @@ package socket
 
 import (
 	"fmt"
+	"reflect"
 
 	json "github.com/goccy/go-json"
 )
@@ -47,6 +48,9 @@ func (m Message[T]) check(v *T) error {
 		if err := val.Validate(); err != nil {
 			return err
 		}
+	} else if k := reflect.TypeFor[T]().Kind(); k != reflect.Pointer && k != reflect.Interface {
+		// T's methods are *T's too: nothing more to find, and boxing *v
+		// would cost an allocation per message.
 	} else if val, ok := any(*v).(Validator); ok {
 		if err := val.Validate(); err != nil {
 			return err
