@@ -1,0 +1,403 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	_ "image/png"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/warpdesk/warpdesk/app"
+	"github.com/warpdesk/warpdesk/internal/dbustest"
+	"github.com/warpdesk/warpdesk/ops"
+)
+
+// raceBuild is true when the test binary is built with -race; the binary
+// under test is then built the same way, sharing the build cache.
+var raceBuild bool
+
+// TestEndToEnd builds the real binary, runs it under the current X display
+// against a separately started `warpdesk serve`, and watches its tray icon
+// over D-Bus the way a desktop panel does, while the server is stopped and
+// restarted. scripts/headless.sh (make test) provides Xvfb and a session bus.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no DISPLAY: the end-to-end test needs an X server; run it under scripts/headless.sh (make test)")
+	}
+	busAddr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	if busAddr == "" {
+		busAddr = dbustest.Start(t, dbustest.Session).Address
+	}
+
+	bin := buildBinary(t)
+	watcher := startWatcher(t, busAddr)
+	addr := freeAddr(t)
+	env := childEnv(t, busAddr)
+
+	serverArgs := []string{"serve", "-addr", addr, "-seed", "7", "-initial", "3",
+		"-interval", "-1s", "-burst-every", "-1s", "-drop-every", "-1s"}
+	server := startProc(t, "server", bin, env, serverArgs...)
+	waitTCP(t, addr)
+
+	warp := startProc(t, "app", bin, append(env, "WARPDESK_TOKEN="+ops.DemoToken),
+		"-server", "ws://"+addr+"/ws", "-max-reconnect-delay", "300ms", "-v")
+
+	item := watcher.waitItem(t, 60*time.Second)
+	t.Logf("item registered: %s %s", item.Name, item.Path)
+
+	live := waitTray(t, watcher, item, "live with 3 incidents", func(v trayView) bool {
+		return strings.HasPrefix(v.Tooltip, "Live — 3 active") && strings.HasPrefix(v.firstLine(), "Live — 3 active")
+	})
+	t.Logf("live: status %q tooltip %q icon %s %s menu %v", live.Status, live.Tooltip, live.IconSize, live.IconSum[:12], live.Menu)
+	if live.IconSum == "" {
+		t.Error("the tray item has no icon")
+	}
+	for _, l := range []string{app.LabelOpen, app.LabelReconnect, app.LabelSettings, app.LabelQuit} {
+		if _, ok := live.find(l); !ok {
+			t.Errorf("the tray menu has no %q: %v", l, live.Menu)
+		}
+	}
+	if e, _ := live.find(app.LabelReconnect); e.Enabled {
+		t.Error("Reconnect now is enabled while live")
+	}
+
+	// The window is up and drawn.
+	screenshotNotBlank(t)
+
+	// The server goes away: icon, tooltip and menu say so.
+	server.stop(t)
+	down := waitTray(t, watcher, item, "not live after the server stopped", func(v trayView) bool {
+		return (strings.HasPrefix(v.Tooltip, "Reconnecting…") || strings.HasPrefix(v.Tooltip, "Offline")) &&
+			v.firstLine() == v.Tooltip
+	})
+	t.Logf("down: tooltip %q icon %s", down.Tooltip, down.IconSum[:12])
+	if down.IconSum == live.IconSum {
+		t.Error("the tray icon did not change when the connection was lost")
+	}
+	if e, _ := down.find(app.LabelReconnect); !e.Enabled {
+		t.Error("Reconnect now is not enabled while reconnecting")
+	}
+
+	// Back: live again, same picture as before.
+	server = startProc(t, "server", bin, env, serverArgs...)
+	waitTCP(t, addr)
+	back := waitTray(t, watcher, item, "live again after the restart", func(v trayView) bool {
+		return strings.HasPrefix(v.Tooltip, "Live — 3 active")
+	})
+	if back.IconSum != live.IconSum || back.Tooltip != live.Tooltip {
+		t.Errorf("after the restart: tooltip %q icon %s, want %q %s", back.Tooltip, back.IconSum[:12], live.Tooltip, live.IconSum[:12])
+	}
+
+	// A second outage, ended by "Reconnect now" from the tray menu.
+	server.stop(t)
+	down = waitTray(t, watcher, item, "not live again", func(v trayView) bool { return !strings.HasPrefix(v.Tooltip, "Live") })
+	server = startProc(t, "server", bin, env, serverArgs...)
+	waitTCP(t, addr)
+	if e, ok := down.find(app.LabelReconnect); ok {
+		if err := watcher.click(item, "/StatusNotifierMenu", e.ID); err != nil {
+			t.Errorf("clicking Reconnect now: %v", err)
+		}
+	}
+	waitTray(t, watcher, item, "live after Reconnect now", func(v trayView) bool { return strings.HasPrefix(v.Tooltip, "Live") })
+	waitLog(t, warp, "reconnect requested")
+
+	// Quit from the tray menu: a clean exit that says goodbye to the server.
+	v, err := watcher.read(item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quit, ok := v.find(app.LabelQuit)
+	if !ok {
+		t.Fatalf("no Quit in %v", v.Menu)
+	}
+	if err := watcher.click(item, "/StatusNotifierMenu", quit.ID); err != nil {
+		t.Fatalf("clicking Quit: %v", err)
+	}
+	code := warp.wait(t, 20*time.Second)
+	out := warp.output()
+	known := checkRaces(t, out)
+	if code != 0 && !(code == 66 && known > 0) { // 66: the race detector's exit code
+		t.Errorf("the app exited with %d after Quit", code)
+	}
+	if strings.Contains(out, "panic") {
+		t.Errorf("the app panicked:\n%s", out)
+	}
+	if !strings.Contains(out, "disconnected") {
+		t.Error("the app did not disconnect on Quit")
+	}
+	if strings.Contains(out, ops.DemoToken) {
+		t.Error("the app logged its token")
+	}
+	server.stop(t)
+}
+
+// checkRaces fails the test for every data race report in out, except the
+// one known race inside fyne.io/systray + godbus (SetIcon converts the new
+// pixmap while godbus still encodes a GetAll reply that shares the
+// property's backing array: a library bug, not ours). It returns how many
+// known reports it tolerated.
+func checkRaces(t *testing.T, out string) (known int) {
+	t.Helper()
+	blocks := strings.Split(out, "WARNING: DATA RACE")
+	for _, b := range blocks[1:] {
+		if end := strings.Index(b, "=================="); end >= 0 {
+			b = b[:end]
+		}
+		if strings.Contains(b, "fyne.io/systray.argbForImage") && strings.Contains(b, "godbus/dbus/v5.(*encoder).encode") {
+			known++
+			continue
+		}
+		t.Errorf("data race in the app:\n%s", b)
+	}
+	if known > 0 {
+		t.Logf("tolerated %d known data race(s) inside fyne.io/systray's SetIcon vs godbus's GetAll encoding", known)
+	}
+	return known
+}
+
+// buildBinary builds warpdesk into a temp dir, with -race when this test is.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "warpdesk")
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	args = append(args, ".")
+	start := time.Now()
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	t.Logf("built %s (race %v) in %v", bin, raceBuild, time.Since(start).Round(time.Millisecond))
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitTCP(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens on %s", addr)
+}
+
+// childEnv is the environment of the processes under test: this one's
+// (DISPLAY), the bus, and throwaway XDG directories.
+func childEnv(t *testing.T, busAddr string) []string {
+	dir := t.TempDir()
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "XDG_") || strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") ||
+			strings.HasPrefix(kv, "WARPDESK_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	for _, d := range []string{"config", "data", "cache", "runtime"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return append(env,
+		"DBUS_SESSION_BUS_ADDRESS="+busAddr,
+		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
+		"XDG_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
+	)
+}
+
+// proc is a child process whose output is kept.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done chan struct{}
+	code int
+}
+
+func (p *proc) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.Write(b)
+}
+
+func (p *proc) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.String()
+}
+
+func startProc(t *testing.T, name, bin string, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{name: name, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = env
+	p.cmd.Stdout, p.cmd.Stderr = p, p
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		_ = p.cmd.Wait()
+		p.code = p.cmd.ProcessState.ExitCode()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+		if t.Failed() {
+			t.Logf("--- %s output ---\n%s", p.name, p.output())
+		}
+	})
+	return p
+}
+
+// stop ends the process with SIGTERM and waits for it.
+func (p *proc) stop(t *testing.T) {
+	t.Helper()
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t, 15*time.Second); code != 0 {
+		t.Errorf("%s exited with %d after SIGTERM", p.name, code)
+	}
+}
+
+func (p *proc) wait(t *testing.T, timeout time.Duration) int {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.code
+	case <-time.After(timeout):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		t.Errorf("%s did not exit within %v", p.name, timeout)
+		return -1
+	}
+}
+
+func waitLog(t *testing.T, p *proc, s string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.output(), s) {
+		if time.Now().After(deadline) {
+			t.Errorf("%s never logged %q", p.name, s)
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitTray polls the item until cond holds.
+func waitTray(t *testing.T, w *snWatcher, it snItem, what string, cond func(trayView) bool) trayView {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var last trayView
+	var lastErr error
+	for time.Now().Before(deadline) {
+		v, err := w.read(it)
+		if err == nil {
+			last = v
+			if cond(v) {
+				return v
+			}
+		}
+		lastErr = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for the tray: %s; last seen tooltip %q menu %v (err %v)", what, last.Tooltip, last.Menu, lastErr)
+	return last
+}
+
+// screenshotNotBlank grabs the X screen and checks something is drawn.
+func screenshotNotBlank(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Log("no screenshot: imagemagick's import is not installed")
+		return
+	}
+	shot := filepath.Join(t.TempDir(), "screen.png")
+	var colours int
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		out, err := exec.CommandContext(ctx, "import", "-window", "root", shot).CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("import: %v\n%s", err, out)
+		}
+		colours = distinctColours(t, shot)
+		if colours >= 16 {
+			if dir := os.Getenv("WARPDESK_E2E_SHOTS"); dir != "" {
+				data, _ := os.ReadFile(shot)
+				_ = os.WriteFile(filepath.Join(dir, "warpdesk-e2e.png"), data, 0o644)
+			}
+			t.Logf("screenshot: %d distinct colours", colours)
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Errorf("the screen looks blank: %d distinct colours", colours)
+}
+
+func distinctColours(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+			if len(seen) > 1000 {
+				return len(seen)
+			}
+		}
+	}
+	return len(seen)
+}
