@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Clock is the time source of the clock-jump detector. Now must return the
-// wall clock; the detector strips any monotonic reading itself.
+// Clock is the time source of the clock-jump detector. Now and the ticks
+// must carry the wall clock; the detector strips any monotonic reading
+// itself, so a *time.Ticker's ticks will do.
 type Clock interface {
 	Now() time.Time
 	NewTicker(d time.Duration) Ticker
@@ -29,8 +30,8 @@ type realTicker struct{ t *time.Ticker }
 func (r realTicker) C() <-chan time.Time { return r.t.C }
 func (r realTicker) Stop()               { r.t.Stop() }
 
-// runJumpDetector ticks until ctx ends. When the wall clock moved more than
-// tick+threshold between two ticks and enabled() holds, it calls onJump with
+// runJumpDetector ticks until ctx ends. When the wall clock (as each tick
+// reports it) moved more than tick+threshold between two ticks and enabled() holds, it calls onJump with
 // the gap. The monotonic clock does not advance while Linux and macOS are
 // suspended, so the ticker fires on time by its own measure and only the
 // wall clock shows the sleep.
@@ -39,12 +40,13 @@ func runJumpDetector(ctx context.Context, clk Clock, tick, threshold time.Durati
 	defer t.Stop()
 	last := clk.Now().Round(0)
 	for {
+		var now time.Time
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C():
+		case now = <-t.C():
 		}
-		now := clk.Now().Round(0)
+		now = now.Round(0)
 		gap := now.Sub(last)
 		last = now
 		if gap > tick+threshold && enabled() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/vishvananda/netns"
+	"github.com/warpdesk/warpdesk/internal/dbustest"
 	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/socket/sockettest"
 )
@@ -160,6 +161,74 @@ func TestEndToEndClientAcrossVeth(t *testing.T) {
 			t.Errorf("%s: client connected %v after the link came back, want within %v", c.name, up, c.backWithin)
 		}
 	}
+	stopWatch()
+	client.Disconnect()
+}
+
+// The sleep path with the real client: logind (fake, on a private system
+// bus) announces sleep; the client's connection is closed before the
+// inhibitor lock goes; nothing dials while asleep; on wake it is connected
+// again within a second.
+func TestEndToEndClientSleepWake(t *testing.T) {
+	bus := dbustest.Start(t, dbustest.System)
+	fake := startFakeLogind(t, bus.Address, 0)
+	srv := sockettest.Start(t, sockettest.Options{})
+	client, err := socket.New(srv.URL(), socket.Options{ReconnectDelay: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type change struct {
+		state socket.State
+		at    time.Time
+	}
+	states := make(chan change, 256)
+	client.OnStateChange(func(s socket.State) { states <- change{s, time.Now()} })
+	t.Cleanup(client.Disconnect)
+	waitState := func(want socket.State, d time.Duration) time.Time {
+		t.Helper()
+		deadline := time.After(d)
+		for {
+			select {
+			case c := <-states:
+				if c.state == want {
+					return c.at
+				}
+			case <-deadline:
+				t.Fatalf("client not %s within %v (status %+v)", want, d, client.Status())
+			}
+		}
+	}
+	logs := newLogRecorder(t)
+	stopWatch := startWatch(t, client, Options{Logger: logs.logger(), SystemBusAddress: bus.Address, noNetwork: true})
+	client.Connect()
+	waitState(socket.StateConnected, 5*time.Second)
+	fake.lock(t, true, 5*time.Second)
+
+	start := time.Now()
+	fake.prepareForSleep(true)
+	released := fake.lock(t, false, 5*time.Second)
+	down := waitState(socket.StateDisconnected, time.Second)
+	if down.After(released.at) {
+		t.Fatalf("sleep lock released %v before the client was disconnected", down.Sub(released.at))
+	}
+	t.Logf("LATENCY e2e sleep: client disconnected %v, lock released %v after PrepareForSleep(true)",
+		down.Sub(start).Round(10*time.Microsecond), released.at.Sub(start).Round(10*time.Microsecond))
+	if st := client.Status(); !st.Asleep || st.State != socket.StateDisconnected {
+		t.Fatalf("status while asleep %+v", st)
+	}
+	accepts := srv.Accepts()
+
+	start = time.Now()
+	fake.prepareForSleep(false)
+	up := waitState(socket.StateConnected, 2*time.Second).Sub(start)
+	t.Logf("LATENCY e2e wake: client connected %v after PrepareForSleep(false)", up.Round(10*time.Microsecond))
+	if up > time.Second {
+		t.Fatalf("client connected %v after wake, want within 1s", up)
+	}
+	if got := srv.Accepts(); got != accepts+1 {
+		t.Fatalf("%d connections accepted between sleep and wake+connect, want exactly 1 (the wake's)", got-accepts)
+	}
+	fake.lock(t, true, 5*time.Second)
 	stopWatch()
 	client.Disconnect()
 }

@@ -59,8 +59,8 @@ func (l *logind) run(ctx context.Context) {
 	log := l.w.log
 	conn, err := l.connect()
 	if err != nil {
-		log.Info("no system bus: sleep/wake detected from wall-clock jumps only", "err", err)
 		l.fallback.Store(true)
+		log.Info("no system bus: sleep/wake detected from wall-clock jumps only", "err", err)
 		<-ctx.Done()
 		return
 	}
@@ -83,8 +83,8 @@ func (l *logind) run(ctx context.Context) {
 			dbus.WithMatchMember("PrepareForSleep")),
 	)
 	if err != nil {
-		log.Warn("system bus refused signal matches: sleep/wake detected from wall-clock jumps only", "err", err)
 		l.fallback.Store(true)
+		log.Warn("system bus refused signal matches: sleep/wake detected from wall-clock jumps only", "err", err)
 		<-ctx.Done()
 		return
 	}
@@ -106,10 +106,10 @@ func (l *logind) run(ctx context.Context) {
 			return
 		case s, ok := <-sigs:
 			if !ok {
-				log.Warn("system bus connection lost: sleep/wake detected from wall-clock jumps only")
 				l.releaseLock()
 				l.wakeIfAsleep()
 				l.fallback.Store(true)
+				log.Warn("system bus connection lost: sleep/wake detected from wall-clock jumps only")
 				<-ctx.Done()
 				return
 			}

@@ -1,6 +1,7 @@
 package osenv
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -28,9 +29,10 @@ type fakeLogind struct {
 
 	delayMaxUSec uint64 // InhibitDelayMaxUSec; 0: the property is absent
 
-	mu     sync.Mutex
-	nextID int
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	nextID  int
+	readers []*os.File
+	wg      sync.WaitGroup
 }
 
 func startFakeLogind(t *testing.T, addr string, delayMaxUSec uint64) *fakeLogind {
@@ -55,8 +57,15 @@ func startFakeLogind(t *testing.T, addr string, delayMaxUSec uint64) *fakeLogind
 }
 
 // stop plays logind exiting: its connection goes, and with it the name.
+// Locks still held get 5s to be released (a watcher that outlives its logind
+// closes them on NameOwnerChanged) before the fake gives up on them.
 func (f *fakeLogind) stop() {
 	f.conn.Close()
+	f.mu.Lock()
+	for _, r := range f.readers {
+		_ = r.SetReadDeadline(time.Now().Add(5 * time.Second))
+	}
+	f.mu.Unlock()
 	f.wg.Wait()
 }
 
@@ -73,6 +82,7 @@ func (f *fakeLogind) Inhibit(sender dbus.Sender, what, who, why, mode string) (d
 	f.mu.Lock()
 	f.nextID++
 	id := f.nextID
+	f.readers = append(f.readers, r)
 	f.mu.Unlock()
 	fd := dbus.UnixFD(w.Fd())
 	f.wg.Go(func() { f.follow(id, string(sender), r, w) })
@@ -102,7 +112,10 @@ func (f *fakeLogind) follow(id int, who string, r, w *os.File) {
 	w.Close()
 	f.locks <- lockEvent{id: id, taken: true, at: time.Now(), who: who}
 	var b [1]byte
-	r.Read(b[:]) // EOF once the app closed its copy
+	if _, err := r.Read(b[:]); errors.Is(err, os.ErrDeadlineExceeded) { // else EOF: the app closed its copy
+		f.t.Errorf("fake logind: lock %d still held 5s after logind went away", id)
+		return
+	}
 	f.locks <- lockEvent{id: id, taken: false, at: time.Now()}
 }
 
@@ -250,8 +263,10 @@ func TestSleepStuckClientBounded(t *testing.T) {
 	logs := newLogRecorder(t)
 	rt := newRecTarget()
 	stuck := make(chan struct{})
+	var unstick sync.Once
 	rt.sleepHook = func() { <-stuck }
 	stop := startWatch(t, rt, sleepOpts(t, bus, logs))
+	t.Cleanup(func() { unstick.Do(func() { close(stuck) }) }) // runs before the watcher's stop
 	fake.lock(t, true, 5*time.Second)
 
 	start := time.Now()
@@ -267,7 +282,7 @@ func TestSleepStuckClientBounded(t *testing.T) {
 	fake.prepareForSleep(false)
 	fake.lock(t, true, 5*time.Second)
 	rt.none(t)
-	close(stuck)
+	unstick.Do(func() { close(stuck) })
 	rt.expect(t, "awake", false, 5*time.Second)
 	rt.expect(t, "awake", true, 5*time.Second)
 	stop()
