@@ -144,6 +144,44 @@ func TestEndToEnd(t *testing.T) {
 	server.stop(t)
 }
 
+// TestEndToEndWithoutSessionBus runs the app where no D-Bus session bus
+// can be found: it must run window-only, say why, and quit without the
+// panic fyne.io/systray has on quit without a bus.
+func TestEndToEndWithoutSessionBus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no DISPLAY: the end-to-end test needs an X server; run it under scripts/headless.sh (make test)")
+	}
+	bin := buildBinary(t)
+	var env []string
+	for _, kv := range childEnv(t, "") {
+		if !strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
+			env = append(env, kv)
+		}
+	}
+	warp := startProc(t, "app", bin, env, "-demo")
+	waitLog(t, warp, "no system tray")
+	waitLog(t, warp, "caught up")
+	screenshotNotBlank(t)
+	if err := warp.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	code := warp.wait(t, 20*time.Second)
+	out := warp.output()
+	checkRaces(t, out)
+	if code != 0 {
+		t.Errorf("the app exited with %d after SIGTERM", code)
+	}
+	if strings.Contains(out, "panic") {
+		t.Errorf("the app panicked:\n%s", out)
+	}
+	if !strings.Contains(out, "disconnected") {
+		t.Error("the app did not disconnect on SIGTERM")
+	}
+}
+
 // checkRaces fails the test for every data race report in out, except the
 // one known race inside fyne.io/systray + godbus (SetIcon converts the new
 // pixmap while godbus still encodes a GetAll reply that shares the
@@ -346,9 +384,24 @@ func waitTray(t *testing.T, w *snWatcher, it snItem, what string, cond func(tray
 	return last
 }
 
-// screenshotNotBlank grabs the X screen and checks something is drawn.
+// screenshotNotBlank checks the Warpdesk window is mapped, grabs the X
+// screen and checks something is drawn.
 func screenshotNotBlank(t *testing.T) {
 	t.Helper()
+	if _, err := exec.LookPath("xwininfo"); err == nil {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			out, _ := exec.Command("xwininfo", "-name", "Warpdesk").CombinedOutput()
+			if strings.Contains(string(out), "IsViewable") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("no viewable window named Warpdesk:\n%s", out)
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 	if _, err := exec.LookPath("import"); err != nil {
 		t.Log("no screenshot: imagemagick's import is not installed")
 		return

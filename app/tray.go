@@ -71,11 +71,16 @@ func (t *desktopTray) SetTooltip(s string) { systray.SetTooltip(s) }
 
 // trayState is what was last pushed to a Tray, so that an update only
 // touches what changed (a menu rebuild re-exports it over D-Bus).
+//
+// The menu is one *fyne.Menu for the app's life, whose items are replaced
+// in place: Fyne's tray keeps the first menu it was given and rebuilds from
+// it once the tray host is ready, so a new Menu object per update would
+// resurrect a stale first line.
 type trayState struct {
 	icon    fyne.Resource
 	summary string
 	view    View
-	hasMenu bool
+	menu    *fyne.Menu
 }
 
 // applyTray pushes the state to t, skipping what is unchanged.
@@ -89,9 +94,15 @@ func applyTray(t Tray, last *trayState, v View, c Counts, act TrayActions) {
 		last.icon = icon
 	}
 	summary := Summary(v, c)
-	if !last.hasMenu || last.summary != summary || last.view.CanReconnect != v.CanReconnect {
-		t.SetMenu(TrayMenu(summary, v, act))
+	if last.menu == nil || last.summary != summary || last.view.CanReconnect != v.CanReconnect {
+		fresh := TrayMenu(summary, v, act)
+		if last.menu == nil {
+			last.menu = fresh
+		} else {
+			last.menu.Items = fresh.Items
+		}
 		t.SetTooltip(summary)
-		last.summary, last.view, last.hasMenu = summary, v, true
+		t.SetMenu(last.menu)
+		last.summary, last.view = summary, v
 	}
 }

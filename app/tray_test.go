@@ -131,5 +131,10 @@ func TestApplyTrayOnlyPushesChanges(t *testing.T) {
 	if tr.lastIcon() != assets.TrayOffline.Name() {
 		t.Errorf("offline icon %s", tr.lastIcon())
 	}
+	for _, m := range tr.menus {
+		if m != tr.menus[0] {
+			t.Fatal("the tray menu must stay one object (Fyne rebuilds from the first one it saw)")
+		}
+	}
 	applyTray(nil, &last, off, Counts{}, TrayActions{}) // no tray: nothing happens, no panic
 }
