@@ -122,8 +122,15 @@ func TestEndToEndClientAcrossVeth(t *testing.T) {
 	}{
 		{"link down", func() error { return n.h.LinkSetDown(n.wd0) }, func() error {
 			// The kernel dropped the default route with the link; put both
-			// back, as a network manager would.
+			// back, as a network manager would: it adds the route once the
+			// other side answers (DHCP). Here: once the kernel has
+			// activated wd1 again, which it does a little after wd0 comes
+			// up; an ARP answer sent before that is lost and retried only
+			// a second later.
 			if err := n.h.LinkSetUp(n.wd0); err != nil {
+				return err
+			}
+			if err := n.waitPeerOperUp(2 * time.Second); err != nil {
 				return err
 			}
 			return n.h.RouteAdd(n.defaultRoute())

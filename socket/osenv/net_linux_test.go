@@ -185,6 +185,24 @@ func (n *testNetns) pace() {
 	n.last = time.Now()
 }
 
+// waitPeerOperUp waits until the kernel has brought wd1 operationally up.
+func (n *testNetns) waitPeerOperUp(d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		l, err := n.hPeer.LinkByName("wd1")
+		if err != nil {
+			return err
+		}
+		if l.Attrs().OperState == netlink.OperUp {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("wd1 not operationally up within %v", d)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // waitCarrier waits until wd0's carrier is as wanted (bounded).
 func (n *testNetns) waitCarrier(t *testing.T, want bool) {
 	t.Helper()
