@@ -47,8 +47,13 @@ type logind struct {
 	known    bool // ownerChanged has run once
 }
 
-func (l *logind) connect() (*dbus.Conn, error) {
-	opts := []dbus.ConnOption{dbus.WithSignalHandler(dbus.NewSequentialSignalHandler())}
+// connect dials the system bus. The connection is tied to ctx, so a bus
+// that never answers the handshake cannot keep Watch from returning.
+func (l *logind) connect(ctx context.Context) (*dbus.Conn, error) {
+	opts := []dbus.ConnOption{
+		dbus.WithContext(ctx),
+		dbus.WithSignalHandler(dbus.NewSequentialSignalHandler()), // PrepareForSleep true/false must not swap
+	}
 	if a := l.w.opts.SystemBusAddress; a != "" {
 		return dbus.Connect(a, opts...)
 	}
@@ -57,8 +62,11 @@ func (l *logind) connect() (*dbus.Conn, error) {
 
 func (l *logind) run(ctx context.Context) {
 	log := l.w.log
-	conn, err := l.connect()
+	conn, err := l.connect(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
 		l.fallback.Store(true)
 		log.Info("no system bus: sleep/wake detected from wall-clock jumps only", "err", err)
 		<-ctx.Done()
