@@ -141,11 +141,11 @@ func (s *Server) listen() error {
 		return fmt.Errorf("sockettest: listen %s: %w", s.addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc(s.opts.Path, s.serveWS)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	mux.HandleFunc(s.opts.Path, func(w http.ResponseWriter, r *http.Request) { s.serveWS(w, r, srv) })
 	if s.opts.HTTP != nil {
 		mux.Handle("/", s.opts.HTTP)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	s.mu.Lock()
 	s.ln, s.srv, s.addr = ln, srv, ln.Addr().String()
 	s.mu.Unlock()
@@ -177,12 +177,21 @@ func (s *Server) Accepts() int {
 	return s.accepts
 }
 
-func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+// serveWS serves one connection accepted by gen, the http.Server of one
+// listen.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, gen *http.Server) {
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
 	s.mu.Lock()
+	if s.srv != gen {
+		// Stop ran while this upgrade was finishing, too late for its
+		// DropAll to see the connection: drop it here.
+		s.mu.Unlock()
+		ws.NetConn().Close()
+		return
+	}
 	s.nextConn++
 	s.accepts++
 	p := &peer{id: s.nextConn, ws: ws}
