@@ -340,3 +340,25 @@ func TestNewRejectsBadURLs(t *testing.T) {
 		t.Errorf("override endpoint %q", got)
 	}
 }
+
+func TestClosingTheWindow(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: -1})
+	host := atomic.Bool{}
+	host.Store(true)
+	a := newTestApp(t, Config{ServerURL: srv.URL(), Token: staticToken(srv.Token()), Socket: fastSocket(), Tray: &recTray{}})
+	a.hostPresent = host.Load
+	eventually(t, "live", func() bool { return a.Status().State == socket.StateConnected })
+
+	// A tray host shows the icon: closing hides the window, the app stays connected.
+	a.closeRequested()
+	if a.Client().State() != socket.StateConnected {
+		t.Fatal("closing the window with a tray host disconnected the app")
+	}
+
+	// No tray host: closing quits (and disconnects), or the window would be lost.
+	host.Store(false)
+	a.closeRequested()
+	if st := a.Client().State(); st != socket.StateDisconnected {
+		t.Errorf("closing without a tray host left the client %s", st)
+	}
+}

@@ -44,7 +44,10 @@ import (
 // Notifier is told about incidents worth a desktop notification: every
 // incident.created that was not already shown, and incidents a catch-up
 // (other than the first one) discovered. It is called on a background
-// goroutine and must not block. Package notify decides what to do with them.
+// goroutine (the socket dispatcher or the catch-up) and must not block —
+// in particular never wait for the UI goroutine (fyne.DoAndWait): Quit waits
+// for those goroutines from the UI goroutine. Package notify decides what to
+// do with them.
 type Notifier interface {
 	Incident(ops.Incident)
 }
@@ -102,23 +105,25 @@ type App struct {
 	// uiMu serialises UI code. In the real app it all runs on the UI
 	// goroutine already and the lock is uncontended; on the test driver,
 	// fyne.Do runs on the caller's goroutine, and the lock keeps it orderly.
-	uiMu      sync.Mutex
-	tray      Tray
-	trayLast  trayState
-	view      View
-	trayActs  TrayActions
-	pending   atomic.Bool
-	synced    atomic.Bool // a catch-up has succeeded once
-	syncMu    sync.Mutex
-	syncText  string
-	started   atomic.Bool
-	kick      chan struct{}
-	stop      chan struct{}
-	stopCtx   context.Context
-	stopFn    context.CancelFunc
-	wg        sync.WaitGroup
-	closeOnce sync.Once
-	unsubs    []func()
+	uiMu     sync.Mutex
+	tray     Tray
+	trayLast trayState
+	// hostPresent reports whether a tray host shows our icon right now.
+	hostPresent func() bool
+	view        View
+	trayActs    TrayActions
+	pending     atomic.Bool
+	synced      atomic.Bool // a catch-up has succeeded once
+	syncMu      sync.Mutex
+	syncText    string
+	started     atomic.Bool
+	kick        chan struct{}
+	stop        chan struct{}
+	stopCtx     context.Context
+	stopFn      context.CancelFunc
+	wg          sync.WaitGroup
+	closeOnce   sync.Once
+	unsubs      []func()
 }
 
 // New builds the app on fa: the client (not yet connected), the window (not
@@ -233,7 +238,55 @@ func (a *App) setupTray() {
 		a.win.SetMaster()
 		return
 	}
-	a.win.SetCloseIntercept(a.win.Hide)
+	if a.hostPresent == nil {
+		a.hostPresent = func() bool { return true }
+		if _, ok := a.tray.(*desktopTray); ok {
+			a.hostPresent = func() bool { return TrayHostPresent(time.Second) }
+			if !a.hostPresent() {
+				a.log.Warn("no tray host (org.kde.StatusNotifierWatcher) on the session bus: the tray icon appears when one starts; until then closing the window quits")
+			}
+		}
+	}
+	a.win.SetCloseIntercept(a.closeRequested)
+}
+
+// closeRequested handles the window's close button: with a tray host
+// showing our icon the window hides and the app lives on in the tray;
+// without one the user could never get the window back, so the app quits.
+func (a *App) closeRequested() {
+	if a.hostPresent() {
+		a.win.Hide()
+		return
+	}
+	a.log.Info("window closed and no tray host to return from: quitting")
+	a.Quit()
+}
+
+// TrayHostPresent reports whether a StatusNotifierWatcher (the desktop's
+// tray host) owns its name on the session bus.
+func TrayHostPresent(timeout time.Duration) bool {
+	done := make(chan bool, 1)
+	go func() {
+		conn, err := dbus.SessionBusPrivateNoAutoStartup()
+		if err != nil {
+			done <- false
+			return
+		}
+		defer conn.Close()
+		if conn.Auth(nil) != nil || conn.Hello() != nil {
+			done <- false
+			return
+		}
+		var has bool
+		err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
+		done <- err == nil && has
+	}()
+	select {
+	case ok := <-done:
+		return ok
+	case <-time.After(timeout):
+		return false
+	}
 }
 
 // SessionBusReachable reports whether a D-Bus session bus answers, without
@@ -418,9 +471,11 @@ func (a *App) refresh() {
 func (a *App) applyTrayLocked() {
 	applyTray(a.tray, &a.trayLast, a.view, a.incidents.Counts(), a.trayActs)
 	if dt, ok := a.tray.(*desktopTray); ok && !dt.windowSet {
-		// Left-click on the tray icon shows the window; set once the tray runs.
+		// Left-click on the tray icon shows the window; set once the tray
+		// runs. Fyne then makes closing hide the window: put ours back.
 		dt.windowSet = true
 		dt.d.SetSystemTrayWindow(a.win)
+		a.win.SetCloseIntercept(a.closeRequested)
 	}
 }
 
