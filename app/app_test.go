@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"slices"
@@ -360,5 +361,81 @@ func TestClosingTheWindow(t *testing.T) {
 	a.closeRequested()
 	if st := a.Client().State(); st != socket.StateDisconnected {
 		t.Errorf("closing without a tray host left the client %s", st)
+	}
+}
+
+func inRoom(l []ops.Incident, room string) []ops.Incident {
+	var out []ops.Incident
+	for _, in := range l {
+		if in.Room == room || in.Room == "" {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+func TestSwitchServerAndRoomsLive(t *testing.T) {
+	one := startDemo(t, demo.Options{Initial: 2, Seed: 1})
+	two := startDemo(t, demo.Options{Initial: 6, Seed: 2})
+	if one.Token() != two.Token() {
+		t.Fatal("both demo servers take the demo token")
+	}
+	a := newTestApp(t, Config{ServerURL: one.URL(), Rooms: demo.DefaultRooms, Token: staticToken(one.Token()), Socket: fastSocket(), Tray: &recTray{}})
+	eventually(t, "server one's incidents", func() bool { return sameSet(a.Incidents().List(), one.Open()) })
+
+	if err := a.SetServer("http://not-a-ws-url", ""); err == nil {
+		t.Error("SetServer accepted a non-WebSocket URL")
+	}
+	if err := a.SetServer(two.URL(), ""); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "server two's incidents, and none of one's", func() bool {
+		return a.Status().State == socket.StateConnected && sameSet(a.Incidents().List(), two.Open())
+	})
+	eventually(t, "server one sees the old connection close", func() bool { return one.Socket().Conns() == 0 })
+	if got := a.CatchUpEndpoint(); !strings.HasPrefix(got, two.HTTPURL()+ops.IncidentsPath) {
+		t.Errorf("catch-up endpoint %q", got)
+	}
+
+	a.SetRooms([]string{"ops"})
+	eventually(t, "only the ops incidents", func() bool { return sameSet(a.Incidents().List(), inRoom(two.Open(), "ops")) })
+	eventually(t, "the server has us in ops only", func() bool {
+		ids := two.Socket().ConnIDs()
+		return len(ids) == 1 && slices.Equal(two.Socket().Rooms(ids[0]), []string{"ops"})
+	})
+	pay, _ := two.Create(ops.Incident{Title: "elsewhere", Severity: ops.Critical, Room: "payments"})
+	opsIn, _ := two.Create(ops.Incident{Title: "ours", Severity: ops.Warning, Room: "ops"})
+	eventually(t, "the ops incident", func() bool {
+		return slices.ContainsFunc(a.Incidents().List(), func(in ops.Incident) bool { return in.UUID == opsIn.UUID })
+	})
+	if slices.ContainsFunc(a.Incidents().List(), func(in ops.Incident) bool { return in.UUID == pay.UUID }) {
+		t.Error("an incident from a room we left is shown")
+	}
+	if err := a.SetCatchUpURL("ftp://nope"); err == nil {
+		t.Error("SetCatchUpURL accepted ftp://")
+	}
+	if err := a.SetCatchUpURL(two.HTTPURL() + ops.IncidentsPath); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.CatchUpEndpoint(); got != two.HTTPURL()+ops.IncidentsPath+"?room=ops" {
+		t.Errorf("catch-up endpoint %q", got)
+	}
+}
+
+func TestTokenProblemShownInStatusBar(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: -1})
+	a := newTestApp(t, Config{
+		ServerURL: srv.URL(),
+		Token:     func(context.Context) (string, error) { return "", errors.New("keyring locked") },
+		Socket:    fastSocket(),
+		Tray:      &recTray{},
+	})
+	eventually(t, "the status bar names the token problem", func() bool {
+		var reason string
+		a.onUI(func() { reason = a.Dashboard().Status.Reason.Text })
+		return reason == "token unavailable: keyring locked"
+	})
+	if srv.Socket().Accepts() != 0 {
+		t.Error("dialled without the token it could not get")
 	}
 }

@@ -228,3 +228,12 @@ func (m *Incidents) AcknowledgeAll() {
 	m.mu.Unlock()
 	m.changed()
 }
+
+// Reset forgets everything: for a switch to another server.
+func (m *Incidents) Reset() {
+	m.mu.Lock()
+	m.open, m.gone, m.acked = map[string]*entry{}, map[string]uint64{}, map[string]bool{}
+	m.seq++
+	m.mu.Unlock()
+	m.changed()
+}

@@ -67,3 +67,13 @@ func (s *Monitors) List() []ops.MonitorChange {
 	})
 	return out
 }
+
+// Reset forgets every monitor: for a switch to another server.
+func (s *Monitors) Reset() {
+	s.mu.Lock()
+	s.m = map[string]ops.MonitorChange{}
+	s.mu.Unlock()
+	if s.OnChange != nil {
+		s.OnChange()
+	}
+}

@@ -27,6 +27,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,12 +94,22 @@ type App struct {
 	fa        fyne.App
 	cfg       Config
 	log       *slog.Logger
-	client    *socket.Client
 	incidents *Incidents
 	monitors  *Monitors
 	status    binding.Item[socket.Status]
-	endpoint  string
 	hc        *http.Client
+
+	// mu guards what live reconfiguration (SetServer, SetRooms,
+	// SetCatchUpURL) changes.
+	mu        sync.Mutex
+	client    *socket.Client
+	unsubs    []func()
+	catchBase *url.URL // catch-up URL without rooms
+	rooms     []string
+	gen       uint64 // bumped on every server change
+	closed    bool
+
+	tokenErr atomic.Pointer[string] // why the last token lookup failed, or nil
 
 	win  fyne.Window
 	dash *Dashboard
@@ -123,7 +135,6 @@ type App struct {
 	stopFn      context.CancelFunc
 	wg          sync.WaitGroup
 	closeOnce   sync.Once
-	unsubs      []func()
 }
 
 // New builds the app on fa: the client (not yet connected), the window (not
@@ -153,25 +164,15 @@ func New(fa fyne.App, cfg Config) (*App, error) {
 	if a.hc == nil {
 		a.hc = &http.Client{Timeout: 10 * time.Second}
 	}
-	opts := cfg.Socket
-	opts.Handshake = a.handshake
-	if opts.Logger == nil {
-		opts.Logger = cfg.Logger
-	}
-	c, err := socket.New(cfg.ServerURL, opts)
+	c, err := a.newClient(cfg.ServerURL)
 	if err != nil {
 		return nil, err
 	}
-	a.client = c
-	if cfg.CatchUpURL != "" {
-		u, err := parseHTTP(cfg.CatchUpURL)
-		if err != nil {
-			return nil, err
-		}
-		a.endpoint = withRooms(u, cfg.Rooms)
-	} else if a.endpoint, err = CatchUpURL(cfg.ServerURL, cfg.Rooms); err != nil {
+	base, err := catchUpBase(cfg.ServerURL, cfg.CatchUpURL)
+	if err != nil {
 		return nil, err
 	}
+	a.client, a.catchBase, a.rooms = c, base, slices.Clone(cfg.Rooms)
 
 	fa.SetIcon(assets.AppIcon)
 	a.win = fa.NewWindow("Warpdesk")
@@ -194,23 +195,162 @@ func New(fa fyne.App, cfg Config) (*App, error) {
 	_ = a.status.Set(c.Status())
 	a.view = Describe(c.Status())
 	a.status.AddListener(binding.NewDataListener(a.onStatus))
-	a.unsubs = append(a.unsubs,
+	a.subscribe(c)
+	a.refresh()
+	return a, nil
+}
+
+// newClient makes a client for url with the configured options and the
+// app's handshake (token first on every connect).
+func (a *App) newClient(url string) (*socket.Client, error) {
+	opts := a.cfg.Socket
+	opts.Handshake = a.handshake
+	if opts.Logger == nil {
+		opts.Logger = a.cfg.Logger
+	}
+	return socket.New(url, opts)
+}
+
+// catchUpBase is the catch-up URL without room parameters: the override,
+// or derived from the WebSocket URL.
+func catchUpBase(serverURL, override string) (*url.URL, error) {
+	if override != "" {
+		return parseHTTP(override)
+	}
+	raw, err := CatchUpURL(serverURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return url.Parse(raw)
+}
+
+// subscribe wires c to the app and joins the rooms. a.mu must not be held
+// by a caller that races with c's handlers (c is not connected yet).
+func (a *App) subscribe(c *socket.Client) {
+	unsubs := []func(){
 		c.OnStatusChange(func(s socket.Status) { _ = a.status.Set(s) }),
 		c.OnError(a.onError),
 		socket.On(c, socket.Connected, func(socket.ConnectedEvent, socket.Envelope) { a.RequestCatchUp() }),
 		socket.On(c, ops.IncidentCreated, func(in ops.Incident, _ socket.Envelope) {
+			if !a.inRooms(in.Room) {
+				return // a room we just left
+			}
 			if a.incidents.Created(in) && a.cfg.Notifier != nil {
 				a.cfg.Notifier.Incident(in)
 			}
 		}),
 		socket.On(c, ops.IncidentResolved, func(r ops.IncidentRef, _ socket.Envelope) { a.incidents.Resolved(r.UUID) }),
 		socket.On(c, ops.MonitorStatusChanged, func(m ops.MonitorChange, _ socket.Envelope) { a.monitors.Update(m) }),
-	)
-	for _, r := range cfg.Rooms {
+	}
+	a.mu.Lock()
+	a.unsubs = unsubs
+	rooms := slices.Clone(a.rooms)
+	a.mu.Unlock()
+	for _, r := range rooms {
 		c.JoinRoom(r)
 	}
-	a.refresh()
-	return a, nil
+}
+
+// inRooms reports whether an incident in room belongs on this dashboard:
+// no room, no rooms configured, or one of ours.
+func (a *App) inRooms(room string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return room == "" || len(a.rooms) == 0 || slices.Contains(a.rooms, room)
+}
+
+// SetServer switches to another server (and catch-up override, "" to
+// derive it): the old connection closes cleanly, the dashboard empties and
+// fills from the new server. For the settings window's live apply.
+func (a *App) SetServer(serverURL, catchUpURL string) error {
+	base, err := catchUpBase(serverURL, catchUpURL)
+	if err != nil {
+		return err
+	}
+	c, err := a.newClient(serverURL)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return errors.New("app: closed")
+	}
+	old, oldUnsubs := a.client, a.unsubs
+	a.client, a.catchBase, a.unsubs = c, base, nil
+	a.gen++
+	a.mu.Unlock()
+	for _, u := range oldUnsubs {
+		u()
+	}
+	old.Disconnect() // when it returns, no handler of the old client runs
+	a.incidents.Reset()
+	a.monitors.Reset()
+	a.synced.Store(false)
+	a.subscribe(c)
+	_ = a.status.Set(c.Status())
+	a.log.Info("server changed", "server", redact(serverURL))
+	if a.started.Load() {
+		c.Connect()
+		a.RequestCatchUp()
+	}
+	return nil
+}
+
+// SetCatchUpURL changes the catch-up override ("" derives it from the
+// server URL) and catches up from it.
+func (a *App) SetCatchUpURL(catchUpURL string) error {
+	a.mu.Lock()
+	server := a.client.URL()
+	a.mu.Unlock()
+	base, err := catchUpBase(server, catchUpURL)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.catchBase = base
+	a.mu.Unlock()
+	a.RequestCatchUp()
+	return nil
+}
+
+// SetRooms changes the rooms: leaves the ones no longer wanted, joins the
+// new ones (the client rejoins them on every reconnect), and catches up so
+// the dashboard shows exactly the new rooms' incidents.
+func (a *App) SetRooms(rooms []string) {
+	a.mu.Lock()
+	old := a.rooms
+	a.rooms = slices.Clone(rooms)
+	c := a.client
+	a.mu.Unlock()
+	for _, r := range old {
+		if !slices.Contains(rooms, r) {
+			c.LeaveRoom(r)
+		}
+	}
+	for _, r := range rooms {
+		if !slices.Contains(old, r) {
+			c.JoinRoom(r)
+		}
+	}
+	a.RequestCatchUp()
+}
+
+// Rooms returns the rooms the app joins.
+func (a *App) Rooms() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.rooms)
+}
+
+// redact drops user info and query from a URL for logging.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User, u.RawQuery = nil, ""
+	return u.String()
 }
 
 // setupTray picks the tray: the configured one, else the desktop tray when
@@ -324,7 +464,7 @@ func (a *App) Start() {
 	go a.catchUpLoop()
 	go a.tick()
 	a.RequestCatchUp()
-	a.client.Connect()
+	a.Client().Connect()
 	if !a.cfg.StartHidden || a.tray == nil {
 		a.win.Show()
 	}
@@ -343,7 +483,11 @@ func Run(fa fyne.App, cfg Config) error {
 }
 
 // Client is the socket client (for the OS network/power watchers).
-func (a *App) Client() *socket.Client { return a.client }
+func (a *App) Client() *socket.Client {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.client
+}
 
 // Incidents is the incident model.
 func (a *App) Incidents() *Incidents { return a.incidents }
@@ -361,7 +505,12 @@ func (a *App) Dashboard() *Dashboard { return a.dash }
 func (a *App) HasTray() bool { return a.tray != nil }
 
 // CatchUpEndpoint is the URL the catch-up fetches.
-func (a *App) CatchUpEndpoint() string { return a.endpoint }
+func (a *App) CatchUpEndpoint() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	u := *a.catchBase
+	return withRooms(&u, a.rooms)
+}
 
 // Status is the client's status as the UI last saw it.
 func (a *App) Status() socket.Status {
@@ -378,7 +527,7 @@ func (a *App) ShowDashboard() {
 // Reconnect dials now, resetting the backoff ("Reconnect now").
 func (a *App) Reconnect() {
 	a.log.Info("reconnect requested")
-	a.client.Reconnect()
+	a.Client().Reconnect()
 }
 
 // Quit disconnects cleanly and quits the application.
@@ -394,10 +543,14 @@ func (a *App) Close() {
 	a.closeOnce.Do(func() {
 		close(a.stop)
 		a.stopFn()
-		for _, u := range a.unsubs {
+		a.mu.Lock()
+		a.closed = true
+		c, unsubs := a.client, a.unsubs
+		a.mu.Unlock()
+		for _, u := range unsubs {
 			u()
 		}
-		a.client.Disconnect()
+		c.Disconnect()
 		a.wg.Wait()
 		a.log.Info("disconnected")
 	})
@@ -408,10 +561,28 @@ func (a *App) handshake(ctx context.Context) (socket.Handshake, error) {
 		return socket.Handshake{}, nil
 	}
 	tok, err := a.cfg.Token(ctx)
+	a.setTokenErr(err)
 	if err != nil {
 		return socket.Handshake{}, fmt.Errorf("token: %w", err)
 	}
+	if tok == "" {
+		return socket.Handshake{}, nil // none stored: connect without authentication
+	}
 	return socket.Handshake{Name: ops.AuthName, Data: ops.Auth{Token: tok}}, nil
+}
+
+// setTokenErr records why the token could not be had (nil: it could) and
+// redraws the status, which shows it while not live.
+func (a *App) setTokenErr(err error) {
+	var msg *string
+	if err != nil {
+		m := "token unavailable: " + err.Error()
+		msg = &m
+	}
+	old := a.tokenErr.Swap(msg)
+	if (old == nil) != (msg == nil) || (old != nil && *old != *msg) {
+		fyne.Do(a.onStatus)
+	}
 }
 
 func (a *App) onError(err error) {
@@ -442,6 +613,9 @@ func (a *App) onStatus() {
 	a.uiMu.Lock()
 	defer a.uiMu.Unlock()
 	a.view = Describe(s)
+	if te := a.tokenErr.Load(); te != nil && a.view.Level != LevelLive {
+		a.view.Reason = *te
+	}
 	a.dash.Status.Set(a.view)
 	a.applyTrayLocked()
 }
@@ -504,6 +678,10 @@ func (a *App) catchUpLoop() {
 func (a *App) catchUp() {
 	ctx, cancel := context.WithTimeout(a.stopCtx, 15*time.Second)
 	defer cancel()
+	endpoint := a.CatchUpEndpoint()
+	a.mu.Lock()
+	gen := a.gen
+	a.mu.Unlock()
 	tok := a.incidents.BeginSnapshot()
 	token := ""
 	if a.cfg.Token != nil {
@@ -514,7 +692,7 @@ func (a *App) catchUp() {
 			return
 		}
 	}
-	snap, dropped, err := FetchSnapshot(ctx, a.hc, a.endpoint, token)
+	snap, dropped, err := FetchSnapshot(ctx, a.hc, endpoint, token)
 	if err != nil {
 		if ctx.Err() != nil && a.stopCtx.Err() != nil {
 			return // shutting down
@@ -525,6 +703,12 @@ func (a *App) catchUp() {
 	}
 	if dropped > 0 {
 		a.log.Warn("catch-up: dropped invalid entries", "count", dropped)
+	}
+	a.mu.Lock()
+	stale := gen != a.gen
+	a.mu.Unlock()
+	if stale {
+		return // the server changed while we fetched; a new catch-up is queued
 	}
 	added := a.incidents.ApplySnapshot(tok, snap.Incidents)
 	for _, m := range snap.Monitors {
