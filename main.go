@@ -5,6 +5,7 @@
 //	warpdesk -demo                demo mode: a built-in server on 127.0.0.1 and the app connected to it
 //	warpdesk -server wss://host/ws  a real server; the token comes from $WARPDESK_TOKEN
 //	warpdesk serve -addr 127.0.0.1:8088   only the demo server, so several apps can share it
+//	warpdesk -server ws://127.0.0.1:8088/ws -demo-token   an app on that shared demo server
 package main
 
 import (
@@ -41,6 +42,7 @@ func run(args []string) int {
 	server := fs.String("server", os.Getenv("WARPDESK_SERVER"), "WebSocket URL of the operations server, ws:// or wss:// (env WARPDESK_SERVER); the token comes from $WARPDESK_TOKEN")
 	catchUp := fs.String("catchup-url", "", "catch-up endpoint (default: derived from -server, path "+ops.IncidentsPath+")")
 	rooms := fs.String("rooms", strings.Join(demo.DefaultRooms, ","), "comma-separated rooms to join")
+	demoToken := fs.Bool("demo-token", false, "authenticate with the demo token (to join a demo server started with 'warpdesk serve')")
 	noTray := fs.Bool("no-tray", false, "no tray icon: the window only, closing it quits")
 	hidden := fs.Bool("hidden", false, "start with the window hidden in the tray")
 	maxDelay := fs.Duration("max-reconnect-delay", 0, "backoff cap between reconnect attempts (default 20s)")
@@ -73,6 +75,8 @@ func run(args []string) int {
 		cfg.ServerURL, cfg.CatchUpURL = srv.URL(), ""
 		token := srv.Token()
 		cfg.Token = func(context.Context) (string, error) { return token, nil }
+	} else if *demoToken {
+		cfg.Token = func(context.Context) (string, error) { return ops.DemoToken, nil }
 	} else if tok := os.Getenv("WARPDESK_TOKEN"); tok != "" {
 		cfg.Token = func(context.Context) (string, error) { return tok, nil }
 	} else {
@@ -111,7 +115,7 @@ func serve(args []string) int {
 		return 1
 	}
 	fmt.Printf("Warpdesk demo server on %s (catch-up: %s%s)\n", srv.URL(), srv.HTTPURL(), ops.IncidentsPath)
-	fmt.Printf("Connect an app with: WARPDESK_TOKEN=%s warpdesk -server %s\n", "<the demo token>", srv.URL())
+	fmt.Printf("Connect an app with: warpdesk -server %s -demo-token\n", srv.URL())
 	<-ctx.Done()
 	done := make(chan struct{})
 	go func() { srv.Close(); close(done) }()
