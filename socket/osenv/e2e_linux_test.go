@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -172,6 +173,24 @@ func TestEndToEndClientAcrossVeth(t *testing.T) {
 	client.Disconnect()
 }
 
+// sleepTimedClient records when the client's SetAwake(false) returned and
+// whether the client still called itself connected then.
+type sleepTimedClient struct {
+	*socket.Client
+	mu        sync.Mutex
+	sleptAt   time.Time
+	connected bool
+}
+
+func (c *sleepTimedClient) SetAwake(awake bool) {
+	c.Client.SetAwake(awake)
+	if !awake {
+		c.mu.Lock()
+		c.sleptAt, c.connected = time.Now(), c.Client.IsConnected()
+		c.mu.Unlock()
+	}
+}
+
 // The sleep path with the real client: logind (fake, on a private system
 // bus) announces sleep; the client's connection is closed before the
 // inhibitor lock goes; nothing dials while asleep; on wake it is connected
@@ -180,7 +199,13 @@ func TestEndToEndClientSleepWake(t *testing.T) {
 	bus := dbustest.Start(t, dbustest.System)
 	fake := startFakeLogind(t, bus.Address, 0)
 	srv := sockettest.Start(t, sockettest.Options{})
-	client, err := socket.New(srv.URL(), socket.Options{ReconnectDelay: 20 * time.Millisecond})
+	var dials atomic.Int32
+	dialer := *websocket.DefaultDialer
+	dialer.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	client, err := socket.New(srv.URL(), socket.Options{Dialer: &dialer, ReconnectDelay: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +231,8 @@ func TestEndToEndClientSleepWake(t *testing.T) {
 		}
 	}
 	logs := newLogRecorder(t)
-	stopWatch := startWatch(t, client, Options{Logger: logs.logger(), SystemBusAddress: bus.Address, noNetwork: true})
+	target := &sleepTimedClient{Client: client}
+	stopWatch := startWatch(t, target, Options{Logger: logs.logger(), SystemBusAddress: bus.Address, noNetwork: true})
 	client.Connect()
 	waitState(socket.StateConnected, 5*time.Second)
 	fake.lock(t, true, 5*time.Second)
@@ -215,15 +241,22 @@ func TestEndToEndClientSleepWake(t *testing.T) {
 	fake.prepareForSleep(true)
 	released := fake.lock(t, false, 5*time.Second)
 	down := waitState(socket.StateDisconnected, time.Second)
-	if down.After(released.at) {
-		t.Fatalf("sleep lock released %v before the client was disconnected", down.Sub(released.at))
+	target.mu.Lock()
+	slept, stillConnected := target.sleptAt, target.connected
+	target.mu.Unlock()
+	if slept.IsZero() || slept.After(released.at) {
+		t.Fatalf("sleep lock released at %v, SetAwake(false) returned at %v: want the socket closed first", released.at, slept)
 	}
-	t.Logf("LATENCY e2e sleep: client disconnected %v, lock released %v after PrepareForSleep(true)",
-		down.Sub(start).Round(10*time.Microsecond), released.at.Sub(start).Round(10*time.Microsecond))
+	if stillConnected {
+		t.Fatalf("the client still said it was connected when SetAwake(false) returned")
+	}
+	t.Logf("LATENCY e2e sleep: SetAwake(false) returned %v, lock released %v, OnStateChange(disconnected) %v after PrepareForSleep(true)",
+		slept.Sub(start).Round(10*time.Microsecond), released.at.Sub(start).Round(10*time.Microsecond),
+		down.Sub(start).Round(10*time.Microsecond))
 	if st := client.Status(); !st.Asleep || st.State != socket.StateDisconnected {
 		t.Fatalf("status while asleep %+v", st)
 	}
-	accepts := srv.Accepts()
+	dialsAsleep := dials.Load()
 
 	start = time.Now()
 	fake.prepareForSleep(false)
@@ -232,8 +265,8 @@ func TestEndToEndClientSleepWake(t *testing.T) {
 	if up > time.Second {
 		t.Fatalf("client connected %v after wake, want within 1s", up)
 	}
-	if got := srv.Accepts(); got != accepts+1 {
-		t.Fatalf("%d connections accepted between sleep and wake+connect, want exactly 1 (the wake's)", got-accepts)
+	if got := dials.Load(); got != dialsAsleep+1 {
+		t.Fatalf("%d dials from sleep to connected after wake, want exactly 1 (the wake's)", got-dialsAsleep)
 	}
 	fake.lock(t, true, 5*time.Second)
 	stopWatch()

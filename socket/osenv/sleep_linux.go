@@ -47,17 +47,29 @@ type logind struct {
 	known    bool // ownerChanged has run once
 }
 
-// connect dials the system bus. The connection is tied to ctx, so a bus
-// that never answers the handshake cannot keep Watch from returning.
+// connect dials the system bus. Until it returns, ending ctx closes the
+// connection, so a bus that never answers the handshake cannot keep Watch
+// from returning. After that the connection lives until run closes it: a
+// reply carrying an inhibitor fd must not be cut off by ctx.
 func (l *logind) connect(ctx context.Context) (*dbus.Conn, error) {
+	connCtx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
 	opts := []dbus.ConnOption{
-		dbus.WithContext(ctx),
+		dbus.WithContext(connCtx),
 		dbus.WithSignalHandler(dbus.NewSequentialSignalHandler()), // PrepareForSleep true/false must not swap
 	}
+	var conn *dbus.Conn
+	var err error
 	if a := l.w.opts.SystemBusAddress; a != "" {
-		return dbus.Connect(a, opts...)
+		conn, err = dbus.Connect(a, opts...)
+	} else {
+		conn, err = dbus.ConnectSystemBus(opts...)
 	}
-	return dbus.ConnectSystemBus(opts...)
+	if err != nil {
+		cancel()
+	}
+	return conn, err
 }
 
 func (l *logind) run(ctx context.Context) {
@@ -147,7 +159,7 @@ func (l *logind) signal(ctx context.Context, s *dbus.Signal) {
 		if start {
 			l.prepareForSleep(ctx)
 		} else {
-			l.woke(ctx)
+			l.woke()
 		}
 	}
 }
@@ -176,7 +188,7 @@ func (l *logind) ownerChanged(ctx context.Context, owner string) {
 	l.wakeIfAsleep()
 	l.bound = l.sleepBound(ctx)
 	l.w.log.Info("following logind for sleep/wake", "owner", owner, "bound", l.bound)
-	l.takeLock(ctx)
+	l.takeLock()
 }
 
 // sleepBound is SleepTimeout, capped at half of logind's InhibitDelayMaxSec.
@@ -198,11 +210,15 @@ func (l *logind) sleepBound(ctx context.Context) time.Duration {
 	return bound
 }
 
-func (l *logind) takeLock(ctx context.Context) {
+func (l *logind) takeLock() {
 	if l.lock != nil {
 		return
 	}
-	callCtx, cancel := context.WithTimeout(ctx, busCallTimeout)
+	// Not bounded by Watch's ctx: a call abandoned while its reply is on
+	// the way would leave the reply's fd open in this process, and with it
+	// a lock that delays every sleep until the process exits. Letting the
+	// call finish (logind answers in milliseconds) lets releaseLock close it.
+	callCtx, cancel := context.WithTimeout(context.Background(), busCallTimeout)
 	defer cancel()
 	var fd dbus.UnixFD
 	err := l.conn.Object(logindName, logindPath).CallWithContext(callCtx, logindManager+".Inhibit", 0,
@@ -212,11 +228,12 @@ func (l *logind) takeLock(ctx context.Context) {
 		return
 	}
 	l.lock = os.NewFile(uintptr(fd), "logind-inhibitor")
-	l.w.log.Debug("holding a sleep delay inhibitor")
+	l.w.log.Debug("holding a sleep delay inhibitor", "fd", int(fd))
 }
 
 func (l *logind) releaseLock() {
 	if l.lock != nil {
+		l.w.log.Debug("releasing the sleep delay inhibitor", "fd", l.lock.Fd())
 		_ = l.lock.Close()
 		l.lock = nil
 	}
@@ -233,11 +250,11 @@ func (l *logind) prepareForSleep(ctx context.Context) {
 	}
 }
 
-func (l *logind) woke(ctx context.Context) {
+func (l *logind) woke() {
 	l.w.log.Info("woke from sleep: reconnecting")
 	l.asleep = false
 	l.w.calls.setAwake(true)
-	l.takeLock(ctx)
+	l.takeLock()
 }
 
 func (l *logind) wakeIfAsleep() {

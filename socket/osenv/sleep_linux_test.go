@@ -33,6 +33,7 @@ type fakeLogind struct {
 	nextID  int
 	readers []*os.File
 	wg      sync.WaitGroup
+	quit    chan struct{} // closed by stop
 }
 
 func startFakeLogind(t *testing.T, addr string, delayMaxUSec uint64) *fakeLogind {
@@ -41,7 +42,7 @@ func startFakeLogind(t *testing.T, addr string, delayMaxUSec uint64) *fakeLogind
 	if err != nil {
 		t.Fatalf("fake logind: connect: %v", err)
 	}
-	f := &fakeLogind{t: t, conn: conn, locks: make(chan lockEvent, 64), delayMaxUSec: delayMaxUSec}
+	f := &fakeLogind{t: t, conn: conn, locks: make(chan lockEvent, 64), delayMaxUSec: delayMaxUSec, quit: make(chan struct{})}
 	t.Cleanup(f.stop)
 	if err := conn.Export(f, logindPath, logindManager); err != nil {
 		t.Fatal(err)
@@ -62,6 +63,11 @@ func startFakeLogind(t *testing.T, addr string, delayMaxUSec uint64) *fakeLogind
 func (f *fakeLogind) stop() {
 	f.conn.Close()
 	f.mu.Lock()
+	select {
+	case <-f.quit:
+	default:
+		close(f.quit)
+	}
 	for _, r := range f.readers {
 		_ = r.SetReadDeadline(time.Now().Add(5 * time.Second))
 	}
@@ -94,7 +100,12 @@ func (f *fakeLogind) Inhibit(sender dbus.Sender, what, who, why, mode string) (d
 // reports the release when the app closes its copy.
 func (f *fakeLogind) follow(id int, who string, r, w *os.File) {
 	defer r.Close()
-	link, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", r.Fd()))
+	// Not r.Fd(): that would make r blocking, and stop's deadline useless.
+	var link string
+	rc, err := r.SyscallConn()
+	if err == nil {
+		err = rc.Control(func(fd uintptr) { link, err = os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd)) })
+	}
 	if err != nil {
 		f.t.Errorf("fake logind: %v", err)
 		w.Close()
@@ -102,6 +113,12 @@ func (f *fakeLogind) follow(id int, who string, r, w *os.File) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for countFDs(link) < 3 {
+		select {
+		case <-f.quit: // the test is over; the app may have come and gone
+			w.Close()
+			return
+		default:
+		}
 		if time.Now().After(deadline) {
 			f.t.Errorf("fake logind: lock %d never reached the app", id)
 			w.Close()
@@ -113,10 +130,22 @@ func (f *fakeLogind) follow(id int, who string, r, w *os.File) {
 	f.locks <- lockEvent{id: id, taken: true, at: time.Now(), who: who}
 	var b [1]byte
 	if _, err := r.Read(b[:]); errors.Is(err, os.ErrDeadlineExceeded) { // else EOF: the app closed its copy
-		f.t.Errorf("fake logind: lock %d still held 5s after logind went away", id)
+		f.t.Errorf("fake logind: lock %d still held 5s after logind went away (fds on %s: %v)", id, link, fdsOn(link))
 		return
 	}
 	f.locks <- lockEvent{id: id, taken: false, at: time.Now()}
+}
+
+// fdsOn lists this process's fds that point at link.
+func fdsOn(link string) []string {
+	ents, _ := os.ReadDir("/proc/self/fd")
+	var fds []string
+	for _, e := range ents {
+		if l, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && l == link {
+			fds = append(fds, e.Name())
+		}
+	}
+	return fds
 }
 
 // countFDs counts this process's fds that point at link ("pipe:[inode]").
