@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	_ "image/png"
 	"net"
@@ -84,6 +85,9 @@ func TestEndToEnd(t *testing.T) {
 			v.firstLine() == v.Tooltip
 	})
 	t.Logf("down: tooltip %q icon %s", down.Tooltip, down.IconSum[:12])
+	if strings.Contains(down.Tooltip, "attempt") {
+		t.Errorf("the tray summary changes with every attempt: %q", down.Tooltip)
+	}
 	if down.IconSum == live.IconSum {
 		t.Error("the tray icon did not change when the connection was lost")
 	}
@@ -101,18 +105,23 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("after the restart: tooltip %q icon %s, want %q %s", back.Tooltip, back.IconSum[:12], live.Tooltip, live.IconSum[:12])
 	}
 
-	// A second outage, ended by "Reconnect now" from the tray menu.
+	// A second outage, during which "Reconnect now" is clicked in the tray
+	// menu (the menu stays put while reconnecting, so its ids are stable).
 	server.stop(t)
-	down = waitTray(t, watcher, item, "not live again", func(v trayView) bool { return !strings.HasPrefix(v.Tooltip, "Live") })
+	down = waitTray(t, watcher, item, "not live again", func(v trayView) bool {
+		return strings.HasPrefix(v.Tooltip, "Reconnecting…")
+	})
+	e, ok := down.find(app.LabelReconnect)
+	if !ok {
+		t.Fatalf("no Reconnect now in %v", down.Menu)
+	}
+	if err := watcher.click(item, "/StatusNotifierMenu", e.ID); err != nil {
+		t.Errorf("clicking Reconnect now: %v", err)
+	}
+	waitLog(t, warp, "reconnect requested")
 	server = startProc(t, "server", bin, env, serverArgs...)
 	waitTCP(t, addr)
-	if e, ok := down.find(app.LabelReconnect); ok {
-		if err := watcher.click(item, "/StatusNotifierMenu", e.ID); err != nil {
-			t.Errorf("clicking Reconnect now: %v", err)
-		}
-	}
-	waitTray(t, watcher, item, "live after Reconnect now", func(v trayView) bool { return strings.HasPrefix(v.Tooltip, "Live") })
-	waitLog(t, warp, "reconnect requested")
+	waitTray(t, watcher, item, "live after the second outage", func(v trayView) bool { return strings.HasPrefix(v.Tooltip, "Live") })
 
 	// Quit from the tray menu: a clean exit that says goodbye to the server.
 	v, err := watcher.read(item)
@@ -206,23 +215,54 @@ func checkRaces(t *testing.T, out string) (known int) {
 	return known
 }
 
-// buildBinary builds warpdesk into a temp dir, with -race when this test is.
+// built is the binary under test, built once for all the tests here.
+var built struct {
+	once sync.Once
+	dir  string
+	path string
+	out  string
+	err  error
+	took time.Duration
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds warpdesk into a temp dir, with -race when this test is
+// (sharing the race build cache), once per test run.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "warpdesk")
-	args := []string{"build", "-o", bin}
-	if raceBuild {
-		args = append(args, "-race")
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "warpdesk-e2e-")
+		if built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "warpdesk")
+		args := []string{"build", "-o", built.path}
+		if raceBuild {
+			args = append(args, "-race")
+		}
+		args = append(args, ".")
+		start := time.Now()
+		cmd := exec.Command("go", args...)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+		out, err := cmd.CombinedOutput()
+		built.took = time.Since(start)
+		if err != nil {
+			built.err = fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+			built.out = string(out)
+		}
+	})
+	if built.err != nil {
+		t.Fatalf("%v\n%s", built.err, built.out)
 	}
-	args = append(args, ".")
-	start := time.Now()
-	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	t.Logf("built %s (race %v) in %v", bin, raceBuild, time.Since(start).Round(time.Millisecond))
-	return bin
+	t.Logf("binary %s (race %v, built in %v)", built.path, raceBuild, built.took.Round(time.Millisecond))
+	return built.path
 }
 
 func freeAddr(t *testing.T) string {

@@ -274,6 +274,7 @@ func (a *App) SetServer(serverURL, catchUpURL string) error {
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
+		c.Disconnect()
 		return errors.New("app: closed")
 	}
 	old, oldUnsubs := a.client, a.unsubs

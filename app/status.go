@@ -100,7 +100,10 @@ func TrayIcon(l Level, c Counts) fyne.Resource {
 }
 
 // Summary is the tray's tooltip and first menu line:
-// "Live — 3 active, 1 critical".
+// "Live — 3 active, 1 critical". While offline it adds why; while
+// reconnecting it does not add the attempt count, which changes every
+// redial: each change rebuilds the tray menu over D-Bus, and a menu that
+// changes under the user's pointer loses clicks.
 func Summary(v View, c Counts) string {
 	s := v.Text + " — "
 	if c.Active == 0 {
@@ -111,7 +114,7 @@ func Summary(v View, c Counts) string {
 			s += fmt.Sprintf(", %d critical", c.Critical)
 		}
 	}
-	if v.Level != LevelLive && v.Reason != "" {
+	if v.Level == LevelOffline && v.Reason != "" {
 		s += " (" + v.Reason + ")"
 	}
 	return s

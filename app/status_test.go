@@ -55,6 +55,8 @@ func TestSummary(t *testing.T) {
 		{live, Counts{}, "Live — no active incidents"},
 		{off, Counts{Active: 1, Critical: 1, Unacknowledged: 1}, "Offline — 1 active, 1 critical (no network)"},
 		{View{Level: LevelReconnecting, Text: "Reconnecting…"}, Counts{}, "Reconnecting… — no active incidents"},
+		{View{Level: LevelReconnecting, Text: "Reconnecting…", Reason: "server unreachable, 7 attempts failed"}, Counts{Active: 1},
+			"Reconnecting… — 1 active"}, // stable across attempts
 	} {
 		if got := Summary(tc.v, tc.c); got != tc.want {
 			t.Errorf("Summary(%+v, %+v) = %q, want %q", tc.v, tc.c, got, tc.want)
