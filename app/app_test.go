@@ -439,3 +439,38 @@ func TestTokenProblemShownInStatusBar(t *testing.T) {
 		t.Error("dialled without the token it could not get")
 	}
 }
+
+func TestBadServerInputIsRefusedNotFatal(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: -1})
+	a := newTestApp(t, Config{ServerURL: srv.URL(), Rooms: demo.DefaultRooms, Token: staticToken(srv.Token()), Socket: fastSocket(), Tray: &recTray{}})
+	eventually(t, "live", func() bool { return a.Status().State == socket.StateConnected })
+	eventually(t, "joined", func() bool {
+		ids := srv.Socket().ConnIDs()
+		return len(ids) == 1 && len(srv.Socket().Rooms(ids[0])) == 3
+	})
+	for _, frame := range []string{
+		`{"name":"incident.created","data":{"uuid":"","title":"no uuid","severity":"critical"},"timestamp":1}`,
+		`{"name":"incident.created","data":{"uuid":"x1","title":"bad severity","severity":"apocalyptic"},"timestamp":1}`,
+		`{"name":"incident.created","data":{"uuid":42,"title":"wrong type","severity":"info"},"timestamp":1}`,
+		`{"name":"incident.created","data":"not an object","timestamp":1}`,
+		`{"name":"incident.resolved","data":{},"timestamp":1}`,
+		`{"name":"monitor.status-changed","data":{"monitorUuid":"m","status":"sideways"},"timestamp":1}`,
+		`{"name":"incident.created","data":{"uuid":"x2","title":"` + strings.Repeat("t", ops.MaxTitleLen+1) + `","severity":"info"},"timestamp":1}`,
+		`not json at all`,
+		`{"name":"incident.created","data":{"uuid":"ok-1","title":"Valid","severity":"warning","room":"ops","createdAt":5},"timestamp":1}`,
+	} {
+		if err := srv.Socket().BroadcastRaw("", []byte(frame)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "the valid incident", func() bool { return len(a.Incidents().List()) == 1 })
+	if l := a.Incidents().List(); l[0].UUID != "ok-1" {
+		t.Errorf("shown %+v", l)
+	}
+	if slices.ContainsFunc(a.Monitors().List(), func(m ops.MonitorChange) bool { return m.MonitorUUID == "m" }) {
+		t.Errorf("an invalid monitor change is shown: %+v", a.Monitors().List())
+	}
+	if a.Status().State != socket.StateConnected {
+		t.Error("bad input cost the connection")
+	}
+}
