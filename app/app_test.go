@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"go.uber.org/goleak"
 
 	"github.com/warpdesk/warpdesk/assets"
 	"github.com/warpdesk/warpdesk/demo"
@@ -472,5 +473,38 @@ func TestBadServerInputIsRefusedNotFatal(t *testing.T) {
 	}
 	if a.Status().State != socket.StateConnected {
 		t.Error("bad input cost the connection")
+	}
+}
+
+func TestCloseLeavesNoGoroutine(t *testing.T) {
+	fa := test.NewTempApp(t)
+	srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{Interval: -1, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ignore := goleak.IgnoreCurrent()
+	a, err := New(fa, Config{ServerURL: srv.URL(), Token: staticToken(srv.Token()), Socket: fastSocket(), Tray: &recTray{},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AgeRefresh: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start()
+	eventually(t, "live and caught up", func() bool {
+		return a.Status().State == socket.StateConnected && strings.HasPrefix(a.SyncText(), "Synced")
+	})
+	a.Close()
+	// The demo server's side of the connection winds down on its own.
+	eventually(t, "the server sees the close", func() bool { return srv.Socket().Conns() == 0 })
+	// The server's end of the HTTP keep-alive connection needs a moment too.
+	var err2 error
+	for i := 0; i < 200; i++ {
+		if err2 = goleak.Find(ignore, goleak.IgnoreTopFunction("net/http.(*conn).serve")); err2 == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err2 != nil {
+		t.Error(err2)
 	}
 }

@@ -553,6 +553,9 @@ func (a *App) Close() {
 		}
 		c.Disconnect()
 		a.wg.Wait()
+		if a.cfg.HTTPClient == nil {
+			a.hc.CloseIdleConnections() // ours: no keep-alive outlives the app
+		}
 		a.log.Info("disconnected")
 	})
 }
