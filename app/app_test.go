@@ -173,9 +173,7 @@ func TestLiveThenCatchUpAfterReconnect(t *testing.T) {
 		a.onUI(func() { icon = tray.lastIcon() })
 		return icon == assets.TrayCritical.Name()
 	})
-	if !notes.has(crit.UUID) {
-		t.Error("the notifier did not hear of the live incident")
-	}
+	eventually(t, "the notifier hears of the live incident", func() bool { return notes.has(crit.UUID) })
 
 	// The server goes away: the app says so.
 	srv.Stop()

@@ -281,10 +281,10 @@ func (a *App) SetServer(serverURL, catchUpURL string) error {
 	a.client, a.catchBase, a.unsubs = c, base, nil
 	a.gen++
 	a.mu.Unlock()
+	old.Disconnect() // when it returns, no handler of the old client runs
 	for _, u := range oldUnsubs {
 		u()
 	}
-	old.Disconnect() // when it returns, no handler of the old client runs
 	a.incidents.Reset()
 	a.monitors.Reset()
 	a.synced.Store(false)
@@ -548,10 +548,12 @@ func (a *App) Close() {
 		a.closed = true
 		c, unsubs := a.client, a.unsubs
 		a.mu.Unlock()
+		// Disconnect first: when it returns no handler runs any more, so the
+		// unsubscribes below cannot race with a callback in flight.
+		c.Disconnect()
 		for _, u := range unsubs {
 			u()
 		}
-		c.Disconnect()
 		a.wg.Wait()
 		if a.cfg.HTTPClient == nil {
 			a.hc.CloseIdleConnections() // ours: no keep-alive outlives the app
