@@ -129,6 +129,7 @@ type App struct {
 	syncMu      sync.Mutex
 	syncText    string
 	started     atomic.Bool
+	closing     atomic.Bool // Close began: leave the tray alone
 	kick        chan struct{}
 	stop        chan struct{}
 	stopCtx     context.Context
@@ -373,7 +374,7 @@ func (a *App) setupTray() {
 			a.log.Warn("no system tray: no D-Bus session bus; window only, closing it quits", "err", err)
 			break
 		}
-		a.tray = &desktopTray{d: desk}
+		a.tray = &desktopTray{d: desk, log: a.log}
 	}
 	if a.tray == nil {
 		a.win.SetMaster()
@@ -541,6 +542,7 @@ func (a *App) Quit() {
 // handler of the app runs any more. Safe to call twice and from any
 // goroutine.
 func (a *App) Close() {
+	a.closing.Store(true)
 	a.closeOnce.Do(func() {
 		close(a.stop)
 		a.stopFn()
@@ -649,12 +651,15 @@ func (a *App) refresh() {
 }
 
 func (a *App) applyTrayLocked() {
+	if a.closing.Load() {
+		return // the tray is being torn down with the app
+	}
 	applyTray(a.tray, &a.trayLast, a.view, a.incidents.Counts(), a.trayActs)
 	if dt, ok := a.tray.(*desktopTray); ok && !dt.windowSet {
 		// Left-click on the tray icon shows the window; set once the tray
 		// runs. Fyne then makes closing hide the window: put ours back.
 		dt.windowSet = true
-		dt.d.SetSystemTrayWindow(a.win)
+		dt.setWindow(a.win)
 		a.win.SetCloseIntercept(a.closeRequested)
 	}
 }

@@ -1,6 +1,10 @@
 package app
 
 import (
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/systray"
@@ -56,18 +60,49 @@ type Tray interface {
 // desktopTray drives a StatusNotifierItem through Fyne's desktop.App. Fyne
 // has no tooltip API, so the tooltip goes to fyne.io/systray (the library
 // Fyne's tray is built on) directly.
+//
+// fyne.io/systray panics when a property is set after the tray was stopped
+// (its D-Bus connection is closed on quit), and Fyne stops it inside Quit,
+// before work already queued for the UI goroutine has run. So every call is
+// guarded: after the first such panic the tray is considered gone.
 type desktopTray struct {
 	d         desktop.App
+	log       *slog.Logger
 	windowSet bool
+	gone      atomic.Bool
 }
 
-func (t *desktopTray) SetIcon(r fyne.Resource) { t.d.SetSystemTrayIcon(r) }
+func (t *desktopTray) guard(what string, f func()) {
+	if t.gone.Load() {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			t.gone.Store(true)
+			if t.log != nil {
+				t.log.Debug("tray gone (app quitting)", "op", what, "panic", fmt.Sprint(r))
+			}
+		}
+	}()
+	f()
+}
+
+func (t *desktopTray) SetIcon(r fyne.Resource) {
+	t.guard("icon", func() { t.d.SetSystemTrayIcon(r) })
+}
 
 func (t *desktopTray) SetMenu(m *fyne.Menu) {
-	t.d.SetSystemTrayMenu(m)
+	t.guard("menu", func() { t.d.SetSystemTrayMenu(m) })
 }
 
-func (t *desktopTray) SetTooltip(s string) { systray.SetTooltip(s) }
+func (t *desktopTray) SetTooltip(s string) {
+	t.guard("tooltip", func() { systray.SetTooltip(s) })
+}
+
+// setWindow makes a left click on the icon show w.
+func (t *desktopTray) setWindow(w fyne.Window) {
+	t.guard("window", func() { t.d.SetSystemTrayWindow(w) })
+}
 
 // trayState is what was last pushed to a Tray, so that an update only
 // touches what changed (a menu rebuild re-exports it over D-Bus).

@@ -138,3 +138,21 @@ func TestApplyTrayOnlyPushesChanges(t *testing.T) {
 	}
 	applyTray(nil, &last, off, Counts{}, TrayActions{}) // no tray: nothing happens, no panic
 }
+
+// panickyDesktop plays fyne.io/systray after quit: every call panics.
+type panickyDesktop struct{ calls int }
+
+func (p *panickyDesktop) SetSystemTrayMenu(*fyne.Menu)    { p.calls++; panic("dbus: connection closed by user") }
+func (p *panickyDesktop) SetSystemTrayIcon(fyne.Resource) { p.calls++; panic("dbus: connection closed by user") }
+func (p *panickyDesktop) SetSystemTrayWindow(fyne.Window) { p.calls++; panic("dbus: connection closed by user") }
+
+func TestDesktopTrayOutlivesATornDownTray(t *testing.T) {
+	p := &panickyDesktop{}
+	tr := &desktopTray{d: p}
+	tr.SetIcon(assets.TrayLive) // must not panic
+	tr.SetMenu(fyne.NewMenu(""))
+	tr.setWindow(nil)
+	if p.calls != 1 {
+		t.Errorf("%d calls reached the dead tray, want 1 (then it is left alone)", p.calls)
+	}
+}
