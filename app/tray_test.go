@@ -142,9 +142,18 @@ func TestApplyTrayOnlyPushesChanges(t *testing.T) {
 // panickyDesktop plays fyne.io/systray after quit: every call panics.
 type panickyDesktop struct{ calls int }
 
-func (p *panickyDesktop) SetSystemTrayMenu(*fyne.Menu)    { p.calls++; panic("dbus: connection closed by user") }
-func (p *panickyDesktop) SetSystemTrayIcon(fyne.Resource) { p.calls++; panic("dbus: connection closed by user") }
-func (p *panickyDesktop) SetSystemTrayWindow(fyne.Window) { p.calls++; panic("dbus: connection closed by user") }
+func (p *panickyDesktop) SetSystemTrayMenu(*fyne.Menu) {
+	p.calls++
+	panic("dbus: connection closed by user")
+}
+func (p *panickyDesktop) SetSystemTrayIcon(fyne.Resource) {
+	p.calls++
+	panic("dbus: connection closed by user")
+}
+func (p *panickyDesktop) SetSystemTrayWindow(fyne.Window) {
+	p.calls++
+	panic("dbus: connection closed by user")
+}
 
 func TestDesktopTrayOutlivesATornDownTray(t *testing.T) {
 	p := &panickyDesktop{}
