@@ -506,3 +506,31 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		t.Error(err2)
 	}
 }
+
+func TestOnlineAndAwakeFollowTheOS(t *testing.T) {
+	one := startDemo(t, demo.Options{Initial: -1, Seed: 3})
+	two := startDemo(t, demo.Options{Initial: -1, Seed: 4})
+	a := newTestApp(t, Config{ServerURL: one.URL(), Token: staticToken(one.Token()), Socket: fastSocket(), Tray: &recTray{}})
+	eventually(t, "live", func() bool { return a.Status().State == socket.StateConnected })
+	reason := func() string {
+		var r string
+		a.onUI(func() { r = a.Dashboard().Status.Text.Text + " / " + a.Dashboard().Status.Reason.Text })
+		return r
+	}
+	a.SetOnline(false)
+	eventually(t, "offline: no network", func() bool { return reason() == "Offline / no network" })
+	// A server change while offline stays offline.
+	if err := a.SetServer(two.URL(), ""); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if two.Socket().Accepts() != 0 {
+		t.Error("dialled the new server while the OS says there is no network")
+	}
+	a.SetOnline(true)
+	eventually(t, "live on the new server", func() bool { return a.Status().State == socket.StateConnected && two.Socket().Conns() == 1 })
+	a.SetAwake(false)
+	eventually(t, "offline: asleep", func() bool { return reason() == "Offline / asleep" })
+	a.SetAwake(true)
+	eventually(t, "live after waking", func() bool { return a.Status().State == socket.StateConnected })
+}

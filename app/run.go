@@ -108,6 +108,8 @@ type App struct {
 	rooms     []string
 	gen       uint64 // bumped on every server change
 	closed    bool
+	offline   bool // SetOnline(false) in force, for the next client
+	asleep    bool // SetAwake(false) in force, for the next client
 
 	tokenErr atomic.Pointer[string] // why the last token lookup failed, or nil
 
@@ -281,7 +283,14 @@ func (a *App) SetServer(serverURL, catchUpURL string) error {
 	old, oldUnsubs := a.client, a.unsubs
 	a.client, a.catchBase, a.unsubs = c, base, nil
 	a.gen++
+	offline, asleep := a.offline, a.asleep
 	a.mu.Unlock()
+	if offline {
+		c.SetOnline(false)
+	}
+	if asleep {
+		c.SetAwake(false)
+	}
 	old.Disconnect() // when it returns, no handler of the old client runs
 	for _, u := range oldUnsubs {
 		u()
@@ -336,6 +345,25 @@ func (a *App) SetRooms(rooms []string) {
 		}
 	}
 	a.RequestCatchUp()
+}
+
+// SetOnline passes the OS network state to the client — and to the next
+// one after SetServer — so the app can be osenv.Watch's Target.
+func (a *App) SetOnline(online bool) {
+	a.mu.Lock()
+	a.offline = !online
+	c := a.client
+	a.mu.Unlock()
+	c.SetOnline(online)
+}
+
+// SetAwake passes the OS power state to the client (see SetOnline).
+func (a *App) SetAwake(awake bool) {
+	a.mu.Lock()
+	a.asleep = !awake
+	c := a.client
+	a.mu.Unlock()
+	c.SetAwake(awake)
 }
 
 // Rooms returns the rooms the app joins.
