@@ -25,11 +25,11 @@ func ExampleStart() {
 	srv.Create(ops.Incident{Title: "Refund backlog", Severity: ops.Warning, Room: "payments", CreatedAt: 2000})
 	srv.Resolve(db.UUID)
 
+	// Clients connect to srv.URL() with ops.DemoToken and catch up from
+	// srv.HTTPURL() + ops.IncidentsPath.
 	for _, in := range srv.Open() {
 		fmt.Println(in.Severity, in.Room, in.Title)
 	}
-	// Clients connect to srv.URL() with ops.DemoToken and catch up from
-	// srv.HTTPURL() + ops.IncidentsPath.
 	// Output:
 	// warning payments Refund backlog
 }
