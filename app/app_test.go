@@ -534,3 +534,19 @@ func TestOnlineAndAwakeFollowTheOS(t *testing.T) {
 	a.SetAwake(true)
 	eventually(t, "live after waking", func() bool { return a.Status().State == socket.StateConnected })
 }
+
+func TestEmptyStateSaysWhetherItKnows(t *testing.T) {
+	srv := startDemo(t, demo.Options{Initial: -1})
+	srv.Stop() // nobody home yet
+	a := newTestApp(t, Config{ServerURL: srv.URL(), Token: staticToken(srv.Token()), Socket: fastSocket(), Tray: &recTray{}})
+	note := func() string {
+		var n string
+		a.onUI(func() { n = a.Dashboard().Incidents.EmptyNote.Text })
+		return n
+	}
+	eventually(t, "an honest empty state", func() bool { return note() == EmptyNoteUnknown })
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "all quiet once caught up", func() bool { return note() == EmptyNoteQuiet })
+}

@@ -653,7 +653,18 @@ func (a *App) onStatus() {
 		a.view.Reason = *te
 	}
 	a.dash.Status.Set(a.view)
+	a.setEmptyNoteLocked()
 	a.applyTrayLocked()
+}
+
+// setEmptyNoteLocked says "all quiet" only when the list is known: live, or
+// caught up at least once.
+func (a *App) setEmptyNoteLocked() {
+	note := EmptyNoteQuiet
+	if a.view.Level != LevelLive && !a.synced.Load() {
+		note = EmptyNoteUnknown
+	}
+	a.dash.Incidents.EmptyNote.SetText(note)
 }
 
 // scheduleRefresh redraws the lists on the UI goroutine, coalescing bursts.
@@ -778,6 +789,7 @@ func (a *App) setSync(s string) {
 		a.uiMu.Lock()
 		defer a.uiMu.Unlock()
 		a.dash.Status.SetSync(a.SyncText())
+		a.setEmptyNoteLocked()
 	})
 }
 

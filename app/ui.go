@@ -184,18 +184,25 @@ func Age(now, t time.Time) string {
 	}
 }
 
+// The empty state's second line: all quiet, or not known yet.
+const (
+	EmptyNoteQuiet   = "All quiet. New incidents appear here the moment they are raised."
+	EmptyNoteUnknown = "Not in touch with the server yet: incidents appear once it answers."
+)
+
 // IncidentList is the "Active Incidents (N)" panel: a header, the list
 // (newest first) and an empty state.
 type IncidentList struct {
-	Header *widget.Label
-	AckAll *widget.Button
-	List   *widget.List
-	Empty  fyne.CanvasObject
-	Object fyne.CanvasObject
-	items  []ops.Incident
-	acked  func(uuid string) bool
-	onAck  func(uuid string)
-	now    func() time.Time
+	Header    *widget.Label
+	EmptyNote *widget.Label // the line under "No active incidents."
+	AckAll    *widget.Button
+	List      *widget.List
+	Empty     fyne.CanvasObject
+	Object    fyne.CanvasObject
+	items     []ops.Incident
+	acked     func(uuid string) bool
+	onAck     func(uuid string)
+	now       func() time.Time
 }
 
 // NewIncidentList builds the panel. acked tells whether an incident was
@@ -224,9 +231,10 @@ func NewIncidentList(now func() time.Time, acked func(string) bool, onAck func(s
 	title := widget.NewLabel("No active incidents.")
 	title.Alignment = fyne.TextAlignCenter
 	title.TextStyle.Bold = true
-	sub := widget.NewLabel("All quiet. New incidents appear here the moment they are raised.")
+	sub := widget.NewLabel(EmptyNoteQuiet)
 	sub.Alignment = fyne.TextAlignCenter
 	sub.Importance = widget.LowImportance
+	l.EmptyNote = sub
 	icon := widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 	l.Empty = container.NewCenter(container.NewVBox(
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), icon)), title, sub))
