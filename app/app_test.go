@@ -385,9 +385,17 @@ func TestSwitchServerAndRoomsLive(t *testing.T) {
 	if err := a.SetServer("http://not-a-ws-url", ""); err == nil {
 		t.Error("SetServer accepted a non-WebSocket URL")
 	}
+	var seen atomic.Int32
+	stop := a.OnStatusChange(func(s socket.Status) {
+		if s.State == socket.StateConnected {
+			seen.Add(1)
+		}
+	})
+	defer stop()
 	if err := a.SetServer(two.URL(), ""); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, "OnStatusChange follows the app to the new server", func() bool { return seen.Load() >= 1 })
 	eventually(t, "server two's incidents, and none of one's", func() bool {
 		return a.Status().State == socket.StateConnected && sameSet(a.Incidents().List(), two.Open())
 	})

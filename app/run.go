@@ -108,6 +108,8 @@ type App struct {
 	rooms     []string
 	gen       uint64 // bumped on every server change
 	closed    bool
+	statusFns []statusFn
+	nextFn    uint64
 	offline   bool // SetOnline(false) in force, for the next client
 	asleep    bool // SetAwake(false) in force, for the next client
 
@@ -231,7 +233,15 @@ func catchUpBase(serverURL, override string) (*url.URL, error) {
 // by a caller that races with c's handlers (c is not connected yet).
 func (a *App) subscribe(c *socket.Client) {
 	unsubs := []func(){
-		c.OnStatusChange(func(s socket.Status) { _ = a.status.Set(s) }),
+		c.OnStatusChange(func(s socket.Status) {
+			_ = a.status.Set(s)
+			a.mu.Lock()
+			fs := slices.Clone(a.statusFns)
+			a.mu.Unlock()
+			for _, f := range fs {
+				f.fn(s)
+			}
+		}),
 		c.OnError(a.onError),
 		socket.On(c, socket.Connected, func(socket.ConnectedEvent, socket.Envelope) { a.RequestCatchUp() }),
 		socket.On(c, ops.IncidentCreated, func(in ops.Incident, _ socket.Envelope) {
@@ -345,6 +355,28 @@ func (a *App) SetRooms(rooms []string) {
 		}
 	}
 	a.RequestCatchUp()
+}
+
+// OnStatusChange registers f for every status of the connection, like
+// socket.Client.OnStatusChange but following the app across SetServer (for
+// bridge.Follower, say). f runs on the client's dispatcher goroutine and
+// must not block. The returned function unregisters it.
+func (a *App) OnStatusChange(f func(socket.Status)) (unsubscribe func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.nextFn++
+	id := a.nextFn
+	a.statusFns = append(a.statusFns, statusFn{id, f})
+	return func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.statusFns = slices.DeleteFunc(a.statusFns, func(x statusFn) bool { return x.id == id })
+	}
+}
+
+type statusFn struct {
+	id uint64
+	fn func(socket.Status)
 }
 
 // SetOnline passes the OS network state to the client — and to the next
