@@ -66,6 +66,9 @@ func TestEndToEnd(t *testing.T) {
 	if live.IconSum == "" {
 		t.Error("the tray item has no icon")
 	}
+	if live.Title != "Warpdesk" {
+		t.Errorf("the tray item's title is %q, want Warpdesk", live.Title)
+	}
 	for _, l := range []string{app.LabelOpen, app.LabelReconnect, app.LabelSettings, app.LabelQuit} {
 		if _, ok := live.find(l); !ok {
 			t.Errorf("the tray menu has no %q: %v", l, live.Menu)
@@ -380,6 +383,7 @@ func startProc(t *testing.T, name, bin string, env []string, args ...string) *pr
 	p := &proc{name: name, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = env
+	p.cmd.Dir = t.TempDir() // away from FyneApp.toml, as an installed app runs
 	p.cmd.Stdout, p.cmd.Stderr = p, p
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -20,14 +20,33 @@ import (
 	"syscall"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/warpdesk/warpdesk/app"
+	"github.com/warpdesk/warpdesk/assets"
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/ops"
 )
 
-const appID = "io.warpdesk.app"
+// The app's identity; FyneApp.toml says the same (TestMetadataMatchesFyneApp).
+const (
+	appID      = "io.warpdesk.app"
+	appName    = "Warpdesk"
+	appVersion = "0.1.0"
+)
+
+// metadata is what `fyne package` would embed from FyneApp.toml.
+func metadata() fyne.AppMetadata {
+	return fyne.AppMetadata{
+		ID:         appID,
+		Name:       appName,
+		Version:    appVersion,
+		Build:      1,
+		Icon:       assets.AppIcon,
+		Migrations: map[string]bool{"fyneDo": true},
+	}
+}
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
@@ -84,6 +103,12 @@ func run(args []string) int {
 	}
 
 	fa := fyneapp.NewWithID(appID)
+	if fa.Metadata().Name == "" {
+		// A plain `go build` binary run away from the source tree has no
+		// packaged metadata; the tray's title and the fyne.Do migration come
+		// from it.
+		fyneapp.SetMetadata(metadata())
+	}
 	if err := app.Run(fa, cfg); err != nil {
 		log.Error("cannot start", "err", err)
 		return 1
