@@ -237,3 +237,22 @@ func (m *Incidents) Reset() {
 	m.mu.Unlock()
 	m.changed()
 }
+
+// Retain drops the open incidents for which keep is false (e.g. those of a
+// room just left) and reports how many it dropped.
+func (m *Incidents) Retain(keep func(ops.Incident) bool) int {
+	m.mu.Lock()
+	n := 0
+	for u, e := range m.open {
+		if !keep(e.inc) {
+			delete(m.open, u)
+			delete(m.acked, u)
+			n++
+		}
+	}
+	m.mu.Unlock()
+	if n > 0 {
+		m.changed()
+	}
+	return n
+}

@@ -191,3 +191,17 @@ func TestMonitors(t *testing.T) {
 		t.Errorf("monitors %+v", l)
 	}
 }
+
+func TestRetain(t *testing.T) {
+	m := NewIncidents()
+	a, b := inc("a", 1, ops.Critical), inc("b", 2, ops.Info)
+	b.Room = "payments"
+	m.Created(a)
+	m.Created(b)
+	if n := m.Retain(func(in ops.Incident) bool { return in.Room == "ops" }); n != 1 {
+		t.Errorf("dropped %d, want 1", n)
+	}
+	if got := uuids(m.List()); got != "a" {
+		t.Errorf("left %s", got)
+	}
+}

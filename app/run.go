@@ -354,6 +354,8 @@ func (a *App) SetRooms(rooms []string) {
 			c.JoinRoom(r)
 		}
 	}
+	// Incidents of rooms left go now, even if the catch-up cannot run.
+	a.incidents.Retain(func(in ops.Incident) bool { return a.inRooms(in.Room) })
 	a.RequestCatchUp()
 }
 
