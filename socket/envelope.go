@@ -16,7 +16,10 @@ import (
 type Envelope struct {
 	// Name is the message name, e.g. "incident.created".
 	Name string
-	// Data is the message payload as JSON.
+	// Data is the message payload as JSON. It is never written again once
+	// delivered, so a handler may keep it; it shares its receive buffer
+	// (32 KiB) with neighbouring frames, which stays alive as long as it is
+	// kept: clone it (bytes.Clone) to keep a small payload for long.
 	Data stdjson.RawMessage
 	// Timestamp is when the server emitted the message (zero if absent).
 	Timestamp time.Time
