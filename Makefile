@@ -3,7 +3,7 @@
 GO        ?= go
 BIN       := bin/warpdesk
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
-FUZZTIME  ?= 5s
+FUZZTIME  ?= 10s
 export CGO_ENABLED := 1
 
 # The pure packages: no GUI import, no cgo needed beyond -race.
@@ -36,10 +36,13 @@ cross:
 	GOOS=windows CGO_ENABLED=0 $(GO) build ./socket/... ./notify/... ./settings/...
 
 # Each fuzz target briefly, as part of the tests.
+FUZZ_PKGS := ./socket/ ./notify/
 fuzz-brief:
-	@for f in $$($(GO) test -list '^Fuzz' ./socket/ | grep '^Fuzz'); do \
-	  echo "fuzz $$f for $(FUZZTIME)"; \
-	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./socket/ || exit 1; \
+	@for p in $(FUZZ_PKGS); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+	    echo "fuzz $$p $$f for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+	  done; \
 	done
 
 fuzz:
@@ -49,8 +52,13 @@ test: deps vet cross
 	scripts/headless.sh $(GO) test -race -count=1 -timeout 25m ./...
 	$(MAKE) fuzz-brief
 
+# Ratios against baselines measured in the same run (docs/BENCHMARKS.md).
+# Rewrites docs/reconnect-herd.png and .csv.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./bench/...
+	$(GO) test -run='^$$' -bench='^BenchmarkReceive$$' -benchtime=1000000x -count=5 -benchmem ./bench/
+	$(GO) test -run='^$$' -bench='^BenchmarkEnvelope$$' -benchtime=200000x -count=3 -benchmem ./bench/
+	$(GO) test -run='^$$' -bench='^Benchmark(Latency|FloodRSS|IdleClient|ReconnectHerd)$$' -benchtime=1x ./bench/
+	scripts/headless.sh $(GO) test -run='^$$' -bench='^BenchmarkAppIdle$$' -benchtime=1x ./bench/
 
 package: deps
 	$(GO) install $(FYNE_TOOL)

@@ -7,6 +7,9 @@ if [ -z "${WARPDESK_IN_SESSION:-}" ]; then
   export WARPDESK_IN_SESSION=1
   exec dbus-run-session -- "$0" "$@"
 fi
+# Keep Go's build cache where it was: moving XDG_CACHE_HOME would move it too
+# and make every run a cold build.
+if command -v go >/dev/null; then export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"; fi
 tmp=$(mktemp -d)
 cleanup() { [ -n "${xpid:-}" ] && kill "$xpid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT

@@ -444,6 +444,10 @@ func TestPauseOnlineAndAwake(t *testing.T) {
 	socket.On(c, socket.Connected, func(e socket.ConnectedEvent, _ socket.Envelope) { conns.add(e) })
 	c.Connect()
 	waitConnected(t, c)
+	// The server registers a connection just after the client sees the
+	// upgrade: wait for it, so no late accept is mistaken for a paused dial.
+	serverSide := func() { eventually(t, time.Second, "server side", func() bool { return srv.Conns() == 1 }) }
+	serverSide()
 	for i, pause := range []struct {
 		name string
 		set  func(bool)
@@ -466,6 +470,7 @@ func TestPauseOnlineAndAwake(t *testing.T) {
 		pause.set(true)
 		waitConnected(t, c)
 		t.Logf("%s: reconnected %v after resume", pause.name, time.Since(start))
+		serverSide()
 		eventually(t, time.Second, "Connected event", func() bool { return conns.len() == i+2 })
 		if !conns.get()[i+1].Reconnected {
 			t.Fatalf("%s: resume connection not Reconnected", pause.name)
