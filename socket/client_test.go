@@ -521,3 +521,22 @@ func TestReconnectNowSkipsBackoff(t *testing.T) {
 	c.Reconnect()
 	waitConnected(t, c)
 }
+
+// Unsubscribing while callbacks are being delivered is safe (run with -race).
+func TestUnsubscribeDuringDelivery(t *testing.T) {
+	srv := sockettest.Start(t, sockettest.Options{})
+	c := newClient(t, srv.URL(), fast())
+	c.Connect()
+	waitConnected(t, c)
+	for i := 0; i < 200; i++ {
+		offErr := c.OnError(func(error) {})
+		offStatus := c.OnStatusChange(func(socket.Status) {})
+		offState := c.OnStateChange(func(socket.State) {})
+		_ = srv.BroadcastRaw("", []byte("garbage"))
+		c.SetAwake(i%2 == 1)
+		offErr()
+		offStatus()
+		offState()
+	}
+	c.SetAwake(true)
+}

@@ -236,9 +236,12 @@ func addCallback[F any](c *Client, m *map[uint64]F, ids *[]uint64, f F) func() {
 	}
 }
 
-func snapshot[F any](c *Client, m map[uint64]F, ids []uint64) []F {
+// snapshot copies one callback list under the registry lock; pick selects
+// the list, so that the map and ids are read under the lock too.
+func snapshot[F any](c *Client, pick func(*callbacks) (map[uint64]F, []uint64)) []F {
 	c.cb.mu.RLock()
 	defer c.cb.mu.RUnlock()
+	m, ids := pick(&c.cb)
 	out := make([]F, 0, len(ids))
 	for _, id := range ids {
 		if f, ok := m[id]; ok {
@@ -247,6 +250,10 @@ func snapshot[F any](c *Client, m map[uint64]F, ids []uint64) []F {
 	}
 	return out
 }
+
+func errCallbacks(r *callbacks) (map[uint64]func(error), []uint64)     { return r.errs, r.errIDs }
+func stateCallbacks(r *callbacks) (map[uint64]func(State), []uint64)   { return r.state, r.stateIDs }
+func statusCallbacks(r *callbacks) (map[uint64]func(Status), []uint64) { return r.status, r.statIDs }
 
 // OnStateChange registers f to be called with every new State. It runs on
 // the dispatcher goroutine, in order with the other callbacks.
@@ -275,7 +282,7 @@ func (c *Client) report(err error) {
 }
 
 func (c *Client) deliverError(err error) {
-	fs := snapshot(c, c.cb.errs, c.cb.errIDs)
+	fs := snapshot(c, errCallbacks)
 	if len(fs) == 0 {
 		c.log.Warn("websocket error", "err", err)
 		return
@@ -330,11 +337,11 @@ func (c *Client) dispatchValue(key string, v any, env Envelope) {
 func (c *Client) notifyState(st Status, stateChanged bool) {
 	c.disp.push(func() {
 		if stateChanged {
-			for _, f := range snapshot(c, c.cb.state, c.cb.stateIDs) {
+			for _, f := range snapshot(c, stateCallbacks) {
 				c.guard("state", func() { f(st.State) })
 			}
 		}
-		for _, f := range snapshot(c, c.cb.status, c.cb.statIDs) {
+		for _, f := range snapshot(c, statusCallbacks) {
 			c.guard("status", func() { f(st) })
 		}
 	})
