@@ -75,6 +75,11 @@ type Config struct {
 	Notifier Notifier
 	// OnSettings opens the settings window. Nil disables the Settings… item.
 	OnSettings func()
+	// PauseNotifications pauses desktop notifications until an instant (zero
+	// resumes); NotificationsPausedUntil reports the pause. Nil hides the
+	// tray's pause items.
+	PauseNotifications       func(until time.Time)
+	NotificationsPausedUntil func() time.Time
 	// Tray, when set, replaces the desktop tray (tests pass a recorder).
 	Tray Tray
 	// NoTray disables the tray even when one is possible.
@@ -191,7 +196,14 @@ func New(fa fyne.App, cfg Config) (*App, error) {
 	})
 	a.win.SetContent(a.dash.Object)
 	a.win.Resize(fyne.NewSize(920, 560))
-	a.trayActs = TrayActions{Open: a.ShowDashboard, Reconnect: a.Reconnect, Settings: cfg.OnSettings, Quit: a.Quit}
+	a.trayActs = TrayActions{Open: a.ShowDashboard, Reconnect: a.Reconnect, Settings: cfg.OnSettings, Quit: a.Quit,
+		PausedUntil: cfg.NotificationsPausedUntil, Now: cfg.Now}
+	if pause := cfg.PauseNotifications; pause != nil {
+		a.trayActs.PauseNotifications = func(until time.Time) {
+			pause(until)
+			a.scheduleRefresh()
+		}
+	}
 	a.setupTray()
 
 	a.incidents.OnChange = a.scheduleRefresh

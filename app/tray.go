@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/systray"
+
+	"github.com/warpdesk/warpdesk/notify"
 )
 
 // TrayActions are what the tray menu's items do.
@@ -16,6 +19,33 @@ type TrayActions struct {
 	Reconnect func() // client.Reconnect: dial now, reset the backoff
 	Settings  func() // open the settings window; nil disables the item
 	Quit      func() // disconnect cleanly and quit
+	// PauseNotifications pauses desktop notifications until the given
+	// instant; the zero time resumes them. Nil hides the pause items.
+	PauseNotifications func(until time.Time)
+	// PausedUntil reports until when notifications are paused (zero: not
+	// paused), for the menu's wording.
+	PausedUntil func() time.Time
+	// Now is the clock for "1 hour" and "tomorrow"; nil means time.Now.
+	Now func() time.Time
+}
+
+// pausedUntil returns the current pause end, or zero.
+func (act TrayActions) pausedUntil() time.Time {
+	if act.PausedUntil == nil {
+		return time.Time{}
+	}
+	until := act.PausedUntil()
+	if act.now().After(until) {
+		return time.Time{}
+	}
+	return until
+}
+
+func (act TrayActions) now() time.Time {
+	if act.Now != nil {
+		return act.Now()
+	}
+	return time.Now()
 }
 
 // Menu labels, which tests (and the end-to-end test's D-Bus reader) use.
@@ -24,6 +54,10 @@ const (
 	LabelReconnect = "Reconnect now"
 	LabelSettings  = "Settings…"
 	LabelQuit      = "Quit"
+
+	LabelPauseHour     = "Pause notifications for 1 hour"
+	LabelPauseTomorrow = "Pause notifications until tomorrow"
+	LabelResume        = "Resume notifications"
 )
 
 // TrayMenu builds the tray menu for a state: the summary as a disabled first
@@ -38,15 +72,27 @@ func TrayMenu(summary string, v View, act TrayActions) *fyne.Menu {
 	settings.Disabled = act.Settings == nil
 	quit := fyne.NewMenuItem(LabelQuit, act.Quit)
 	quit.IsQuit = true
-	return fyne.NewMenu("Warpdesk",
+	items := []*fyne.MenuItem{
 		head,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(LabelOpen, act.Open),
 		reconnect,
 		settings,
-		fyne.NewMenuItemSeparator(),
-		quit,
-	)
+	}
+	if pause := act.PauseNotifications; pause != nil {
+		items = append(items, fyne.NewMenuItemSeparator())
+		if until := act.pausedUntil(); !until.IsZero() {
+			note := fyne.NewMenuItem("Notifications paused until "+until.Format("Mon 15:04"), nil)
+			note.Disabled = true
+			items = append(items, note, fyne.NewMenuItem(LabelResume, func() { pause(time.Time{}) }))
+		} else {
+			items = append(items,
+				fyne.NewMenuItem(LabelPauseHour, func() { pause(notify.PauseFor(act.now(), time.Hour)) }),
+				fyne.NewMenuItem(LabelPauseTomorrow, func() { pause(notify.PauseUntilTomorrow(act.now())) }))
+		}
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), quit)
+	return fyne.NewMenu("Warpdesk", items...)
 }
 
 // Tray is where the app shows its state outside the window. The production
@@ -116,6 +162,7 @@ type trayState struct {
 	summary string
 	view    View
 	menu    *fyne.Menu
+	paused  time.Time
 }
 
 // applyTray pushes the state to t, skipping what is unchanged.
@@ -129,7 +176,8 @@ func applyTray(t Tray, last *trayState, v View, c Counts, act TrayActions) {
 		last.icon = icon
 	}
 	summary := Summary(v, c)
-	if last.menu == nil || last.summary != summary || last.view.CanReconnect != v.CanReconnect {
+	paused := act.pausedUntil()
+	if last.menu == nil || last.summary != summary || last.view.CanReconnect != v.CanReconnect || !last.paused.Equal(paused) {
 		fresh := TrayMenu(summary, v, act)
 		if last.menu == nil {
 			last.menu = fresh
@@ -138,6 +186,6 @@ func applyTray(t Tray, last *trayState, v View, c Counts, act TrayActions) {
 		}
 		t.SetTooltip(summary)
 		t.SetMenu(last.menu)
-		last.summary, last.view = summary, v
+		last.summary, last.view, last.paused = summary, v, paused
 	}
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -163,5 +165,40 @@ func TestDesktopTrayOutlivesATornDownTray(t *testing.T) {
 	tr.setWindow(nil)
 	if p.calls != 1 {
 		t.Errorf("%d calls reached the dead tray, want 1 (then it is left alone)", p.calls)
+	}
+}
+
+func TestTrayMenuPauseNotifications(t *testing.T) {
+	now := time.Date(2026, 11, 25, 14, 30, 0, 0, time.Local)
+	var until time.Time
+	act := TrayActions{
+		PauseNotifications: func(u time.Time) { until = u },
+		PausedUntil:        func() time.Time { return until },
+		Now:                func() time.Time { return now },
+	}
+	m := TrayMenu("Live", View{Level: LevelLive}, act)
+	if item(m, LabelResume) != nil || item(m, LabelPauseHour) == nil {
+		t.Fatalf("not paused: %q", labels(m))
+	}
+	item(m, LabelPauseHour).Action()
+	if !until.Equal(now.Add(time.Hour)) {
+		t.Fatalf("paused until %v", until)
+	}
+	m = TrayMenu("Live", View{Level: LevelLive}, act)
+	if item(m, LabelResume) == nil || item(m, LabelPauseHour) != nil {
+		t.Fatalf("paused: %q", labels(m))
+	}
+	item(m, LabelResume).Action()
+	if !until.IsZero() {
+		t.Fatal("resume did not clear the pause")
+	}
+	m = TrayMenu("Live", View{Level: LevelLive}, act)
+	item(m, LabelPauseTomorrow).Action()
+	if until.Day() != 26 || until.Hour() != 8 {
+		t.Fatalf("until tomorrow = %v", until)
+	}
+	// Without the hook, no pause items.
+	if m := TrayMenu("Live", View{Level: LevelLive}, TrayActions{}); item(m, LabelPauseHour) != nil {
+		t.Fatal("pause items without a notifier")
 	}
 }
