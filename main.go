@@ -3,7 +3,7 @@
 //
 //	warpdesk                      demo mode (the default when no server is configured)
 //	warpdesk -demo                demo mode: a built-in server on 127.0.0.1 and the app connected to it
-//	warpdesk -server wss://host/ws  a real server; the token comes from $WARPDESK_TOKEN
+//	warpdesk -server wss://host/ws  a real server; the token comes from $WARPDESK_TOKEN or the OS keyring (Settings…)
 //	warpdesk serve -addr 127.0.0.1:8088   only the demo server, so several apps can share it
 //	warpdesk -server ws://127.0.0.1:8088/ws -demo-token   an app on that shared demo server
 package main
@@ -16,7 +16,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,9 +26,14 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/warpdesk/warpdesk/app"
+	"github.com/warpdesk/warpdesk/app/settingsui"
 	"github.com/warpdesk/warpdesk/assets"
 	"github.com/warpdesk/warpdesk/demo"
+	"github.com/warpdesk/warpdesk/internal/bridge"
+	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/socket/osenv"
 )
 
 // The app's identity; FyneApp.toml says the same (TestMetadataMatchesFyneApp).
@@ -58,7 +65,7 @@ func main() {
 func run(args []string) int {
 	fs := flag.NewFlagSet("warpdesk", flag.ContinueOnError)
 	demoMode := fs.Bool("demo", false, "run the built-in demo server and connect to it (default when no server is configured)")
-	server := fs.String("server", os.Getenv("WARPDESK_SERVER"), "WebSocket URL of the operations server, ws:// or wss:// (env WARPDESK_SERVER); the token comes from $WARPDESK_TOKEN")
+	server := fs.String("server", os.Getenv("WARPDESK_SERVER"), "WebSocket URL of the operations server, ws:// or wss:// (env WARPDESK_SERVER; default: the one saved in Settings); the token comes from $WARPDESK_TOKEN or the OS keyring")
 	catchUp := fs.String("catchup-url", "", "catch-up endpoint (default: derived from -server, path "+ops.IncidentsPath+")")
 	rooms := fs.String("rooms", strings.Join(demo.DefaultRooms, ","), "comma-separated rooms to join")
 	demoToken := fs.Bool("demo-token", false, "authenticate with the demo token (to join a demo server started with 'warpdesk serve')")
@@ -70,37 +77,8 @@ func run(args []string) int {
 		return 2
 	}
 	log := newLogger(*verbose)
-
-	cfg := app.Config{
-		ServerURL:   *server,
-		CatchUpURL:  *catchUp,
-		Rooms:       splitList(*rooms),
-		NoTray:      *noTray,
-		StartHidden: *hidden,
-		Logger:      log,
-	}
-	cfg.Socket.MaxReconnectDelay = *maxDelay
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if *demoMode || *server == "" {
-		srv, err := demo.Start(ctx, "127.0.0.1:0", demo.Options{Logger: log.With("component", "demo")})
-		if err != nil {
-			log.Error("cannot start the demo server", "err", err)
-			return 1
-		}
-		defer srv.Close()
-		log.Info("demo mode", "server", srv.URL())
-		cfg.ServerURL, cfg.CatchUpURL = srv.URL(), ""
-		token := srv.Token()
-		cfg.Token = func(context.Context) (string, error) { return token, nil }
-	} else if *demoToken {
-		cfg.Token = func(context.Context) (string, error) { return ops.DemoToken, nil }
-	} else if tok := os.Getenv("WARPDESK_TOKEN"); tok != "" {
-		cfg.Token = func(context.Context) (string, error) { return tok, nil }
-	} else {
-		log.Warn("no token: set WARPDESK_TOKEN; connecting without authentication")
-	}
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
 
 	fa := fyneapp.NewWithID(appID)
 	if fa.Metadata().Name == "" {
@@ -109,11 +87,166 @@ func run(args []string) int {
 		// from it.
 		fyneapp.SetMetadata(metadata())
 	}
-	if err := app.Run(fa, cfg); err != nil {
+
+	// What the user saved, overridden by flags for this run.
+	prefs := fa.Preferences()
+	cur, err := settings.Load(prefs)
+	if err != nil {
+		log.Warn("stored settings have problems; using what is valid", "err", err)
+	}
+	if *server != "" {
+		cur.ServerURL = *server
+	}
+	if explicit["catchup-url"] {
+		cur.CatchupURL = *catchUp
+	}
+	if explicit["rooms"] {
+		cur.Rooms = splitList(*rooms)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var demoSrv *demo.Server
+	if *demoMode || cur.ServerURL == "" {
+		demoSrv, err = demo.Start(ctx, "127.0.0.1:0", demo.Options{Logger: log.With("component", "demo")})
+		if err != nil {
+			log.Error("cannot start the demo server", "err", err)
+			return 1
+		}
+		defer demoSrv.Close()
+		log.Info("demo mode", "server", demoSrv.URL())
+		cur.ServerURL, cur.CatchupURL = demoSrv.URL(), ""
+		if len(cur.Rooms) == 0 {
+			cur.Rooms = slices.Clone(demo.DefaultRooms)
+		}
+		keepDemoURLOutOfPrefs(prefs, demoSrv.URL())
+	}
+
+	// One holder of the settings in force; the settings window replaces it.
+	var mu sync.Mutex
+	current := func() settings.Settings { mu.Lock(); defer mu.Unlock(); return cur.Clone() }
+	setCurrent := func(s settings.Settings) { mu.Lock(); cur = s.Clone(); mu.Unlock() }
+
+	// The token: the demo's for the demo server, $WARPDESK_TOKEN when set,
+	// otherwise the OS keyring (bounded: a locked keyring cannot hang a dial).
+	tokens := settings.NewTokenStore(settings.TokenStoreOptions{})
+	fromKeyring := tokens.TokenFunc(func() string { return current().ServerURL })
+	envToken := os.Getenv("WARPDESK_TOKEN")
+	token := func(ctx context.Context) (string, error) {
+		switch url := current().ServerURL; {
+		case demoSrv != nil && url == demoSrv.URL():
+			return demoSrv.Token(), nil
+		case *demoToken:
+			return ops.DemoToken, nil
+		case envToken != "":
+			return envToken, nil
+		default:
+			return fromKeyring(ctx)
+		}
+	}
+
+	// Notifications: what and when (notify.Notifier), how (D-Bus or beeep).
+	var a *app.App
+	system := notify.NewSystem(notify.SystemOptions{
+		AppName: appName,
+		OnClick: func(string) {
+			fyne.Do(func() {
+				if a != nil {
+					a.ShowDashboard()
+				}
+			})
+		},
+		Logger: log.With("component", "notify"),
+	})
+	notifier := notify.New(system, notify.Options{AppName: appName, Icon: assets.AppIcon.Content(), Logger: log.With("component", "notify")})
+	setRules := func(s settings.Settings) {
+		r := bridge.Rules(s)
+		r.PausedUntil = notifier.Rules().PausedUntil
+		notifier.SetRules(r)
+	}
+	setRules(cur)
+
+	cfg := app.Config{
+		ServerURL:   cur.ServerURL,
+		CatchUpURL:  cur.CatchupURL,
+		Rooms:       cur.Rooms,
+		Token:       token,
+		Notifier:    bridge.Notifier{N: notifier},
+		NoTray:      *noTray,
+		StartHidden: *hidden,
+		Logger:      log,
+
+		PauseNotifications:       notifier.SetPausedUntil,
+		NotificationsPausedUntil: func() time.Time { return notifier.Rules().PausedUntil },
+	}
+	cfg.Socket.MaxReconnectDelay = *maxDelay
+
+	// The settings window applies changes live: rooms joined and left now,
+	// a new server dialled now, new rules in force now.
+	cfg.OnSettings = settingsui.Opener(fa, current, tokens, func(s settings.Settings, tok *settings.Secret) error {
+		old := current()
+		d := settings.Changes(old, s)
+		if d.ServerChanged {
+			if err := a.SetServer(s.ServerURL, s.CatchupURL); err != nil {
+				return err
+			}
+		} else if d.CatchupChanged {
+			if err := a.SetCatchUpURL(s.CatchupURL); err != nil {
+				return err
+			}
+		}
+		if len(d.RoomsAdded) > 0 || len(d.RoomsRemoved) > 0 || !slices.Equal(old.Rooms, s.Rooms) {
+			a.SetRooms(s.Rooms)
+		}
+		setCurrent(s)
+		if d.RulesChanged {
+			setRules(s)
+		}
+		if tok != nil && !d.ServerChanged {
+			a.Reconnect() // a client stopped by a rejection tries the new token
+		}
+		return nil
+	})
+
+	a, err = app.New(fa, cfg)
+	if err != nil {
 		log.Error("cannot start", "err", err)
+		_ = notifier.Close()
 		return 1
 	}
+	// The connection tells the notifier about outages and sleep; the OS
+	// tells the connection about the network and sleep.
+	follower := bridge.NewFollower(notifier, nil)
+	stopFollow := a.OnStatusChange(follower.Observe)
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		if err := osenv.Watch(ctx, a, osenv.Options{Logger: log}); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("not watching the network and sleep", "err", err)
+		}
+	}()
+
+	a.Start()
+	fa.Run()
+	cancel()
+	<-watchDone
+	stopFollow()
+	a.Close()
+	_ = notifier.Close()
+	_ = system.Close()
 	return 0
+}
+
+// keepDemoURLOutOfPrefs stops the settings window from saving the demo
+// server's throwaway address as the user's server: the next start would dial
+// a port nobody listens on instead of starting in demo mode.
+func keepDemoURLOutOfPrefs(p fyne.Preferences, demoURL string) {
+	before := p.String(settings.KeyServerURL)
+	p.AddChangeListener(func() {
+		if p.String(settings.KeyServerURL) == demoURL {
+			p.SetString(settings.KeyServerURL, before)
+		}
+	})
 }
 
 // serve runs only the demo server until SIGINT/SIGTERM.
