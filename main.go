@@ -67,7 +67,7 @@ func run(args []string) int {
 	demoMode := fs.Bool("demo", false, "run the built-in demo server and connect to it (default when no server is configured)")
 	server := fs.String("server", os.Getenv("WARPDESK_SERVER"), "WebSocket URL of the operations server, ws:// or wss:// (env WARPDESK_SERVER; default: the one saved in Settings); the token comes from $WARPDESK_TOKEN or the OS keyring")
 	catchUp := fs.String("catchup-url", "", "catch-up endpoint (default: derived from -server, path "+ops.IncidentsPath+")")
-	rooms := fs.String("rooms", strings.Join(demo.DefaultRooms, ","), "comma-separated rooms to join")
+	rooms := fs.String("rooms", strings.Join(demo.DefaultRooms, ","), "comma-separated rooms to join (default: the rooms saved in Settings, else these)")
 	demoToken := fs.Bool("demo-token", false, "authenticate with the demo token (to join a demo server started with 'warpdesk serve')")
 	noTray := fs.Bool("no-tray", false, "no tray icon: the window only, closing it quits")
 	hidden := fs.Bool("hidden", false, "start with the window hidden in the tray")
@@ -100,7 +100,8 @@ func run(args []string) int {
 	if explicit["catchup-url"] {
 		cur.CatchupURL = *catchUp
 	}
-	if explicit["rooms"] {
+	if explicit["rooms"] || len(cur.Rooms) == 0 {
+		// Nothing saved yet: the flag's rooms (by default the demo's).
 		cur.Rooms = splitList(*rooms)
 	}
 
@@ -116,9 +117,6 @@ func run(args []string) int {
 		defer demoSrv.Close()
 		log.Info("demo mode", "server", demoSrv.URL())
 		cur.ServerURL, cur.CatchupURL = demoSrv.URL(), ""
-		if len(cur.Rooms) == 0 {
-			cur.Rooms = slices.Clone(demo.DefaultRooms)
-		}
 		keepDemoURLOutOfPrefs(prefs, demoSrv.URL())
 	}
 
