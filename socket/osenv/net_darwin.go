@@ -16,22 +16,7 @@ import (
 // address or interface change) makes it look at the routing table again.
 // Not tested on a real Mac by this project's CI: it compiles.
 func (w *watcher) watchNetwork(ctx context.Context) {
-	delay := time.Second
-	for {
-		err := w.routeSocketOnce(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		w.log.Warn("network watch interrupted; reopening the routing socket", "err", err, "in", delay)
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		delay = min(2*delay, 30*time.Second)
-	}
+	w.keepWatching(ctx, "network watch (routing socket)", w.routeSocketOnce)
 }
 
 func (w *watcher) routeSocketOnce(ctx context.Context) error {

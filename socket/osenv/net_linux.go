@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -15,22 +14,7 @@ import (
 // watchNetwork follows rtnetlink until ctx ends, resubscribing (with a
 // capped delay) when a subscription breaks, e.g. on a receive overrun.
 func (w *watcher) watchNetwork(ctx context.Context) {
-	delay := time.Second
-	for {
-		err := w.netlinkOnce(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		w.log.Warn("network watch interrupted; resubscribing", "err", err, "in", delay)
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		delay = min(2*delay, 30*time.Second)
-	}
+	w.keepWatching(ctx, "network watch (rtnetlink)", w.netlinkOnce)
 }
 
 // netlinkOnce subscribes to link, address and route changes and reports
