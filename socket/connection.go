@@ -57,6 +57,11 @@ func (cn *connection) requestClose(mode closeMode) {
 	cn.once.Do(func() {
 		cn.mode = mode
 		close(cn.closeReq)
+		if mode == closeHard {
+			// The network is gone: do not let a write stuck on it (up to
+			// WriteTimeout) delay the close.
+			cn.ws.NetConn().Close()
+		}
 	})
 }
 
@@ -150,6 +155,11 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 		return ws.WriteMessage(websocket.TextMessage, frame)
 	}
 	fail := func(err error) error {
+		select {
+		case <-cn.closeReq:
+			return nil // closed on request, which cut the write short
+		default:
+		}
 		c.report(fmt.Errorf("socket: write: %w", err))
 		return err
 	}
