@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -183,19 +182,10 @@ func run(args []string) int {
 	// a new server dialled now, new rules in force now.
 	cfg.OnSettings = settingsui.Opener(fa, current, tokens, func(s settings.Settings, tok *settings.Secret) error {
 		old := current()
+		if err := a.ApplySettings(old, s); err != nil {
+			return err
+		}
 		d := settings.Changes(old, s)
-		if d.ServerChanged {
-			if err := a.SetServer(s.ServerURL, s.CatchupURL); err != nil {
-				return err
-			}
-		} else if d.CatchupChanged {
-			if err := a.SetCatchUpURL(s.CatchupURL); err != nil {
-				return err
-			}
-		}
-		if len(d.RoomsAdded) > 0 || len(d.RoomsRemoved) > 0 || !slices.Equal(old.Rooms, s.Rooms) {
-			a.SetRooms(s.Rooms)
-		}
 		setCurrent(s)
 		if d.RulesChanged {
 			setRules(s)
