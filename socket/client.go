@@ -139,6 +139,7 @@ func (c *Client) startLocked() {
 	s := &session{ctx: ctx, cancel: cancel, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	c.sess = s
 	c.everConnected = false
+	c.disp.setKeep(true)
 	st := c.status
 	st.State, st.Attempt, st.Err = StateConnecting, 0, nil
 	c.setStatusLocked(st)
@@ -197,6 +198,7 @@ func (c *Client) Disconnect() {
 	if s != nil {
 		<-s.done
 	}
+	c.disp.setKeep(false)
 	c.disp.wait()
 }
 
@@ -475,6 +477,7 @@ func (c *Client) stop(s *session, why error) {
 	}
 	c.sess = nil
 	s.cancel()
+	c.disp.setKeep(false)
 	st := c.status
 	st.State, st.Err = StateDisconnected, why
 	c.setStatusLocked(st)

@@ -17,15 +17,18 @@ const dispatchSlots = 1024
 
 // dispatcher runs every callback of a client (message handlers, lifecycle
 // events, state, status and error callbacks) one at a time, in the order they
-// were queued, on a goroutine of its own. The goroutine exists only while
-// there is work: it starts on the first job and ends when the queue is empty,
-// so an idle client costs no dispatcher goroutine.
+// were queued, on a goroutine of its own. While the client runs (Connect to
+// Disconnect) the goroutine stays, waiting for work; otherwise it exists only
+// while there is work. Starting one per burst would cost a goroutine start
+// and a goroutine-id lookup per message at low rates.
 type dispatcher struct {
 	mu      sync.Mutex
 	q       []func()
 	spare   []func()
 	running bool
-	idle    *sync.Cond   // broadcast when running becomes false
+	keep    bool       // stay while idle (the client is running)
+	work    *sync.Cond // signalled when q gains work or keep is cleared
+	idle    *sync.Cond // broadcast when running becomes false
 	goid    atomic.Int64 // id of the running goroutine, 0 when none
 
 	// Received messages are counted, not wrapped: pushBounded counts them
@@ -40,17 +43,38 @@ type dispatcher struct {
 func newDispatcher() *dispatcher {
 	d := &dispatcher{space: make(chan struct{}, 1)}
 	d.idle = sync.NewCond(&d.mu)
+	d.work = sync.NewCond(&d.mu)
 	return d
+}
+
+// startLocked makes sure the goroutine runs or will see new work; d.mu is
+// held.
+func (d *dispatcher) startLocked() {
+	if !d.running {
+		d.running = true
+		go d.run()
+		return
+	}
+	d.work.Signal()
+}
+
+// setKeep says whether the goroutine should stay while idle.
+func (d *dispatcher) setKeep(keep bool) {
+	d.mu.Lock()
+	d.keep = keep
+	if keep {
+		d.startLocked()
+	} else {
+		d.work.Broadcast()
+	}
+	d.mu.Unlock()
 }
 
 // push queues f; it never blocks.
 func (d *dispatcher) push(f func()) {
 	d.mu.Lock()
 	d.q = append(d.q, f)
-	if !d.running {
-		d.running = true
-		go d.run()
-	}
+	d.startLocked()
 	d.mu.Unlock()
 }
 
@@ -70,10 +94,7 @@ func (d *dispatcher) pushBounded(f func(), abort <-chan struct{}) bool {
 	}
 	d.queued++
 	d.q = append(d.q, f)
-	if !d.running {
-		d.running = true
-		go d.run()
-	}
+	d.startLocked()
 	d.mu.Unlock()
 	return true
 }
@@ -82,6 +103,9 @@ func (d *dispatcher) run() {
 	d.goid.Store(goid())
 	for {
 		d.mu.Lock()
+		for len(d.q) == 0 && d.keep {
+			d.work.Wait()
+		}
 		if len(d.q) == 0 {
 			d.running = false
 			d.goid.Store(0)
@@ -118,8 +142,9 @@ func (d *dispatcher) onDispatcher() bool {
 	return id != 0 && id == goid()
 }
 
-// wait blocks until every queued callback has run. Called from inside a
-// callback it returns at once (waiting would deadlock).
+// wait blocks until every queued callback has run and the goroutine has
+// ended; call setKeep(false) first. Called from inside a callback it returns
+// at once (waiting would deadlock).
 func (d *dispatcher) wait() {
 	if d.onDispatcher() {
 		return

@@ -86,9 +86,9 @@
 // waits (back-pressure on the TCP connection) instead of queueing without
 // limit.
 //
-// An idle connected client runs two goroutines (its connection loop, which
-// is also the only writer, and the reader); the dispatcher exists only
-// while callbacks are pending. After Disconnect returns, none is left.
+// A connected client runs three goroutines: its connection loop (also the
+// only writer), the reader, and the dispatcher. After Disconnect returns,
+// none is left.
 //
 // # Delivery guarantees
 //
