@@ -155,7 +155,7 @@ func run(args []string) int {
 		},
 		Logger: log.With("component", "notify"),
 	})
-	notifier := notify.New(system, notify.Options{AppName: appName, Icon: assets.AppIcon.Content(), Logger: log.With("component", "notify")})
+	notifier := notify.New(system, notify.Options{AppName: appName, Icon: assets.NotifyIcon.Content(), Logger: log.With("component", "notify")})
 	setRules := func(s settings.Settings) {
 		r := bridge.Rules(s)
 		r.PausedUntil = notifier.Rules().PausedUntil

@@ -48,6 +48,7 @@ func TestTrayIconsDiffer(t *testing.T) {
 func TestIconsUpToDate(t *testing.T) {
 	embedded := map[string][]byte{
 		"icon.png":              AppIcon.Content(),
+		"icon-64.png":           NotifyIcon.Content(),
 		"tray-live.png":         TrayLive.Content(),
 		"tray-reconnecting.png": TrayReconnecting.Content(),
 		"tray-offline.png":      TrayOffline.Content(),

@@ -48,7 +48,7 @@ type notifyPass struct {
 //     notify.Notifier (Burst so large and Window so short that nothing is
 //     coalesced) → notify.System over D-Bus, with the app's name and click
 //     action, without an icon;
-//   - icon: the same with the app's icon (assets.AppIcon, 256×256, sent as
+//   - icon: the same with the icon main.go sends (assets.NotifyIcon, 64×64, sent as
 //     the image-data hint), as main.go wires it;
 //
 // and dbus-pXX = notify-pXX − socket-pXX, what the notification part adds.
@@ -67,7 +67,7 @@ func BenchmarkNotifyLatency(b *testing.B) {
 	passes := []notifyPass{
 		{name: "socket"},
 		{name: "notify", notify: true},
-		{name: "icon", notify: true, icon: assets.AppIcon.Content()},
+		{name: "icon", notify: true, icon: assets.NotifyIcon.Content()},
 	}
 	res := map[string][]int64{}
 	for i, p := range passes {

@@ -242,6 +242,7 @@ type Icon struct {
 func All() []Icon {
 	return []Icon{
 		{"icon.png", App(256)},
+		{"icon-64.png", App(64)},
 		{"tray-live.png", TrayLive(64)},
 		{"tray-reconnecting.png", TrayReconnecting(64)},
 		{"tray-offline.png", TrayOffline(64)},
