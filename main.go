@@ -99,8 +99,9 @@ func run(args []string) int {
 	if explicit["catchup-url"] {
 		cur.CatchupURL = *catchUp
 	}
-	if explicit["rooms"] || len(cur.Rooms) == 0 {
-		// Nothing saved yet: the flag's rooms (by default the demo's).
+	if saved := prefs.Int(settings.KeyVersion) != 0; explicit["rooms"] || !saved {
+		// Nothing saved yet: the flag's rooms (by default the demo's). Rooms
+		// the user saved, even none, stand unless the flag overrides them.
 		cur.Rooms = splitList(*rooms)
 	}
 
@@ -182,11 +183,15 @@ func run(args []string) int {
 	// a new server dialled now, new rules in force now.
 	cfg.OnSettings = settingsui.Opener(fa, current, tokens, func(s settings.Settings, tok *settings.Secret) error {
 		old := current()
+		// The new settings are current before the first dial to a new
+		// server: the token is looked up by current().ServerURL, and the
+		// old server's token must never go to the new one.
+		setCurrent(s)
 		if err := a.ApplySettings(old, s); err != nil {
+			setCurrent(old)
 			return err
 		}
 		d := settings.Changes(old, s)
-		setCurrent(s)
 		if d.RulesChanged {
 			setRules(s)
 		}
@@ -200,6 +205,7 @@ func run(args []string) int {
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		_ = notifier.Close()
+		_ = system.Close()
 		return 1
 	}
 	// The connection tells the notifier about outages and sleep; the OS

@@ -302,17 +302,15 @@ func (a *App) SetServer(serverURL, catchUpURL string) error {
 		c.Disconnect()
 		return errors.New("app: closed")
 	}
+	// The OS pauses go onto the new client before anyone can see it, so a
+	// SetOnline/SetAwake racing this switch cannot be overwritten by stale
+	// flags. c is not started, so these return at once.
+	c.SetOnline(!a.offline)
+	c.SetAwake(!a.asleep)
 	old, oldUnsubs := a.client, a.unsubs
 	a.client, a.catchBase, a.unsubs = c, base, nil
 	a.gen++
-	offline, asleep := a.offline, a.asleep
 	a.mu.Unlock()
-	if offline {
-		c.SetOnline(false)
-	}
-	if asleep {
-		c.SetAwake(false)
-	}
 	old.Disconnect() // when it returns, no handler of the old client runs
 	for _, u := range oldUnsubs {
 		u()

@@ -22,6 +22,7 @@ import (
 // concurrent use.
 type Client struct {
 	url   string
+	shown string // url without credentials or query, for errors and logs
 	opts  Options
 	log   *slog.Logger
 	clock clock
@@ -75,8 +76,11 @@ func newClient(rawURL string, opts Options, clk clock, rnd func() float64) (*Cli
 		return nil, fmt.Errorf("%w: %q: no host", ErrInvalidURL, rawURL)
 	}
 	opts = opts.withDefaults()
+	shown := *u
+	shown.User, shown.RawQuery, shown.Fragment = nil, "", ""
 	return &Client{
 		url:    u.String(),
+		shown:  shown.String(),
 		opts:   opts,
 		log:    opts.Logger,
 		clock:  clk,
@@ -198,8 +202,16 @@ func (c *Client) Disconnect() {
 	if s != nil {
 		<-s.done
 	}
-	c.disp.setKeep(false)
-	c.disp.wait()
+	// A Connect that came meanwhile owns the dispatcher now: leave it be.
+	c.mu.Lock()
+	stopped := c.sess == nil
+	if stopped {
+		c.disp.setKeep(false)
+	}
+	c.mu.Unlock()
+	if stopped {
+		c.disp.wait()
+	}
 }
 
 // SetOnline tells the client whether the machine has a network. Offline
@@ -518,7 +530,7 @@ func (c *Client) dial(s *session, attempt int) (*websocket.Conn, []byte, error) 
 		if timedOut && c.opts.ConnectionTimeout > 0 && s.ctx.Err() == nil {
 			err = fmt.Errorf("%w after %v: %v", ErrConnectionTimeout, c.opts.ConnectionTimeout, err)
 		}
-		return &DialError{URL: c.url, Attempt: attempt, StatusCode: status, Err: err}
+		return &DialError{URL: c.shown, Attempt: attempt, StatusCode: status, Err: err}
 	}
 
 	header := c.opts.Header.Clone()

@@ -57,10 +57,16 @@ func (cn *connection) requestClose(mode closeMode) {
 	cn.once.Do(func() {
 		cn.mode = mode
 		close(cn.closeReq)
-		if mode == closeHard {
+		switch mode {
+		case closeHard:
 			// The network is gone: do not let a write stuck on it (up to
 			// WriteTimeout) delay the close.
 			cn.ws.NetConn().Close()
+		case closeClean:
+			// A peer that stopped reading must not hold a Disconnect for
+			// WriteTimeout: the close handshake gets its bound, no more.
+			nc := cn.ws.NetConn()
+			time.AfterFunc(2*cleanCloseBound, func() { nc.Close() })
 		}
 	})
 }

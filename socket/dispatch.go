@@ -64,6 +64,7 @@ func (d *dispatcher) setKeep(keep bool) {
 	d.keep = keep
 	if keep {
 		d.startLocked()
+		d.idle.Broadcast() // a wait() for the old session stops waiting
 	} else {
 		d.work.Broadcast()
 	}
@@ -150,7 +151,7 @@ func (d *dispatcher) wait() {
 		return
 	}
 	d.mu.Lock()
-	for d.running {
+	for d.running && !d.keep { // keep again: a new session owns it
 		d.idle.Wait()
 	}
 	d.mu.Unlock()

@@ -43,9 +43,9 @@ var (
 
 // DialError reports a failed connection attempt.
 type DialError struct {
-	URL        string
-	Attempt    int // 0 for the first dial since Connect
-	StatusCode int // HTTP status of a refused upgrade, or 0
+	URL        string // the server URL without credentials or query, which may hold a token
+	Attempt    int    // 0 for the first dial since Connect
+	StatusCode int    // HTTP status of a refused upgrade, or 0
 	Err        error
 }
 

@@ -90,6 +90,11 @@ func On[T any](c *Client, m Message[T], h func(data T, env Envelope)) (unsubscri
 		return nil
 	}
 	e.fromValue = func(v any, env Envelope) { h(v.(T), env) }
+	if m.lifecycle {
+		// Only the client fires lifecycle events: a server frame whose name
+		// happens to equal the registry key must never reach them.
+		e.fromJSON = func(Envelope) error { return nil }
+	}
 	return c.addHandler(m.key(), e)
 }
 
