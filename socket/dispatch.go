@@ -26,9 +26,9 @@ type dispatcher struct {
 	q       []func()
 	spare   []func()
 	running bool
-	keep    bool       // stay while idle (the client is running)
-	work    *sync.Cond // signalled when q gains work or keep is cleared
-	idle    *sync.Cond // broadcast when running becomes false
+	keep    bool         // stay while idle (the client is running)
+	work    *sync.Cond   // signalled when q gains work or keep is cleared
+	idle    *sync.Cond   // broadcast when running becomes false
 	goid    atomic.Int64 // id of the running goroutine, 0 when none
 
 	// Received messages are counted, not wrapped: pushBounded counts them
