@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Warpdesk needs to build, run and test, when they
 # are missing. As root it installs them; otherwise it prints the one command to run.
+# Recommended packages are installed too: that is the set the tests were verified
+# with (gnome-keyring in particular).
 set -euo pipefail
 want=(pkg-config libgl1-mesa-dev libx11-dev libgl1-mesa-dri libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev dbus dbus-daemon xauth xvfb gnome-keyring
@@ -10,7 +12,7 @@ for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
-cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   echo "Warpdesk needs these packages: ${missing[*]}" >&2
   echo "Run as root:  $cmd" >&2
@@ -18,4 +20,4 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing: ${missing[*]}" >&2
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
