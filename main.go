@@ -76,6 +76,10 @@ func run(args []string) int {
 		return 2
 	}
 	log := newLogger(*verbose)
+	// Caught from the start (see below, where they quit the app).
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
 	explicit := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
 
@@ -217,6 +221,17 @@ func run(args []string) int {
 		defer close(watchDone)
 		if err := osenv.Watch(ctx, a, osenv.Options{Logger: log}); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("not watching the network and sleep", "err", err)
+		}
+	}()
+
+	// SIGINT/SIGTERM quit cleanly. Fyne's driver catches them too, but only
+	// once its loop runs: one that comes while the window is still being
+	// created would kill the process without a goodbye to the server.
+	go func() {
+		select {
+		case <-sig:
+			fyne.Do(fa.Quit)
+		case <-ctx.Done():
 		}
 	}()
 
