@@ -84,27 +84,8 @@ func TestEndToEndClientAcrossVeth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type change struct {
-		state socket.State
-		at    time.Time
-	}
-	states := make(chan change, 256)
-	client.OnStateChange(func(s socket.State) { states <- change{s, time.Now()} })
 	t.Cleanup(client.Disconnect)
-	waitState := func(want socket.State, d time.Duration) time.Time {
-		t.Helper()
-		deadline := time.After(d)
-		for {
-			select {
-			case c := <-states:
-				if c.state == want {
-					return c.at
-				}
-			case <-deadline:
-				t.Fatalf("client not %s within %v (status %+v)", want, d, client.Status())
-			}
-		}
-	}
+	waitState := stateWaiter(t, client)
 
 	logs := newLogRecorder(t)
 	stopWatch := startWatch(t, client, Options{Logger: logs.logger(), netns: n.path, noSleep: true})
@@ -219,27 +200,8 @@ func TestEndToEndClientSleepWake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type change struct {
-		state socket.State
-		at    time.Time
-	}
-	states := make(chan change, 256)
-	client.OnStateChange(func(s socket.State) { states <- change{s, time.Now()} })
 	t.Cleanup(client.Disconnect)
-	waitState := func(want socket.State, d time.Duration) time.Time {
-		t.Helper()
-		deadline := time.After(d)
-		for {
-			select {
-			case c := <-states:
-				if c.state == want {
-					return c.at
-				}
-			case <-deadline:
-				t.Fatalf("client not %s within %v (status %+v)", want, d, client.Status())
-			}
-		}
-	}
+	waitState := stateWaiter(t, client)
 	logs := newLogRecorder(t)
 	target := &sleepTimedClient{Client: client}
 	stopWatch := startWatch(t, target, Options{Logger: logs.logger(), SystemBusAddress: bus.Address, noNetwork: true})
@@ -281,4 +243,30 @@ func TestEndToEndClientSleepWake(t *testing.T) {
 	fake.lock(t, true, 5*time.Second)
 	stopWatch()
 	client.Disconnect()
+}
+
+// stateWaiter records client's state changes with their times; the returned
+// function waits up to d for the next change to want and returns when it
+// happened, failing the test otherwise.
+func stateWaiter(t *testing.T, client *socket.Client) func(want socket.State, d time.Duration) time.Time {
+	type change struct {
+		state socket.State
+		at    time.Time
+	}
+	states := make(chan change, 256)
+	client.OnStateChange(func(s socket.State) { states <- change{s, time.Now()} })
+	return func(want socket.State, d time.Duration) time.Time {
+		t.Helper()
+		deadline := time.After(d)
+		for {
+			select {
+			case c := <-states:
+				if c.state == want {
+					return c.at
+				}
+			case <-deadline:
+				t.Fatalf("client not %s within %v (status %+v)", want, d, client.Status())
+			}
+		}
+	}
 }
