@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
@@ -35,36 +34,18 @@ func startTickServer(b *testing.B, n int) *tickServer {
 		b.Fatal(err)
 	}
 	ts.ln = ln
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
+	srv := &http.Server{Handler: commandHandler("tick", func(ws *websocket.Conn, n int) error {
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for i := 0; i < n && i < len(ts.sentNs); i++ {
+			<-tick.C
+			frame := envelopeFrame(i)
+			ts.sentNs[i].Store(int64(time.Since(ts.base)))
+			if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+				return nil // as before: stop this run, keep reading commands
+			}
 		}
-		defer ws.Close()
-		for {
-			_, msg, err := ws.ReadMessage()
-			if err != nil {
-				return
-			}
-			var req struct {
-				Type string `json:"type"`
-				N    int    `json:"n"`
-			}
-			if json.Unmarshal(msg, &req) != nil || req.Type != "tick" {
-				continue
-			}
-			tick := time.NewTicker(time.Millisecond)
-			for i := 0; i < req.N && i < len(ts.sentNs); i++ {
-				<-tick.C
-				frame := envelopeFrame(i)
-				ts.sentNs[i].Store(int64(time.Since(ts.base)))
-				if ws.WriteMessage(websocket.TextMessage, frame) != nil {
-					break
-				}
-			}
-			tick.Stop()
-		}
+		return nil
 	})}
 	go srv.Serve(ln)
 	b.Cleanup(func() { srv.Close() })

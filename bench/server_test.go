@@ -95,29 +95,8 @@ func startFloodServer(tb testing.TB) *floodServer {
 		tb.Fatal(err)
 	}
 	fs.ln = ln
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	fs.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer ws.Close()
-		for {
-			_, msg, err := ws.ReadMessage()
-			if err != nil {
-				return
-			}
-			var req struct {
-				Type string `json:"type"`
-				N    int    `json:"n"`
-			}
-			if json.Unmarshal(msg, &req) != nil || req.Type != "flood" {
-				continue
-			}
-			if fs.flood(ws.NetConn(), req.N) != nil {
-				return
-			}
-		}
+	fs.srv = &http.Server{Handler: commandHandler("flood", func(ws *websocket.Conn, n int) error {
+		return fs.flood(ws.NetConn(), n)
 	})}
 	fs.wg.Add(1)
 	go func() { defer fs.wg.Done(); _ = fs.srv.Serve(ln) }()
@@ -149,4 +128,34 @@ func (fs *floodServer) close() {
 // floodRequest is the frame a bare client sends to start a flood.
 func floodRequest(n int) []byte {
 	return []byte(`{"type":"flood","n":` + strconv.Itoa(n) + `}`)
+}
+
+// commandHandler upgrades every request and, for each client message
+// {"type": typ, "n": N}, calls run with N; other messages are ignored. An
+// error from run ends the connection.
+func commandHandler(typ string, run func(ws *websocket.Conn, n int) error) http.Handler {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		for {
+			_, msg, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var req struct {
+				Type string `json:"type"`
+				N    int    `json:"n"`
+			}
+			if json.Unmarshal(msg, &req) != nil || req.Type != typ {
+				continue
+			}
+			if run(ws, req.N) != nil {
+				return
+			}
+		}
+	})
 }
