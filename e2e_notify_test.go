@@ -16,12 +16,7 @@ import (
 // urgency matching the severity, and the token nowhere in the preferences
 // file or the app's output.
 func TestEndToEndNotifications(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("no DISPLAY: the end-to-end test needs an X server; run it under scripts/headless.sh (make test)")
-	}
+	needDesktop(t)
 	bus := dbustest.Start(t, dbustest.Session)
 	notes := notifytest.Start(t, bus.Address, notifytest.Options{})
 

@@ -32,16 +32,8 @@ var raceBuild bool
 // over D-Bus the way a desktop panel does, while the server is stopped and
 // restarted. scripts/headless.sh (make test) provides Xvfb and a session bus.
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("no DISPLAY: the end-to-end test needs an X server; run it under scripts/headless.sh (make test)")
-	}
-	busAddr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if busAddr == "" {
-		busAddr = dbustest.Start(t, dbustest.Session).Address
-	}
+	needDesktop(t)
+	busAddr := sessionBus(t)
 
 	bin := buildBinary(t)
 	watcher := startWatcher(t, busAddr)
@@ -161,16 +153,8 @@ func TestEndToEnd(t *testing.T) {
 // TestEndToEndSIGTERMWithTray ends a tray-showing app with SIGTERM, as a
 // session logout does: a clean exit, no panic from the tray library.
 func TestEndToEndSIGTERMWithTray(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("no DISPLAY: the end-to-end test needs an X server; run it under scripts/headless.sh (make test)")
-	}
-	busAddr := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if busAddr == "" {
-		busAddr = dbustest.Start(t, dbustest.Session).Address
-	}
+	needDesktop(t)
+	busAddr := sessionBus(t)
 	bin := buildBinary(t)
 	watcher := startWatcher(t, busAddr)
 	// The built-in demo server, streaming fast, so the tray is busy when the signal lands.
@@ -198,12 +182,7 @@ func TestEndToEndSIGTERMWithTray(t *testing.T) {
 // can be found: it must run window-only, say why, and quit without the
 // panic fyne.io/systray has on quit without a bus.
 func TestEndToEndWithoutSessionBus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("no DISPLAY: the end-to-end test needs an X server; run it under scripts/headless.sh (make test)")
-	}
+	needDesktop(t)
 	bin := buildBinary(t)
 	var env []string
 	for _, kv := range childEnv(t, "") {
@@ -536,4 +515,25 @@ func distinctColours(t *testing.T, path string) int {
 		}
 	}
 	return len(seen)
+}
+
+// needDesktop skips an end-to-end test in -short mode or without an X server.
+func needDesktop(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no DISPLAY: the end-to-end test needs an X server; run it under scripts/headless.sh (make test)")
+	}
+}
+
+// sessionBus returns the session bus to use: the one the test runs in
+// (scripts/headless.sh gives one), or a private one.
+func sessionBus(t *testing.T) string {
+	t.Helper()
+	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" {
+		return addr
+	}
+	return dbustest.Start(t, dbustest.Session).Address
 }
