@@ -230,6 +230,7 @@ func run(args []string) int {
 	go func() {
 		select {
 		case <-sig:
+			a.Close() // disconnect and stop redrawing before the window goes
 			fyne.Do(fa.Quit)
 		case <-ctx.Done():
 		}

@@ -723,6 +723,12 @@ func (a *App) scheduleRefresh() {
 
 // refresh redraws lists, header and tray from the models. UI goroutine.
 func (a *App) refresh() {
+	if a.closing.Load() {
+		// Nothing to draw for an app on its way out; content that changes
+		// under the pointer while Fyne tears the window down can crash its
+		// driver (a cursor update on the closed GLFW window).
+		return
+	}
 	list := a.incidents.List()
 	counts := a.incidents.Counts()
 	mons := a.monitors.List()
