@@ -211,7 +211,7 @@ func TestIncomingTypedValidatedAndHostile(t *testing.T) {
 	var connectedFromServer atomic.Int32
 	socket.On(c, socket.Connected, func(socket.ConnectedEvent, socket.Envelope) { connectedFromServer.Add(1) })
 	c.Connect()
-	waitConnected(t, c)
+	waitLive(t, c, srv)
 	eventually(t, time.Second, "connected event", func() bool { return connectedFromServer.Load() == 1 })
 
 	send := func(s string) { _ = srv.BroadcastRaw("", []byte(s)) }
@@ -268,7 +268,7 @@ func TestOversizedFrameReconnects(t *testing.T) {
 	var errs recorder[error]
 	c.OnError(errs.add)
 	c.Connect()
-	waitConnected(t, c)
+	waitLive(t, c, srv)
 	_ = srv.BroadcastRaw("", []byte(`{"name":"x","data":"`+strings.Repeat("a", 4096)+`"}`))
 	eventually(t, time.Second, "too-large error", func() bool {
 		for _, e := range errs.get() {

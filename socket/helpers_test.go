@@ -63,6 +63,16 @@ func waitConnected(t *testing.T, c *socket.Client) {
 	eventually(t, 2*time.Second, "connected", c.IsConnected)
 }
 
+// waitLive waits until c is connected and srv has registered the connection.
+// The two are not simultaneous: the client sees the upgrade response before
+// the server's handler has stored the connection, so a broadcast sent as soon
+// as c.IsConnected() turns true may reach nobody.
+func waitLive(t *testing.T, c *socket.Client, srv *sockettest.Server) {
+	t.Helper()
+	waitConnected(t, c)
+	eventually(t, 2*time.Second, "server sees the connection", func() bool { return srv.Conns() == 1 })
+}
+
 // types returns the "type" of each received frame (pings as "2").
 func types(frames []sockettest.Frame) []string {
 	var out []string

@@ -29,7 +29,7 @@ func TestFramesOfEverySizeArriveIntactAndStayIntact(t *testing.T) {
 	var errs recorder[error]
 	c.OnError(errs.add)
 	c.Connect()
-	waitConnected(t, c)
+	waitLive(t, c, srv)
 
 	sizes := []int{0, 1, 100, 4000, 20000, 32700, 32768, 40000, 70000, 150000, 3, 5}
 	var want []string
