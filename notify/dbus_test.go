@@ -69,6 +69,15 @@ func TestDBusIncidents(t *testing.T) {
 	n.Incident(notify.Incident{UUID: "w-1", Title: "Disk 85%", Severity: "warning", Room: "infra", CreatedAt: at})
 	n.Incident(notify.Incident{UUID: "i-1", Title: "Deploy done", Severity: "info", Room: "ci", CreatedAt: at})
 	calls := srv.WaitCalls(t, 3)
+	// The server records a call before the client reads its reply; a click
+	// in between would name an id the client does not know yet.
+	for _, c := range calls {
+		for deadline := time.Now().Add(5 * time.Second); !notify.Clickable(d, c.ID); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the reply to Notify %d was never stored", c.ID)
+			}
+		}
+	}
 
 	want := []struct {
 		summary, body string
