@@ -230,8 +230,7 @@ func run(args []string) int {
 	go func() {
 		select {
 		case <-sig:
-			a.Close() // disconnect and stop redrawing before the window goes
-			fyne.Do(fa.Quit)
+			a.Quit()
 		case <-ctx.Done():
 		}
 	}()

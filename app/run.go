@@ -604,10 +604,18 @@ func (a *App) Reconnect() {
 	a.Client().Reconnect()
 }
 
-// Quit disconnects cleanly and quits the application.
+// Quit disconnects cleanly and quits the application. Safe from any
+// goroutine.
+//
+// It stops Fyne's driver rather than calling fyne.App.Quit, which first
+// closes every window: with the GLFW driver of Fyne 2.7.1 a pointer event
+// still queued for a closed window reaches processMouseMoved, which
+// dereferences the closed window's nil view and crashes the process (seen
+// under Xvfb on SIGTERM). Stopping the driver ends the loop with the windows
+// still open, and GLFW's terminate destroys them.
 func (a *App) Quit() {
 	a.Close()
-	a.fa.Quit()
+	fyne.Do(a.fa.Driver().Quit)
 }
 
 // Close disconnects and stops the app's goroutines; when it returns no

@@ -57,7 +57,16 @@ const keyringBudget = 10 * time.Second
 func NewWindow(a fyne.App, cur settings.Settings, tokens *settings.TokenStore, apply ApplyFunc) fyne.Window {
 	w := a.NewWindow("Warpdesk Settings")
 	f := newForm(a.Preferences(), cur, tokens, apply, fyne.Do)
-	f.closeBtn.OnTapped = w.Close
+	// Hide first, close on the next turn of the loop: Fyne 2.7.1's GLFW
+	// driver crashes on a pointer event that reaches a window already
+	// closed in the same batch of events (see app.App.Quit). A hidden
+	// window gets no more pointer events.
+	closeSafely := func() {
+		w.Hide()
+		fyne.Do(w.Close)
+	}
+	f.closeBtn.OnTapped = closeSafely
+	w.SetCloseIntercept(closeSafely)
 	f.closeBtn.Show()
 	w.SetContent(f.content)
 	w.Resize(fyne.NewSize(560, 720))
