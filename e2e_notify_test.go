@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/warpdesk/warpdesk/app"
 	"github.com/warpdesk/warpdesk/internal/dbustest"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
@@ -77,5 +79,48 @@ func TestEndToEndNotifications(t *testing.T) {
 	}
 	if strings.Contains(warp.output(), ops.DemoToken) {
 		t.Error("the token is in the app's output")
+	}
+}
+
+// Pausing from the tray silences the app; resuming brings one digest of what
+// arrived meanwhile, so a pause never hides an incident.
+func TestEndToEndPauseThenDigest(t *testing.T) {
+	needDesktop(t)
+	bus := dbustest.Start(t, dbustest.Session)
+	notes := notifytest.Start(t, bus.Address, notifytest.Options{})
+	watcher := startWatcher(t, bus.Address)
+	bin := buildBinary(t)
+	warp := startProc(t, "app", bin, childEnv(t, bus.Address), "-demo", "-v")
+	defer warp.stop(t)
+	item := watcher.waitItem(t, 60*time.Second)
+
+	click := func(v trayView, label string) {
+		t.Helper()
+		e, ok := v.find(label)
+		if !ok {
+			t.Fatalf("no %q in the tray menu %v", label, v.Menu)
+		}
+		if err := watcher.click(item, "/StatusNotifierMenu", e.ID); err != nil {
+			t.Fatalf("clicking %q: %v", label, err)
+		}
+	}
+	live := waitTray(t, watcher, item, "live", func(v trayView) bool { return strings.HasPrefix(v.Tooltip, "Live") })
+	click(live, app.LabelPauseHour)
+	paused := waitTray(t, watcher, item, "paused", func(v trayView) bool { _, ok := v.find(app.LabelResume); return ok })
+	waitLog(t, warp, "decision=paused") // the demo stream goes on meanwhile
+	click(paused, app.LabelResume)
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, c := range notes.Calls() {
+			if strings.Contains(c.Summary, "while notifications were paused") {
+				t.Logf("digest: %q / %q", c.Summary, c.Body)
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no digest after Resume; notifications: %+v", notes.Calls())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

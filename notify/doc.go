@@ -36,6 +36,12 @@
 // Rules.OutageNotice, never while asleep, and counting from the wake-up
 // after a resume.
 //
+// A pause or quiet hours silence incidents but do not hide them: when the
+// silence ends (the pause runs out or is lifted, the quiet hours are over)
+// one digest names what it held back ("5 incidents while notifications
+// were paused, 1 critical"), with the urgency of the worst of them.
+// Incidents in muted rooms or below the minimum severity are not held.
+//
 // # Untrusted text
 //
 // Titles and room names come from the server. The Notifier turns invalid

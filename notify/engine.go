@@ -28,7 +28,32 @@ type engine struct {
 	outbox    []Notification // decided, not yet taken by the delivery goroutine; len ≤ burst
 	pend      pending
 
+	// Silence digest: what a pause or quiet hours kept silent, for one
+	// notification when the silence ends, so that resuming never hides
+	// what arrived meanwhile. Bounded like pend.
+	held    pending
+	heldWhy silence
+
 	out outage
+}
+
+// silence records why incidents were held for the digest.
+type silence uint8
+
+const (
+	silencePaused silence = 1 << iota
+	silenceQuiet
+)
+
+// silenceOf is the silence behind decision d; zero for any other reason.
+func silenceOf(d Decision) silence {
+	switch d {
+	case Paused:
+		return silencePaused
+	case Quiet:
+		return silenceQuiet
+	}
+	return 0
 }
 
 func newEngine(o Options) *engine {
@@ -47,6 +72,10 @@ func (e *engine) incident(inc Incident, now time.Time) Decision {
 		return Duplicate
 	}
 	if d := e.rules.Check(inc, now); d != Notify {
+		if why := silenceOf(d); why != 0 && e.rules.unsilenced().Check(inc, now) == Notify {
+			e.held.add(inc)
+			e.heldWhy |= why
+		}
 		return d
 	}
 	if e.windowEnd.IsZero() || !now.Before(e.windowEnd) {
@@ -65,10 +94,16 @@ func (e *engine) incident(inc Incident, now time.Time) Decision {
 }
 
 // next returns the next notification due at now, if any: decided single
-// notifications first, then the burst summary once its window has ended,
-// then the outage notice once it is due.
+// notifications first, then the digest of a silence that has ended, then
+// the burst summary once its window has ended, then the outage notice once
+// it is due.
 func (e *engine) next(now time.Time) (Notification, bool) {
 	if n, ok := e.takeOutbox(); ok {
+		return n, true
+	}
+	if e.held.total > 0 && !e.rules.silenced(now) {
+		n := e.digest()
+		e.held, e.heldWhy = pending{}, 0
 		return n, true
 	}
 	if e.pend.total > 0 && !now.Before(e.windowEnd) {
@@ -111,12 +146,19 @@ func (e *engine) takeOutbox() (Notification, bool) {
 	return n, true
 }
 
-// deadline is when next will next have something without any new input;
-// zero when nothing is waiting.
-func (e *engine) deadline() time.Time {
+// deadline is when next may next have something without any new input, as
+// seen at now; zero when nothing is waiting. The end of a silence is a wall
+// clock time: the Notifier is also poked on wake-up, when a timer on the
+// monotonic clock would be late.
+func (e *engine) deadline(now time.Time) time.Time {
 	var d time.Time
 	if e.pend.total > 0 {
 		d = e.windowEnd
+	}
+	if e.held.total > 0 {
+		if end := e.rules.silenceEnd(now); !end.IsZero() && (d.IsZero() || end.Before(d)) {
+			d = end
+		}
 	}
 	if due := e.out.due; !due.IsZero() && (d.IsZero() || due.Before(d)) {
 		d = due
@@ -172,27 +214,38 @@ func (e *engine) summary(now time.Time) Notification {
 	if p.total == 1 && len(p.listed) == 1 {
 		return e.single(p.listed[0], now)
 	}
-	head := fmt.Sprintf("%d new incidents", p.total)
-	if c := p.count[SeverityCritical.rank()]; c > 0 {
-		head += fmt.Sprintf(", %d critical", c)
-	}
-	lines := make([]string, 0, len(p.listed)+1)
-	for _, inc := range p.listed {
-		l := inc.Severity.Label() + ": " + inc.Title
-		if inc.Room != "" {
-			l += " (" + inc.Room + ")"
-		}
-		lines = append(lines, l)
-	}
-	if more := p.total - len(p.listed); more > 0 {
-		lines = append(lines, fmt.Sprintf("and %d more", more))
-	}
 	return Notification{
-		Summary: head,
-		Body:    cleanText(lines, MaxBodyRunes),
+		Summary: fmt.Sprintf("%d new incidents", p.total) + p.critical(),
+		Body:    cleanText(p.lines(), MaxBodyRunes),
 		Urgency: Urgency(p.worst),
 		Icon:    e.icon,
 		Tag:     "summary",
+	}
+}
+
+// digest composes the one notification for what a silence held: "5
+// incidents while notifications were paused, 1 critical", naming the most
+// severe. Its urgency is the worst held incident's, so a critical incident
+// that arrived during a pause stays on screen after it.
+func (e *engine) digest() Notification {
+	p := &e.held
+	noun := "incidents"
+	if p.total == 1 {
+		noun = "incident"
+	}
+	when := "while notifications were silenced"
+	switch e.heldWhy {
+	case silencePaused:
+		when = "while notifications were paused"
+	case silenceQuiet:
+		when = "during quiet hours"
+	}
+	return Notification{
+		Summary: fmt.Sprintf("%d %s %s", p.total, noun, when) + p.critical(),
+		Body:    cleanText(p.lines(), MaxBodyRunes),
+		Urgency: Urgency(p.worst),
+		Icon:    e.icon,
+		Tag:     "digest",
 	}
 }
 
@@ -223,6 +276,35 @@ type pending struct {
 	count  [3]int
 	worst  int
 	listed []Incident
+}
+
+// critical is ", N critical" when any is, for a summary line.
+func (p *pending) critical() string {
+	if c := p.count[SeverityCritical.rank()]; c > 0 {
+		return fmt.Sprintf(", %d critical", c)
+	}
+	return ""
+}
+
+// lines are the body lines of a summary: one per listed incident, most
+// severe first, and "and N more".
+func (p *pending) lines() []string {
+	lines := make([]string, 0, len(p.listed)+1)
+	for _, inc := range p.listed {
+		title := inc.Title
+		if title == "" {
+			title = "New incident"
+		}
+		l := inc.Severity.Label() + ": " + title
+		if inc.Room != "" {
+			l += " (" + inc.Room + ")"
+		}
+		lines = append(lines, l)
+	}
+	if more := p.total - len(p.listed); more > 0 {
+		lines = append(lines, fmt.Sprintf("and %d more", more))
+	}
+	return lines
 }
 
 func (p *pending) add(inc Incident) {

@@ -45,8 +45,8 @@ func TestEngineSingle(t *testing.T) {
 	if n.Summary != "Critical: DB <primary> down" || n.Body != "ops · 09:58" || n.Urgency != Critical || n.ID != "u1" || n.Tag != "" {
 		t.Fatalf("notification %+v", n)
 	}
-	if !e.deadline().IsZero() {
-		t.Fatalf("deadline %v with nothing pending", e.deadline())
+	if !e.deadline(t0).IsZero() {
+		t.Fatalf("deadline %v with nothing pending", e.deadline(t0))
 	}
 	// Created on another day: the date shows; no room: just the time.
 	e.incident(Incident{UUID: "u2", Title: "x", CreatedAt: t0.AddDate(0, 0, -1)}, t0.Add(time.Hour))
@@ -80,7 +80,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 	if len(first) != 3 {
 		t.Fatalf("%d notifications before the window ends, want the burst of 3", len(first))
 	}
-	if dl := e.deadline(); !dl.Equal(t0.Add(4 * time.Second)) {
+	if dl := e.deadline(t0); !dl.Equal(t0.Add(4 * time.Second)) {
 		t.Fatalf("deadline %v, want window end", dl)
 	}
 	if got := drain(e, t0.Add(3999*time.Millisecond)); len(got) != 0 {
@@ -197,7 +197,7 @@ func TestEngineOutage(t *testing.T) {
 		e := testEngine()
 		e.out.lost(t0, e.rules)
 		e.out.restored()
-		if !e.deadline().IsZero() || len(notice(e, t0.Add(time.Hour))) != 0 {
+		if !e.deadline(t0).IsZero() || len(notice(e, t0.Add(time.Hour))) != 0 {
 			t.Fatal("notice after a blip")
 		}
 	})
@@ -205,7 +205,7 @@ func TestEngineOutage(t *testing.T) {
 		e := testEngine()
 		e.out.lost(t0, e.rules)
 		e.out.lost(t0.Add(time.Minute), e.rules) // repeated: keeps the first time
-		if dl := e.deadline(); !dl.Equal(t0.Add(DefaultOutageNotice)) {
+		if dl := e.deadline(t0); !dl.Equal(t0.Add(DefaultOutageNotice)) {
 			t.Fatalf("deadline %v", dl)
 		}
 		if len(notice(e, t0.Add(DefaultOutageNotice-time.Second))) != 0 {
@@ -215,7 +215,7 @@ func TestEngineOutage(t *testing.T) {
 		if len(got) != 1 || got[0].Summary != "Warpdesk is offline" || !strings.Contains(got[0].Body, "since 10:00") || got[0].Urgency != Normal {
 			t.Fatalf("notice %+v", got)
 		}
-		if len(notice(e, t0.Add(time.Hour))) != 0 || !e.deadline().IsZero() {
+		if len(notice(e, t0.Add(time.Hour))) != 0 || !e.deadline(t0).IsZero() {
 			t.Fatal("second notice in one outage")
 		}
 		e.out.restored()
@@ -228,7 +228,7 @@ func TestEngineOutage(t *testing.T) {
 		e := testEngine()
 		e.out.setAwake(false, t0, e.rules)
 		e.out.lost(t0.Add(time.Second), e.rules) // the socket drops as the machine sleeps
-		if !e.deadline().IsZero() {
+		if !e.deadline(t0).IsZero() {
 			t.Fatal("scheduled while asleep")
 		}
 		wake := t0.Add(8 * time.Hour)
@@ -245,7 +245,7 @@ func TestEngineOutage(t *testing.T) {
 		e.out.lost(wake.Add(2*time.Hour), e.rules)
 		w2 := wake.Add(3 * time.Hour)
 		e.out.setAwake(true, w2, e.rules)
-		if dl := e.deadline(); !dl.Equal(w2.Add(DefaultOutageNotice)) {
+		if dl := e.deadline(t0); !dl.Equal(w2.Add(DefaultOutageNotice)) {
 			t.Fatalf("deadline %v, want wake+notice", dl)
 		}
 		if len(notice(e, w2.Add(DefaultOutageNotice))) != 1 {
@@ -261,7 +261,7 @@ func TestEngineOutage(t *testing.T) {
 		if len(notice(e, wake)) != 0 {
 			t.Fatal("notice right after an unannounced sleep")
 		}
-		if dl := e.deadline(); !dl.Equal(wake.Add(DefaultOutageNotice)) {
+		if dl := e.deadline(t0); !dl.Equal(wake.Add(DefaultOutageNotice)) {
 			t.Fatalf("deadline %v, want %v", dl, wake.Add(DefaultOutageNotice))
 		}
 		// A notice slightly late (busy deliverer) still goes out.
@@ -273,7 +273,7 @@ func TestEngineOutage(t *testing.T) {
 		e := testEngine()
 		e.setRules(Rules{OutageNotice: -1})
 		e.out.lost(t0, e.rules)
-		if !e.deadline().IsZero() {
+		if !e.deadline(t0).IsZero() {
 			t.Fatal("disabled notice scheduled")
 		}
 		e.setRules(Rules{OutageNotice: time.Minute}) // enabled mid-outage
@@ -283,8 +283,102 @@ func TestEngineOutage(t *testing.T) {
 		e = testEngine()
 		e.setRules(Rules{PausedUntil: t0.Add(time.Hour)})
 		e.out.lost(t0, e.rules)
-		if len(notice(e, t0.Add(DefaultOutageNotice))) != 0 || !e.deadline().IsZero() {
+		if len(notice(e, t0.Add(DefaultOutageNotice))) != 0 || !e.deadline(t0).IsZero() {
 			t.Fatal("notice while paused, or retried later")
+		}
+	})
+}
+
+// What a pause or quiet hours held back comes as one digest when the
+// silence ends, and never before.
+func TestEngineDigestAfterSilence(t *testing.T) {
+	t.Run("pause", func(t *testing.T) {
+		e := testEngine()
+		until := t0.Add(time.Hour)
+		e.setRules(Rules{PausedUntil: until, MutedRooms: []string{"ci"}})
+		e.incident(inc("i1", SeverityInfo), t0)
+		e.incident(inc("c1", SeverityCritical), t0.Add(time.Minute))
+		e.incident(inc("c1", SeverityCritical), t0.Add(2*time.Minute)) // duplicate
+		e.incident(Incident{UUID: "m1", Severity: SeverityCritical, Room: "ci"}, t0)
+		e.incident(inc("w1", SeverityWarning), t0.Add(3*time.Minute))
+		if got := drain(e, until.Add(-time.Second)); len(got) != 0 {
+			t.Fatalf("during the pause: %+v", got)
+		}
+		if dl := e.deadline(t0); !dl.Equal(until) {
+			t.Fatalf("deadline %v, want the pause's end %v", dl, until)
+		}
+		got := drain(e, until)
+		if len(got) != 1 {
+			t.Fatalf("after the pause: %+v", got)
+		}
+		want := Notification{
+			Summary: "3 incidents while notifications were paused, 1 critical",
+			Body:    "Critical: title c1 (ops)\nWarning: title w1 (ops)\nInfo: title i1 (ops)",
+			Urgency: Critical,
+			Tag:     "digest",
+		}
+		if n := got[0]; n.Summary != want.Summary || n.Body != want.Body || n.Urgency != want.Urgency || n.Tag != want.Tag {
+			t.Fatalf("digest %+v\nwant %+v", n, want)
+		}
+		if len(drain(e, until.Add(time.Hour))) != 0 || !e.deadline(until).IsZero() {
+			t.Fatal("the digest came twice")
+		}
+	})
+	t.Run("resumed early", func(t *testing.T) {
+		e := testEngine()
+		e.setRules(Rules{PausedUntil: PauseUntilTomorrow(t0)})
+		e.incident(inc("w1", SeverityWarning), t0)
+		e.setRules(Rules{}) // the tray's "Resume notifications"
+		got := drain(e, t0.Add(time.Minute))
+		if len(got) != 1 || got[0].Summary != "1 incident while notifications were paused" || got[0].Urgency != Normal {
+			t.Fatalf("got %+v", got)
+		}
+	})
+	t.Run("quiet hours", func(t *testing.T) {
+		e := testEngine()
+		q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
+		e.setRules(Rules{QuietHours: q})
+		night := time.Date(2026, 3, 14, 23, 30, 0, 0, time.UTC)
+		if d := e.incident(inc("w1", SeverityWarning), night); d != Quiet {
+			t.Fatalf("warning at night: %v", d)
+		}
+		if d := e.incident(inc("c1", SeverityCritical), night); d != Notify {
+			t.Fatalf("critical at night: %v", d)
+		}
+		if got := drain(e, night); len(got) != 1 || got[0].ID != "c1" {
+			t.Fatalf("at night: %+v", got)
+		}
+		morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
+		if dl := e.deadline(night); !dl.Equal(morning) {
+			t.Fatalf("deadline %v, want %v", dl, morning)
+		}
+		got := drain(e, morning)
+		if len(got) != 1 || got[0].Summary != "1 incident during quiet hours" || got[0].Body != "Warning: title w1 (ops)" {
+			t.Fatalf("in the morning: %+v", got)
+		}
+	})
+	t.Run("pause into quiet hours", func(t *testing.T) {
+		e := testEngine()
+		q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
+		evening := time.Date(2026, 3, 14, 21, 0, 0, 0, time.UTC)
+		e.setRules(Rules{QuietHours: q, PausedUntil: evening.Add(2 * time.Hour)})
+		e.incident(inc("c1", SeverityCritical), evening)
+		if dl := e.deadline(evening); !dl.Equal(evening.Add(2 * time.Hour)) {
+			t.Fatalf("deadline %v", dl)
+		}
+		// The pause ends inside quiet hours: still silent, look again at 07:00.
+		at := evening.Add(2 * time.Hour)
+		if got := drain(e, at); len(got) != 0 {
+			t.Fatalf("inside quiet hours: %+v", got)
+		}
+		e.incident(inc("i1", SeverityInfo), at)
+		morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
+		if dl := e.deadline(at); !dl.Equal(morning) {
+			t.Fatalf("deadline %v, want %v", dl, morning)
+		}
+		got := drain(e, morning)
+		if len(got) != 1 || got[0].Summary != "2 incidents while notifications were silenced, 1 critical" {
+			t.Fatalf("got %+v", got)
 		}
 	})
 }

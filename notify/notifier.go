@@ -208,7 +208,7 @@ func (n *Notifier) run() {
 	for {
 		n.drain(false)
 		n.mu.Lock()
-		dl := n.eng.deadline()
+		dl := n.eng.deadline(n.now())
 		n.mu.Unlock()
 		if !dl.IsZero() {
 			timer.Reset(max(dl.Sub(n.now()), 0))

@@ -81,6 +81,18 @@ func (q QuietHours) Contains(now time.Time) bool {
 	return t >= q.Start || t < q.End // over midnight
 }
 
+// endAfter is the first instant after now at which the wall clock, in now's
+// location, reads End. Computed on the calendar, so it stays right across
+// daylight-saving changes.
+func (q QuietHours) endAfter(now time.Time) time.Time {
+	y, m, d := now.Date()
+	end := time.Date(y, m, d, int(q.End)/60, int(q.End)%60, 0, 0, now.Location())
+	if !end.After(now) {
+		end = time.Date(y, m, d+1, int(q.End)/60, int(q.End)%60, 0, 0, now.Location())
+	}
+	return end
+}
+
 // PauseFor returns the PausedUntil value for "pause for d from now".
 func PauseFor(now time.Time, d time.Duration) time.Time { return now.Add(d) }
 
@@ -98,6 +110,30 @@ func PauseUntilTomorrow(now time.Time) time.Time {
 
 // Paused reports whether the rules pause notifications at now.
 func (r Rules) Paused(now time.Time) bool { return now.Before(r.PausedUntil) }
+
+// silenced reports whether a pause or quiet hours hold incidents back at
+// now.
+func (r Rules) silenced(now time.Time) bool { return r.Paused(now) || r.QuietHours.Contains(now) }
+
+// unsilenced is r without its pause and quiet hours: what would notify
+// once the silence ends (a muted room stays muted).
+func (r Rules) unsilenced() Rules {
+	r.PausedUntil, r.QuietHours = time.Time{}, QuietHours{}
+	return r
+}
+
+// silenceEnd is when the silence in force at now may end: the end of the
+// pause, else of the quiet hours; zero when nothing is silenced. Quiet hours
+// may begin as a pause ends, so the caller looks again then.
+func (r Rules) silenceEnd(now time.Time) time.Time {
+	switch {
+	case r.Paused(now):
+		return r.PausedUntil
+	case r.QuietHours.Contains(now):
+		return r.QuietHours.endAfter(now)
+	}
+	return time.Time{}
+}
 
 // outageNotice is OutageNotice with the default applied; <0 means never.
 func (r Rules) outageNotice() time.Duration {
