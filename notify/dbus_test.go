@@ -395,3 +395,32 @@ func TestStormEndToEnd(t *testing.T) {
 		t.Fatalf("summary %q urgency %d", sum.Summary, u)
 	}
 }
+
+// At login the app may start before the desktop's notification server: the
+// first delivery fails (nobody owns the name yet) and the Notifier's retry
+// reaches the server once it is up.
+func TestDBusRetryReachesALateServer(t *testing.T) {
+	bus := dbustest.Start(t, dbustest.Session)
+	d := notify.NewDBus(notify.SystemOptions{BusAddress: bus.Address})
+	defer d.Close()
+	failed := make(chan error, 8)
+	n := notify.New(notify.DelivererFunc(func(x notify.Notification) error {
+		err := d.Deliver(x)
+		if err != nil {
+			failed <- err
+		}
+		return err
+	}), notify.Options{})
+	defer n.Close()
+	n.Incident(notify.Incident{UUID: "late-1", Title: "DB down", Severity: "critical"})
+	select {
+	case err := <-failed:
+		t.Logf("first attempt, no server yet: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first attempt neither failed nor reached a server")
+	}
+	srv := notifytest.Start(t, bus.Address, notifytest.Options{})
+	if c := srv.WaitCalls(t, 1)[0]; c.Summary != "Critical: DB down" {
+		t.Fatalf("retried call %+v", c)
+	}
+}

@@ -52,7 +52,9 @@ type Notification struct {
 // goroutine, one call at a time, so an implementation need not be safe for
 // concurrent use on the Notifier's behalf; it should return within a few
 // seconds, since later notifications wait for it (they are coalesced
-// meanwhile, not lost).
+// meanwhile, not lost). When Deliver returns an error the Notifier tries
+// the same notification again after 2 s, 10 s and 30 s, delivering nothing
+// else meanwhile, and then gives it up with a warning in its log.
 type Deliverer interface {
 	Deliver(Notification) error
 }

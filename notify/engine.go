@@ -34,8 +34,26 @@ type engine struct {
 	held    pending
 	heldWhy silence
 
+	// Delivery retry: a notification the Deliverer refused is tried again
+	// after retryDelays, ahead of everything else, and nothing else is
+	// delivered meanwhile (a notification server that is restarting
+	// refuses them all; incidents coalesce into the summary while it does).
+	retry    retry
+	inFlight int // failures so far of the notification next last returned
+
 	out outage
 }
+
+// retry is a refused notification waiting for its next attempt.
+type retry struct {
+	note     Notification
+	failures int
+	at       time.Time // zero: nothing waiting
+}
+
+// retryDelays are the waits before the second, third and fourth attempt to
+// deliver one notification; after the fourth failure it is dropped.
+var retryDelays = [...]time.Duration{2 * time.Second, 10 * time.Second, 30 * time.Second}
 
 // silence records why incidents were held for the digest.
 type silence uint8
@@ -98,6 +116,15 @@ func (e *engine) incident(inc Incident, now time.Time) Decision {
 // the burst summary once its window has ended, then the outage notice once
 // it is due.
 func (e *engine) next(now time.Time) (Notification, bool) {
+	if !e.retry.at.IsZero() {
+		if now.Before(e.retry.at) {
+			return Notification{}, false
+		}
+		n := e.retry.note
+		e.inFlight, e.retry = e.retry.failures, retry{}
+		return n, true
+	}
+	e.inFlight = 0
 	if n, ok := e.takeOutbox(); ok {
 		return n, true
 	}
@@ -135,6 +162,19 @@ func (e *engine) next(now time.Time) (Notification, bool) {
 	return Notification{}, false
 }
 
+// failed records that the notification next last returned, n, could not be
+// delivered at now. It reports how long until the next attempt, or false
+// when n has had all its attempts and is dropped.
+func (e *engine) failed(n Notification, now time.Time) (time.Duration, bool) {
+	f := e.inFlight + 1
+	if f > len(retryDelays) {
+		return 0, false
+	}
+	d := retryDelays[f-1]
+	e.retry = retry{note: n, failures: f, at: now.Add(d)}
+	return d, true
+}
+
 // takeOutbox pops the oldest decided single notification.
 func (e *engine) takeOutbox() (Notification, bool) {
 	if len(e.outbox) == 0 {
@@ -151,6 +191,9 @@ func (e *engine) takeOutbox() (Notification, bool) {
 // clock time: the Notifier is also poked on wake-up, when a timer on the
 // monotonic clock would be late.
 func (e *engine) deadline(now time.Time) time.Time {
+	if !e.retry.at.IsZero() {
+		return e.retry.at // nothing else goes before it
+	}
 	var d time.Time
 	if e.pend.total > 0 {
 		d = e.windowEnd

@@ -382,3 +382,28 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 		}
 	})
 }
+
+func TestEngineRetryHoldsTheQueue(t *testing.T) {
+	e := testEngine()
+	e.incident(inc("a", SeverityWarning), t0)
+	e.incident(inc("b", SeverityWarning), t0)
+	n, _ := e.next(t0)
+	if wait, ok := e.failed(n, t0); !ok || wait != 2*time.Second {
+		t.Fatalf("first failure: retry in %v, %v", wait, ok)
+	}
+	if dl := e.deadline(t0); !dl.Equal(t0.Add(2 * time.Second)) {
+		t.Fatalf("deadline %v", dl)
+	}
+	if got := drain(e, t0.Add(time.Second)); len(got) != 0 {
+		t.Fatalf("delivered %+v while a retry waits", got)
+	}
+	if got := drain(e, t0.Add(2*time.Second)); len(got) != 2 || got[0].ID != "a" || got[1].ID != "b" {
+		t.Fatalf("after the wait: %+v", got)
+	}
+	// A success resets the count: the next failure waits 2 s again.
+	e.incident(inc("c", SeverityWarning), t0.Add(time.Hour))
+	n, _ = e.next(t0.Add(time.Hour))
+	if wait, _ := e.failed(n, t0.Add(time.Hour)); wait != 2*time.Second {
+		t.Fatalf("after a success: retry in %v", wait)
+	}
+}

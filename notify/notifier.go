@@ -167,7 +167,8 @@ func (n *Notifier) SetAwake(awake bool, at time.Time) {
 }
 
 // Close stops the notifier: notifications already decided are delivered,
-// the pending summary and any outage notice are dropped, and Close waits for
+// the pending summary, the digest, a notification waiting to be retried and
+// any outage notice are dropped, and Close waits for
 // the delivery goroutine. It does not close the Deliverer. Safe to call more
 // than once; later Incident calls return Closed.
 func (n *Notifier) Close() error {
@@ -225,7 +226,9 @@ func (n *Notifier) run() {
 }
 
 // drain delivers everything due now; when closing, only what was already
-// decided (the outbox).
+// decided (the outbox). A refused notification is handed back to the engine
+// for a later attempt, and the drain stops there: the run loop sleeps until
+// the retry is due.
 func (n *Notifier) drain(closing bool) {
 	for {
 		n.mu.Lock()
@@ -240,8 +243,22 @@ func (n *Notifier) drain(closing bool) {
 		if !ok {
 			return
 		}
-		if err := n.d.Deliver(note); err != nil {
-			n.log.Warn("notify: delivery failed", "id", note.ID, "urgency", note.Urgency.String(), "err", err)
+		err := n.d.Deliver(note)
+		if err == nil {
+			continue
 		}
+		if closing {
+			n.log.Warn("notify: delivery failed while closing", "id", note.ID, "urgency", note.Urgency.String(), "err", err)
+			continue
+		}
+		n.mu.Lock()
+		wait, again := n.eng.failed(note, n.now())
+		n.mu.Unlock()
+		if !again {
+			n.log.Warn("notify: delivery failed; giving up on this notification", "id", note.ID, "urgency", note.Urgency.String(), "err", err)
+			continue
+		}
+		n.log.Warn("notify: delivery failed; retrying", "id", note.ID, "urgency", note.Urgency.String(), "in", wait, "err", err)
+		return
 	}
 }

@@ -187,3 +187,42 @@ func TestNotifierRulesAndClose(t *testing.T) {
 		n.Close()
 	})
 }
+
+// A notification the Deliverer refuses is tried again after 2 s, 10 s and
+// 30 s, ahead of the ones that came meanwhile, then given up; nothing else
+// is delivered while it waits.
+func TestNotifierRetriesRefusedDelivery(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var tries []string // "id@seconds", every attempt
+		refuse := map[string]int{"a": 2, "dead": 100}
+		start := time.Now()
+		d := notify.DelivererFunc(func(n notify.Notification) error {
+			mu.Lock()
+			defer mu.Unlock()
+			tries = append(tries, fmt.Sprintf("%s@%d", n.ID, int(time.Since(start).Seconds())))
+			if refuse[n.ID] > 0 {
+				refuse[n.ID]--
+				return fmt.Errorf("server restarting")
+			}
+			return nil
+		})
+		n := notify.New(d, notify.Options{})
+		defer n.Close()
+		n.Incident(notify.Incident{UUID: "a", Severity: "critical"})
+		synctest.Wait()
+		n.Incident(notify.Incident{UUID: "b", Severity: "critical"}) // waits behind a's retry
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		n.Incident(notify.Incident{UUID: "dead", Severity: "critical"})
+		n.Incident(notify.Incident{UUID: "c", Severity: "critical"})
+		time.Sleep(2 * time.Minute)
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		want := []string{"a@0", "a@2", "a@12", "b@12", "dead@60", "dead@62", "dead@72", "dead@102", "c@102"}
+		if fmt.Sprint(tries) != fmt.Sprint(want) {
+			t.Fatalf("attempts %v\nwant     %v", tries, want)
+		}
+	})
+}
