@@ -126,9 +126,10 @@ type App struct {
 	// uiMu serialises UI code. In the real app it all runs on the UI
 	// goroutine already and the lock is uncontended; on the test driver,
 	// fyne.Do runs on the caller's goroutine, and the lock keeps it orderly.
-	uiMu     sync.Mutex
-	tray     Tray
-	trayLast trayState
+	uiMu      sync.Mutex
+	tray      Tray
+	trayLast  trayState
+	trayTimer *time.Timer // a held-back tray menu rebuild; nil: none
 	// hostPresent reports whether a tray host shows our icon right now.
 	hostPresent func() bool
 	view        View
@@ -637,6 +638,12 @@ func (a *App) Close() {
 			u()
 		}
 		a.wg.Wait()
+		a.uiMu.Lock()
+		if a.trayTimer != nil {
+			a.trayTimer.Stop()
+			a.trayTimer = nil
+		}
+		a.uiMu.Unlock()
 		if a.cfg.HTTPClient == nil {
 			a.hc.CloseIdleConnections() // ours: no keep-alive outlives the app
 		}
@@ -751,7 +758,16 @@ func (a *App) applyTrayLocked() {
 	if a.closing.Load() {
 		return // the tray is being torn down with the app
 	}
-	applyTray(a.tray, &a.trayLast, a.view, a.incidents.Counts(), a.trayActs)
+	wait := applyTray(a.tray, &a.trayLast, a.view, a.incidents.Counts(), a.trayActs, time.Now())
+	if wait > 0 && a.trayTimer == nil {
+		// A rebuild was held back: come back for it.
+		a.trayTimer = time.AfterFunc(wait, func() {
+			a.uiMu.Lock()
+			a.trayTimer = nil
+			a.uiMu.Unlock()
+			a.scheduleRefresh()
+		})
+	}
 	if dt, ok := a.tray.(*desktopTray); ok && !dt.windowSet {
 		// Left-click on the tray icon shows the window; set once the tray
 		// runs. Fyne then makes closing hide the window: put ours back.

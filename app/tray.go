@@ -159,16 +159,29 @@ func (t *desktopTray) setWindow(w fyne.Window) {
 // resurrect a stale first line.
 type trayState struct {
 	icon    fyne.Resource
-	summary string
+	tooltip string
+	summary string // the menu's first line
 	view    View
 	menu    *fyne.Menu
+	menuAt  time.Time // when the menu was last rebuilt
 	paused  time.Time
 }
 
-// applyTray pushes the state to t, skipping what is unchanged.
-func applyTray(t Tray, last *trayState, v View, c Counts, act TrayActions) {
+// trayMenuEvery is the least time between two tray menu rebuilds that only
+// change the summary line. Fyne re-exports the whole menu with new item ids
+// on every rebuild and the tray host fetches it again: in an incident storm
+// an unthrottled menu would change many times a second, and a click could
+// name an item that had just gone. The icon and tooltip follow at once, and
+// a change of what the menu offers (Reconnect now, pause or resume) is not
+// delayed.
+const trayMenuEvery = time.Second
+
+// applyTray pushes the state to t at now, skipping what is unchanged. It
+// returns how long to wait before calling again when it held back a menu
+// rebuild, else zero.
+func applyTray(t Tray, last *trayState, v View, c Counts, act TrayActions, now time.Time) time.Duration {
 	if t == nil {
-		return
+		return 0
 	}
 	icon := TrayIcon(v.Level, c)
 	if last.icon != icon {
@@ -176,16 +189,25 @@ func applyTray(t Tray, last *trayState, v View, c Counts, act TrayActions) {
 		last.icon = icon
 	}
 	summary := Summary(v, c)
-	paused := act.pausedUntil()
-	if last.menu == nil || last.summary != summary || last.view.CanReconnect != v.CanReconnect || !last.paused.Equal(paused) {
-		fresh := TrayMenu(summary, v, act)
-		if last.menu == nil {
-			last.menu = fresh
-		} else {
-			last.menu.Items = fresh.Items
-		}
+	if last.tooltip != summary {
 		t.SetTooltip(summary)
-		t.SetMenu(last.menu)
-		last.summary, last.view, last.paused = summary, v, paused
+		last.tooltip = summary
 	}
+	paused := act.pausedUntil()
+	offers := last.menu == nil || last.view.CanReconnect != v.CanReconnect || !last.paused.Equal(paused)
+	if !offers && last.summary == summary {
+		return 0
+	}
+	if since := now.Sub(last.menuAt); !offers && since >= 0 && since < trayMenuEvery {
+		return trayMenuEvery - since
+	}
+	fresh := TrayMenu(summary, v, act)
+	if last.menu == nil {
+		last.menu = fresh
+	} else {
+		last.menu.Items = fresh.Items
+	}
+	t.SetMenu(last.menu)
+	last.summary, last.view, last.paused, last.menuAt = summary, v, paused, now
+	return 0
 }

@@ -112,16 +112,21 @@ func TestTrayMenuOffline(t *testing.T) {
 func TestApplyTrayOnlyPushesChanges(t *testing.T) {
 	var tr recTray
 	var last trayState
+	now := time.Date(2026, 11, 25, 14, 30, 0, 0, time.UTC)
+	apply := func(v View, c Counts) time.Duration {
+		now = now.Add(time.Minute) // far apart: no throttling here
+		return applyTray(&tr, &last, v, c, TrayActions{}, now)
+	}
 	live := View{Level: LevelLive, Text: "Live"}
-	applyTray(&tr, &last, live, Counts{Active: 1}, TrayActions{})
-	applyTray(&tr, &last, live, Counts{Active: 1}, TrayActions{})
+	apply(live, Counts{Active: 1})
+	apply(live, Counts{Active: 1})
 	if len(tr.icons) != 1 || len(tr.menus) != 1 || len(tr.tooltips) != 1 {
 		t.Fatalf("pushed %d icons, %d menus, %d tooltips; want 1 each", len(tr.icons), len(tr.menus), len(tr.tooltips))
 	}
 	if tr.lastTooltip() != "Live — 1 active" || tr.lastIcon() != assets.TrayLive.Name() {
 		t.Errorf("tooltip %q icon %s", tr.lastTooltip(), tr.lastIcon())
 	}
-	applyTray(&tr, &last, live, Counts{Active: 2, Critical: 1, Unacknowledged: 1}, TrayActions{})
+	apply(live, Counts{Active: 2, Critical: 1, Unacknowledged: 1})
 	if tr.lastIcon() != assets.TrayCritical.Name() || tr.lastTooltip() != "Live — 2 active, 1 critical" {
 		t.Errorf("after a critical: tooltip %q icon %s", tr.lastTooltip(), tr.lastIcon())
 	}
@@ -129,7 +134,7 @@ func TestApplyTrayOnlyPushesChanges(t *testing.T) {
 		t.Errorf("first menu line %q", got)
 	}
 	off := Describe(statusOffline())
-	applyTray(&tr, &last, off, Counts{Active: 2, Critical: 1, Unacknowledged: 1}, TrayActions{})
+	apply(off, Counts{Active: 2, Critical: 1, Unacknowledged: 1})
 	if tr.lastIcon() != assets.TrayOffline.Name() {
 		t.Errorf("offline icon %s", tr.lastIcon())
 	}
@@ -138,7 +143,46 @@ func TestApplyTrayOnlyPushesChanges(t *testing.T) {
 			t.Fatal("the tray menu must stay one object (Fyne rebuilds from the first one it saw)")
 		}
 	}
-	applyTray(nil, &last, off, Counts{}, TrayActions{}) // no tray: nothing happens, no panic
+	applyTray(nil, &last, off, Counts{}, TrayActions{}, now) // no tray: nothing happens, no panic
+}
+
+// In a storm the summary line changes many times a second: the menu is
+// rebuilt at most once per trayMenuEvery (its item ids change with every
+// rebuild), while icon and tooltip follow at once and a change of what the
+// menu offers is never held back.
+func TestApplyTrayThrottlesSummaryOnlyRebuilds(t *testing.T) {
+	var tr recTray
+	var last trayState
+	t0 := time.Date(2026, 11, 25, 14, 30, 0, 0, time.UTC)
+	live := View{Level: LevelLive, Text: "Live"}
+	if wait := applyTray(&tr, &last, live, Counts{Active: 1}, TrayActions{}, t0); wait != 0 {
+		t.Fatalf("first menu held back %v", wait)
+	}
+	for i := 2; i <= 50; i++ { // 49 incidents within 490 ms
+		at := t0.Add(time.Duration(i*10) * time.Millisecond)
+		wait := applyTray(&tr, &last, live, Counts{Active: i, Critical: 1, Unacknowledged: 1}, TrayActions{}, at)
+		if want := trayMenuEvery - at.Sub(t0); wait != want {
+			t.Fatalf("incident %d: wait %v, want %v", i, wait, want)
+		}
+	}
+	if len(tr.menus) != 1 {
+		t.Fatalf("%d menu rebuilds during the storm, want 1", len(tr.menus))
+	}
+	if tr.lastTooltip() != "Live — 50 active, 1 critical" || tr.lastIcon() != assets.TrayCritical.Name() {
+		t.Errorf("tooltip %q icon %s: they must not wait", tr.lastTooltip(), tr.lastIcon())
+	}
+	// The call that comes back after the wait brings the menu up to date.
+	if wait := applyTray(&tr, &last, live, Counts{Active: 50, Critical: 1, Unacknowledged: 1}, TrayActions{}, t0.Add(trayMenuEvery)); wait != 0 {
+		t.Fatalf("after the wait: %v", wait)
+	}
+	if got := tr.lastMenu().Items[0].Label; len(tr.menus) != 2 || got != "Live — 50 active, 1 critical" {
+		t.Fatalf("%d rebuilds, first line %q", len(tr.menus), got)
+	}
+	// Connection lost right after: Reconnect now must be offered at once.
+	off := Describe(statusOffline())
+	if wait := applyTray(&tr, &last, off, Counts{Active: 50}, TrayActions{Reconnect: func() {}}, t0.Add(trayMenuEvery+time.Millisecond)); wait != 0 || item(tr.lastMenu(), LabelReconnect).Disabled {
+		t.Fatalf("Reconnect now held back (wait %v)", wait)
+	}
 }
 
 // panickyDesktop plays fyne.io/systray after quit: every call panics.
