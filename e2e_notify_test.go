@@ -14,6 +14,22 @@ import (
 	"github.com/warpdesk/warpdesk/ops"
 )
 
+// streamingApp starts a demo server that creates an incident every 100 ms
+// from seed (stopped at the test's end) and the app, with the demo token and
+// debug logging, connected to it. It returns the app and its environment.
+func streamingApp(t *testing.T, busAddr, seed string, appArgs ...string) (*proc, []string) {
+	t.Helper()
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	env := childEnv(t, busAddr)
+	server := startProc(t, "server", bin, env, "serve", "-addr", addr, "-seed", seed, "-initial", "0",
+		"-interval", "100ms", "-burst-every", "-1s", "-drop-every", "-1s")
+	t.Cleanup(func() { server.stop(t) })
+	waitTCP(t, addr)
+	args := append([]string{"-server", "ws://" + addr + "/ws", "-v"}, appArgs...)
+	return startProc(t, "app", bin, append(env, "WARPDESK_TOKEN="+ops.DemoToken), args...), env
+}
+
 // The real app, fed by the demo server's stream, raises native notifications
 // on a private session bus whose notification server records them: app name,
 // urgency matching the severity, and the token nowhere in the preferences
@@ -23,15 +39,7 @@ func TestEndToEndNotifications(t *testing.T) {
 	bus := dbustest.Start(t, dbustest.Session)
 	notes := notifytest.Start(t, bus.Address, notifytest.Options{})
 
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	env := childEnv(t, bus.Address)
-	server := startProc(t, "server", bin, env, "serve", "-addr", addr, "-seed", "3", "-initial", "0",
-		"-interval", "100ms", "-burst-every", "-1s", "-drop-every", "-1s")
-	defer server.stop(t)
-	waitTCP(t, addr)
-	warp := startProc(t, "app", bin, append(env, "WARPDESK_TOKEN="+ops.DemoToken),
-		"-server", "ws://"+addr+"/ws", "-no-tray", "-v")
+	warp, env := streamingApp(t, bus.Address, "3", "-no-tray")
 
 	calls := notes.WaitCalls(t, 2)
 	for _, c := range calls {
@@ -90,15 +98,7 @@ func TestEndToEndPauseThenDigest(t *testing.T) {
 	bus := dbustest.Start(t, dbustest.Session)
 	notes := notifytest.Start(t, bus.Address, notifytest.Options{})
 	watcher := startWatcher(t, bus.Address)
-	bin := buildBinary(t)
-	addr := freeAddr(t)
-	env := childEnv(t, bus.Address)
-	server := startProc(t, "server", bin, env, "serve", "-addr", addr, "-seed", "5", "-initial", "0",
-		"-interval", "100ms", "-burst-every", "-1s", "-drop-every", "-1s")
-	defer server.stop(t)
-	waitTCP(t, addr)
-	warp := startProc(t, "app", bin, append(env, "WARPDESK_TOKEN="+ops.DemoToken),
-		"-server", "ws://"+addr+"/ws", "-v")
+	warp, _ := streamingApp(t, bus.Address, "5")
 	defer warp.stop(t)
 	item := watcher.waitItem(t, 60*time.Second)
 
