@@ -166,11 +166,11 @@ func (n *Notifier) SetAwake(awake bool, at time.Time) {
 	n.update(func(e *engine) { e.out.setAwake(awake, at, e.rules) })
 }
 
-// Close stops the notifier: notifications already decided are delivered,
+// Close stops the notifier: notifications already decided are delivered;
 // the pending summary, the digest, a notification waiting to be retried and
-// any outage notice are dropped, and Close waits for
-// the delivery goroutine. It does not close the Deliverer. Safe to call more
-// than once; later Incident calls return Closed.
+// any outage notice are dropped; and Close waits for the delivery
+// goroutine. It does not close the Deliverer. Safe to call more than once;
+// later Incident calls return Closed.
 func (n *Notifier) Close() error {
 	n.once.Do(func() {
 		n.mu.Lock()
