@@ -1,0 +1,120 @@
+// Package store is the single owner of what Warpdesk knows: the connection
+// as the user needs to read it, the open incidents and monitors, and the
+// notification pause. It imports no GUI package.
+//
+// Inputs (live events, catch-up snapshots, link changes, user commands) go
+// in through methods that validate once at the edge; every change is
+// published, in order, to subscribers as an immutable State. The dashboard,
+// the tray and the notifier only subscribe: none of them keeps state of its
+// own that the store also has.
+//
+// See docs/ARCHITECTURE.md for where the store sits between the processes.
+package store
+
+import (
+	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
+)
+
+// Link is the connection as the user needs to read it.
+type Link int
+
+const (
+	// LinkConnecting: dialling for the first time since start (or since a
+	// server switch). Knowledge is Unknown until a catch-up succeeds.
+	LinkConnecting Link = iota
+	// LinkLive: connected; updates arrive as they happen.
+	LinkLive
+	// LinkReconnecting: lost, waiting to redial or dialling again.
+	LinkReconnecting
+	// LinkOffline: not trying right now: no network, asleep, stopped.
+	LinkOffline
+	// LinkRejected: the server refused the token; nothing is retried until
+	// the user changes the token or asks to reconnect.
+	LinkRejected
+)
+
+// Knowledge says how far the incident list can be trusted.
+type Knowledge int
+
+const (
+	// Unknown: no catch-up has succeeded on the current server since start.
+	// The list is not evidence of anything: never show "all clear".
+	Unknown Knowledge = iota
+	// Current: live and caught up.
+	Current
+	// Stale: it was current at AsOf; the link has dropped (or catch-up is
+	// failing) since.
+	Stale
+)
+
+// Incident is an open incident as the store knows it.
+type Incident struct {
+	ops.Incident
+	// Acked is true once the user acknowledged it on this desktop.
+	Acked bool
+}
+
+// State is one immutable picture of everything the UI shows. Slices are
+// never modified after publication: subscribers may keep them.
+type State struct {
+	// Server is the server's URL for display (credentials and query
+	// removed), or "Demo server".
+	Server string
+	Link   Link
+	// Reason says in words why the link is not live ("connection refused",
+	// "server rejected the token", "no network"); "" while live.
+	Reason string
+	// Since is when Link last changed.
+	Since time.Time
+	// NextAttempt is when the next dial is due; zero when none is scheduled.
+	NextAttempt time.Time
+
+	Knowledge Knowledge
+	// AsOf is when the list was last known current (zero while Unknown).
+	AsOf time.Time
+	// CatchUpErr says why the last catch-up failed; "" after a success.
+	CatchUpErr string
+	// CatchUpRetry is when catch-up will be tried again; zero when none is due.
+	CatchUpRetry time.Time
+
+	// Incidents are the open incidents, newest first.
+	Incidents []Incident
+	// Monitors are the monitors' last known statuses, by name.
+	Monitors []ops.MonitorChange
+
+	// PausedUntil is when a notification pause ends; zero when not paused.
+	PausedUntil time.Time
+	// CriticalsBreakPause is true when criticals notify despite a pause
+	// (the default).
+	CriticalsBreakPause bool
+
+	// Version increases with every published change.
+	Version uint64
+}
+
+// Source is what renders state: the store itself in the background
+// process, an ipc.Remote in the window process, a fake in tests.
+type Source interface {
+	// State returns the current picture.
+	State() State
+	// Subscribe calls fn with every new State, in order, on one goroutine
+	// that is not the caller's; fn must not block. off stops it.
+	Subscribe(fn func(State)) (off func())
+}
+
+// Commands are what a user can ask of the background process, from the
+// window, the tray or a notification.
+type Commands interface {
+	Acknowledge(uuid string)
+	AcknowledgeAllCritical()
+	// Reconnect dials now, skipping the backoff (and retries a rejected
+	// token).
+	Reconnect()
+	// Pause pauses notifications until the instant (zero resumes).
+	Pause(until time.Time)
+	// SettingsChanged tells the background process that the settings file
+	// (and perhaps the token in the keyring) changed: reload and apply.
+	SettingsChanged()
+}
