@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -58,29 +57,24 @@ type session struct {
 }
 
 // New returns a client for rawURL, which must be a ws:// or wss:// URL with a
-// host. Zero-valued options take their documented defaults. The client does
+// host name, a port (if any) in 1-65535 and no credentials (put them in
+// Options.Header or Options.Handshake): a URL that can never connect fails
+// with an error matching ErrInvalidURL, which never repeats a password.
+// Zero-valued options take their documented defaults. The client does
 // nothing until Connect.
 func New(rawURL string, opts Options) (*Client, error) {
 	return newClient(rawURL, opts, realClock{}, defaultRand)
 }
 
 func newClient(rawURL string, opts Options, clk clock, rnd func() float64) (*Client, error) {
-	u, err := url.Parse(rawURL)
+	u, shown, err := serverURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidURL, err)
-	}
-	if u.Scheme != "ws" && u.Scheme != "wss" {
-		return nil, fmt.Errorf("%w: %q: scheme must be ws or wss", ErrInvalidURL, rawURL)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("%w: %q: no host", ErrInvalidURL, rawURL)
+		return nil, err
 	}
 	opts = opts.withDefaults()
-	shown := *u
-	shown.User, shown.RawQuery, shown.Fragment = nil, "", ""
 	return &Client{
 		url:    u.String(),
-		shown:  shown.String(),
+		shown:  shown,
 		opts:   opts,
 		log:    opts.Logger,
 		clock:  clk,

@@ -30,13 +30,27 @@ var IncidentCreated = socket.DefineValidated("incident.created", func(i Incident
 })
 
 func TestNewRejectsBadURL(t *testing.T) {
-	for _, u := range []string{"http://x/ws", "x", "", "ws://", "ftp://h/", "://"} {
-		if _, err := socket.New(u, socket.Options{}); !errors.Is(err, socket.ErrInvalidURL) {
+	for _, u := range []string{
+		"http://x/ws", "x", "", "ws://", "ftp://h/", "://",
+		"ws://:80", "ws://host:99999", "ws://host:0/ws", "ws://host:/ws", "ws:host/ws",
+		"ws://user:pw@host/ws", "wss://user@host/ws", "ws://user:p%zzw@host/ws",
+	} {
+		_, err := socket.New(u, socket.Options{})
+		if !errors.Is(err, socket.ErrInvalidURL) {
 			t.Errorf("New(%q) = %v, want ErrInvalidURL", u, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "pw") || strings.Contains(err.Error(), "p%zzw") {
+			t.Errorf("New(%q): the error repeats the password: %v", u, err)
+		}
+		if strings.Contains(u, "@") && !strings.Contains(err.Error(), "Options.Header") {
+			t.Errorf("New(%q): %v does not say where credentials go", u, err)
 		}
 	}
-	if _, err := socket.New("wss://example.com/ws", socket.Options{}); err != nil {
-		t.Fatal(err)
+	for _, u := range []string{"wss://example.com/ws", "ws://127.0.0.1:65535/", "ws://[::1]:80/ws?token=t"} {
+		if _, err := socket.New(u, socket.Options{}); err != nil {
+			t.Errorf("New(%q): %v", u, err)
+		}
 	}
 }
 
