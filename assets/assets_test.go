@@ -4,62 +4,80 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/warpdesk/warpdesk/assets/draw"
+	"github.com/warpdesk/warpdesk/assets/trayicon"
 )
 
+// embedded is every shipped icon by its path below assets/.
+func embedded() map[string][]byte {
+	m := trayicon.Files()
+	m["icon.png"] = AppIcon.Content()
+	m["icon-64.png"] = NotifyIcon.Content()
+	return m
+}
+
 func TestIconsAreRealPNGs(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		data []byte
-		size int
-	}{
-		{"icon.png", AppIcon.Content(), 256},
-		{"tray-live.png", TrayLive.Content(), 64},
-		{"tray-reconnecting.png", TrayReconnecting.Content(), 64},
-		{"tray-offline.png", TrayOffline.Content(), 64},
-		{"tray-critical.png", TrayCritical.Content(), 64},
-	} {
-		cfg, err := png.DecodeConfig(bytes.NewReader(tc.data))
+	for name, data := range embedded() {
+		want := 64
+		if name == "icon.png" {
+			want = 256
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			t.Errorf("%s: not a PNG: %v", tc.name, err)
+			t.Errorf("%s: not a PNG: %v", name, err)
 			continue
 		}
-		if cfg.Width != tc.size || cfg.Height != tc.size {
-			t.Errorf("%s: %dx%d, want %dx%d", tc.name, cfg.Width, cfg.Height, tc.size, tc.size)
+		if cfg.Width != want || cfg.Height != want {
+			t.Errorf("%s: %dx%d, want %dx%d", name, cfg.Width, cfg.Height, want, want)
 		}
 	}
 }
 
 func TestTrayIconsDiffer(t *testing.T) {
-	all := [][]byte{TrayLive.Content(), TrayReconnecting.Content(), TrayOffline.Content(), TrayCritical.Content()}
-	for i := range all {
-		for j := i + 1; j < len(all); j++ {
-			if bytes.Equal(all[i], all[j]) {
-				t.Errorf("tray icons %d and %d are identical", i, j)
+	files := trayicon.Files()
+	names := slices.Sorted(maps.Keys(files))
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			if bytes.Equal(files[a], files[b]) {
+				t.Errorf("tray icons %s and %s are identical", a, b)
 			}
 		}
 	}
 }
 
-// TestIconsUpToDate checks the committed PNGs are what the drawing code
-// produces, so nobody edits one without the other.
-func TestIconsUpToDate(t *testing.T) {
-	embedded := map[string][]byte{
-		"icon.png":              AppIcon.Content(),
-		"icon-64.png":           NotifyIcon.Content(),
-		"tray-live.png":         TrayLive.Content(),
-		"tray-reconnecting.png": TrayReconnecting.Content(),
-		"tray-offline.png":      TrayOffline.Content(),
-		"tray-critical.png":     TrayCritical.Content(),
+// TestResourcesShareTheTrayBytes checks the Fyne resources are the
+// trayicon package's bytes, not copies that could drift.
+func TestResourcesShareTheTrayBytes(t *testing.T) {
+	for _, tc := range []struct {
+		got, want []byte
+	}{
+		{TrayLive.Content(), trayicon.Live},
+		{TrayReconnecting.Content(), trayicon.Reconnecting},
+		{TrayOffline.Content(), trayicon.Offline},
+		{TrayCritical.Content(), trayicon.Critical},
+	} {
+		if !bytes.Equal(tc.got, tc.want) {
+			t.Error("a tray resource differs from its trayicon bytes")
+		}
 	}
+}
+
+// TestIconsUpToDate checks the committed PNGs are what the drawing code
+// produces, so nobody edits one without the other, and that every drawn
+// icon ships.
+func TestIconsUpToDate(t *testing.T) {
+	files := embedded()
 	for _, ic := range draw.All() {
-		data, ok := embedded[ic.File]
+		data, ok := files[ic.File]
 		if !ok {
 			t.Errorf("%s is generated but not embedded", ic.File)
 			continue
 		}
+		delete(files, ic.File)
 		img, err := png.Decode(bytes.NewReader(data))
 		if err != nil {
 			t.Fatalf("%s: %v", ic.File, err)
@@ -67,6 +85,25 @@ func TestIconsUpToDate(t *testing.T) {
 		if !samePixels(img, ic.Img) {
 			t.Errorf("%s is out of date: run go run ./assets/gen", ic.File)
 		}
+	}
+	for name := range files {
+		t.Errorf("%s is embedded but not drawn", name)
+	}
+}
+
+// TestPausedKeepsTheBase checks the pause badge leaves the upper left of
+// the base icon alone: the state stays readable under the badge.
+func TestPausedKeepsTheBase(t *testing.T) {
+	base := draw.TrayLive(64)
+	p := draw.Paused(base)
+	if p.NRGBAAt(16, 32) != base.NRGBAAt(16, 32) {
+		t.Error("the badge changed the left of the icon")
+	}
+	if p.NRGBAAt(47, 47) == base.NRGBAAt(47, 47) {
+		t.Error("no badge in the lower right corner")
+	}
+	if base.NRGBAAt(47, 47) != draw.TrayLive(64).NRGBAAt(47, 47) {
+		t.Error("Paused modified its argument")
 	}
 }
 

@@ -8,6 +8,7 @@ package draw
 import (
 	"image"
 	"image/color"
+	stddraw "image/draw"
 	"math"
 )
 
@@ -175,6 +176,8 @@ var (
 	Amber    = color.NRGBA{0xe0, 0x8e, 0x0b, 0xff}
 	Grey     = color.NRGBA{0x6b, 0x72, 0x80, 0xff}
 	Red      = color.NRGBA{0xd0, 0x21, 0x2b, 0xff}
+	Slate    = color.NRGBA{0x3b, 0x4a, 0x6b, 0xff}
+	Blue     = color.NRGBA{0x25, 0x63, 0xeb, 0xff}
 	DarkEdge = color.NRGBA{0x00, 0x00, 0x00, 0x40}
 )
 
@@ -232,20 +235,71 @@ func TrayCritical(size int) *image.NRGBA {
 	)...)
 }
 
+// TrayUnknown: slate disc, white question mark: not connected since start
+// (or caught up on nothing yet), so the incident list proves nothing.
+func TrayUnknown(size int) *image.NRGBA {
+	return Render(size, append(disc(Slate),
+		Layer{Arc(0.5, 0.37, 0.14, 0.10, -math.Pi, math.Pi/2), White},
+		Layer{Polyline(0.10, 0.5, 0.51, 0.5, 0.58), White},
+		Layer{Circle(0.5, 0.76, 0.065), White},
+	)...)
+}
+
+// pauseMark is the badge Paused puts in the lower right corner: two white
+// bars on a blue disc, ringed in white so it reads on any base icon.
+func pauseMark() []Layer {
+	return []Layer{
+		{Circle(0.74, 0.74, 0.26), DarkEdge},
+		{Circle(0.74, 0.74, 0.245), White},
+		{Circle(0.74, 0.74, 0.20), Blue},
+		{RoundRect(0.655, 0.63, 0.715, 0.85, 0.02), White},
+		{RoundRect(0.765, 0.63, 0.825, 0.85, 0.02), White},
+	}
+}
+
+// Paused returns base with the pause badge over its lower right corner:
+// notifications are paused, whatever the connection shows.
+func Paused(base *image.NRGBA) *image.NRGBA {
+	size := base.Bounds().Dx()
+	out := image.NewNRGBA(base.Bounds())
+	stddraw.Draw(out, out.Bounds(), base, base.Bounds().Min, stddraw.Src)
+	mark := Render(size, pauseMark()...)
+	stddraw.Draw(out, out.Bounds(), mark, mark.Bounds().Min, stddraw.Over)
+	return out
+}
+
 // Icon is one generated file.
 type Icon struct {
+	// File is the path below assets/.
 	File string
 	Img  *image.NRGBA
 }
 
-// All returns every icon Warpdesk ships, with its file name in assets/.
+// TrayDir is the directory below assets/ of the tray icons (package
+// assets/trayicon, which imports no GUI toolkit).
+const TrayDir = "trayicon"
+
+// All returns every icon Warpdesk ships, with its path below assets/. Each
+// tray icon has a "-paused" variant carrying the pause badge.
 func All() []Icon {
-	return []Icon{
+	icons := []Icon{
 		{"icon.png", App(256)},
 		{"icon-64.png", App(64)},
-		{"tray-live.png", TrayLive(64)},
-		{"tray-reconnecting.png", TrayReconnecting(64)},
-		{"tray-offline.png", TrayOffline(64)},
-		{"tray-critical.png", TrayCritical(64)},
 	}
+	for _, t := range []struct {
+		name string
+		draw func(int) *image.NRGBA
+	}{
+		{"live", TrayLive},
+		{"reconnecting", TrayReconnecting},
+		{"offline", TrayOffline},
+		{"critical", TrayCritical},
+		{"unknown", TrayUnknown},
+	} {
+		img := t.draw(64)
+		icons = append(icons,
+			Icon{TrayDir + "/tray-" + t.name + ".png", img},
+			Icon{TrayDir + "/tray-" + t.name + "-paused.png", Paused(img)})
+	}
+	return icons
 }

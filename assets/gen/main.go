@@ -22,6 +22,9 @@ func main() {
 }
 
 func write(path string, ic draw.Icon) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
