@@ -37,12 +37,14 @@ type Client struct {
 	rooms         []string    // tracked rooms, in join order
 	buf           []outgoing  // frames waiting to be written, in order
 	everConnected bool        // a connection succeeded since Connect
+	calls         calls       // requests awaiting their reply (call.go)
 }
 
 // outgoing is one encoded frame waiting for the wire.
 type outgoing struct {
 	frame    []byte
 	noBuffer bool
+	call     *call // set for a Call's request (call.go)
 }
 
 // session is one run of the connection loop, from Connect to Disconnect (or
@@ -181,7 +183,7 @@ func (c *Client) kickLocked() {
 func (c *Client) Disconnect() {
 	c.mu.Lock()
 	s := c.sess
-	c.buf = nil
+	c.clearBufferLocked() // calls still buffered fail (call.go)
 	if s != nil {
 		c.sess = nil
 		s.cancel()

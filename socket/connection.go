@@ -107,6 +107,7 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 		if c.conn == cn {
 			c.conn = nil
 		}
+		c.failWrittenLocked(cn, end) // calls awaiting a reply on cn (call.go)
 		// No requestClose can come after c.conn is cleared: mode is final.
 		mode := cn.mode
 		// NoBuffer frames were meant for this connection only.
@@ -206,6 +207,7 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 			if fromCtrl {
 				cn.ctrl = cn.ctrl[1:]
 			} else if len(c.buf) > 0 && &c.buf[0].frame[0] == &frame[0] {
+				c.callWrittenLocked(cn, c.buf[0]) // call.go
 				c.buf[0] = outgoing{}
 				c.buf = c.buf[1:]
 			}
@@ -309,6 +311,10 @@ func (c *Client) read(cn *connection) {
 		env, err := parseEnvelope(frame, names)
 		if err != nil {
 			c.report(err)
+			continue
+		}
+		if env.Name == replyName {
+			c.routeReply(cn, env) // replies go to their Call (call.go)
 			continue
 		}
 		if !c.disp.pushBounded(func() { c.deliver(env) }, cn.done) {
