@@ -38,6 +38,16 @@ type connection struct {
 	once     sync.Once
 }
 
+// closing reports whether requestClose was called.
+func (cn *connection) closing() bool {
+	select {
+	case <-cn.closeReq:
+		return true
+	default:
+		return false
+	}
+}
+
 func (cn *connection) wakeWriter() {
 	select {
 	case cn.wake <- struct{}{}:
@@ -137,8 +147,10 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 	// readEnded classifies the reader's error.
 	readEnded := func() error {
 		err := cn.readErr
-		if err == nil {
-			return nil // the reader gave up because we are closing
+		if err == nil || cn.closing() {
+			// The reader gave up, or its socket was closed under it,
+			// because we are closing: a pause or Disconnect is no error.
+			return nil
 		}
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) {
@@ -162,10 +174,8 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 		return ws.WriteMessage(websocket.TextMessage, frame)
 	}
 	fail := func(err error) error {
-		select {
-		case <-cn.closeReq:
+		if cn.closing() {
 			return nil // closed on request, which cut the write short
-		default:
 		}
 		c.report(fmt.Errorf("socket: write: %w", err))
 		return err
