@@ -1,0 +1,39 @@
+// Package ipc links Warpdesk's background agent and its window process
+// over the window process's stdin and stdout, one JSON object per line.
+//
+// # Overview
+//
+// The agent starts `warpdesk window` on demand (see docs/ARCHITECTURE.md)
+// and runs a Server on the child's pipes; the window process wraps its own
+// stdin and stdout in a Remote, which implements store.Source and
+// store.Commands, so the window renders the agent's state exactly as it
+// would render a store in its own process.
+//
+//	agent → window: {"t":"state","state":{…}}   a store.State snapshot
+//	                {"t":"show"}                  raise the window
+//	window → agent: {"t":"ack","uuid":"…"}       store.Commands, one a line:
+//	                {"t":"ackAllCritical"} {"t":"reconnect"}
+//	                {"t":"pause","until":"…"} {"t":"settingsChanged"}
+//
+// The Server sends the current State at once, then every newer State; a
+// burst of changes while a line is being written is coalesced into the
+// newest one, so a slow window never makes the agent queue snapshots.
+//
+// # Errors
+//
+// A link ends, never panics, on a peer that exits (ErrPeerClosed), writes
+// a line longer than Options.MaxLine (ErrLineTooLong) or writes anything
+// that is not one of the messages above (ErrMalformed). Test them with
+// errors.Is.
+//
+// # Concurrency
+//
+// Server.Show, and all of Remote's methods, may be called from any
+// goroutine and never block on the peer: the window's UI goroutine can call
+// Acknowledge without waiting for the pipe. Both sides close their reader
+// and writer when the link ends (if they are io.Closers), which is what
+// lets the peer notice.
+//
+// The window process must keep its stdout for the link alone: anything
+// else written there ends the link as ErrMalformed.
+package ipc

@@ -1,0 +1,52 @@
+package ipc_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+
+	"github.com/warpdesk/warpdesk/ipc"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// The agent starts the window process and serves it until it exits; a
+// tray click while it runs raises it with Server.Show.
+func ExampleServer() {
+	var src store.Source   // the agent's store
+	var cmd store.Commands // the agent's command handler
+	if src == nil {
+		return // a sketch: the agent wires its real store here
+	}
+	c := exec.Command(os.Args[0], "window")
+	stdin, _ := c.StdinPipe()
+	stdout, _ := c.StdoutPipe()
+	if err := c.Start(); err != nil {
+		return
+	}
+	srv := ipc.NewServer(src, cmd, ipc.Options{})
+	go srv.Show() // e.g. from the tray's "Open dashboard" while the window lives
+	err := srv.Run(context.Background(), stdout, stdin)
+	fmt.Println(err, c.Wait())
+}
+
+// The window process wraps its stdin and stdout and renders what arrives.
+func ExampleNewRemote() {
+	windowIn, agentOut := io.Pipe() // the window's stdin
+	agentIn, windowOut := io.Pipe() // the window's stdout
+	go func() {                     // the agent's side, here with a fixed State
+		_ = ipc.Serve(context.Background(), agentIn, agentOut, fixed{store.State{Server: "Demo server", Version: 1}}, nil)
+	}()
+	rm := ipc.NewRemote(windowIn, windowOut, ipc.Options{})
+	<-rm.Ready()
+	fmt.Println(rm.State().Server)
+	rm.Close()
+	// Output: Demo server
+}
+
+// fixed is a Source whose State never changes.
+type fixed struct{ st store.State }
+
+func (f fixed) State() store.State                       { return f.st }
+func (f fixed) Subscribe(func(store.State)) (off func()) { return func() {} }

@@ -1,0 +1,92 @@
+package ipc_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// source is a store.Source the test publishes to by hand; subscribers run
+// on the publishing goroutine.
+type source struct {
+	mu   sync.Mutex
+	st   store.State
+	subs map[int]func(store.State)
+	n    int
+}
+
+func newSource() *source { return &source{subs: map[int]func(store.State){}} }
+
+func (s *source) State() store.State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st
+}
+
+func (s *source) Subscribe(fn func(store.State)) func() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.n
+	s.n++
+	s.subs[id] = fn
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.subs, id)
+	}
+}
+
+// publish sets the next Version and hands st to the subscribers.
+func (s *source) publish(st store.State) store.State {
+	s.mu.Lock()
+	st.Version = s.st.Version + 1
+	s.st = st
+	fns := make([]func(store.State), 0, len(s.subs))
+	for _, fn := range s.subs {
+		fns = append(fns, fn)
+	}
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(st)
+	}
+	return st
+}
+
+// commands records each call as a line such as "ack u1" or "pause <rfc3339>".
+type commands struct{ got chan string }
+
+func newCommands() *commands { return &commands{got: make(chan string, 100)} }
+
+func (c *commands) Acknowledge(uuid string) { c.got <- "ack " + uuid }
+func (c *commands) AcknowledgeAllCritical() { c.got <- "ackAllCritical" }
+func (c *commands) Reconnect()              { c.got <- "reconnect" }
+func (c *commands) Pause(until time.Time)   { c.got <- "pause " + until.UTC().Format(time.RFC3339) }
+func (c *commands) SettingsChanged()        { c.got <- "settingsChanged" }
+
+// next waits for the next recorded command.
+func (c *commands) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case s := <-c.got:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no command arrived")
+		return ""
+	}
+}
+
+// recv receives from ch or fails the test after a generous bound.
+func recv[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal(fmt.Sprintf("timed out waiting for %s", what))
+		var zero T
+		return zero
+	}
+}

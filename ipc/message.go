@@ -1,0 +1,122 @@
+package ipc
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// DefaultMaxLine is Options.MaxLine's default: room for tens of thousands
+// of incidents in one State.
+const DefaultMaxLine = 16 << 20
+
+// Options tune a link. The zero value is ready to use.
+type Options struct {
+	// MaxLine bounds one received line in bytes; a longer one ends the
+	// link with ErrLineTooLong. Zero means DefaultMaxLine.
+	MaxLine int
+}
+
+func (o Options) maxLine() int {
+	if o.MaxLine <= 0 {
+		return DefaultMaxLine
+	}
+	return o.MaxLine
+}
+
+// Message types on the wire.
+const (
+	typeState           = "state"
+	typeShow            = "show"
+	typeAck             = "ack"
+	typeAckAllCritical  = "ackAllCritical"
+	typeReconnect       = "reconnect"
+	typePause           = "pause"
+	typeSettingsChanged = "settingsChanged"
+)
+
+// message is one line of the protocol; which fields are set depends on T.
+type message struct {
+	T     string       `json:"t"`
+	State *store.State `json:"state,omitempty"`
+	UUID  string       `json:"uuid,omitempty"`
+	Until time.Time    `json:"until,omitzero"`
+}
+
+// check reports whether m is a complete message of a type the receiving
+// side accepts.
+func (m message) check(accept ...string) error {
+	ok := false
+	for _, t := range accept {
+		ok = ok || m.T == t
+	}
+	switch {
+	case !ok:
+		return fmt.Errorf("%w: unexpected type %q", ErrMalformed, m.T)
+	case m.T == typeState && m.State == nil:
+		return fmt.Errorf("%w: state message without a state", ErrMalformed)
+	case m.T == typeAck && (m.UUID == "" || len(m.UUID) > ops.MaxUUIDLen):
+		return fmt.Errorf("%w: ack needs a uuid of 1 to %d bytes", ErrMalformed, ops.MaxUUIDLen)
+	}
+	return nil
+}
+
+// lineReader reads messages, one a line, bounded in size.
+type lineReader struct {
+	sc   *bufio.Scanner
+	line int
+}
+
+func newLineReader(r io.Reader, max int) *lineReader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, min(max, 64<<10)), max)
+	return &lineReader{sc: sc}
+}
+
+// next returns the next message, or why there is none: ErrPeerClosed at
+// the end of input, ErrLineTooLong, ErrMalformed.
+func (lr *lineReader) next() (message, error) {
+	if !lr.sc.Scan() {
+		err := lr.sc.Err()
+		switch {
+		case err == nil:
+			return message{}, ErrPeerClosed
+		case errors.Is(err, bufio.ErrTooLong):
+			return message{}, fmt.Errorf("%w: line %d", ErrLineTooLong, lr.line+1)
+		default:
+			return message{}, fmt.Errorf("%w (read: %w)", ErrPeerClosed, err)
+		}
+	}
+	lr.line++
+	var m message
+	if err := json.Unmarshal(lr.sc.Bytes(), &m); err != nil {
+		return message{}, fmt.Errorf("%w: line %d: %v", ErrMalformed, lr.line, err)
+	}
+	return m, nil
+}
+
+// writeMessage writes m as one line, in one Write.
+func writeMessage(w io.Writer, m message) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("ipc: encode %s: %w", m.T, err)
+	}
+	if _, err := w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("%w (write: %w)", ErrPeerClosed, err)
+	}
+	return nil
+}
+
+// closeIfCloser closes v when it is an io.Closer, ignoring the error:
+// the link is over either way.
+func closeIfCloser(v any) {
+	if c, ok := v.(io.Closer); ok {
+		_ = c.Close()
+	}
+}

@@ -1,0 +1,205 @@
+package ipc
+
+import (
+	"io"
+	"sync"
+	"time"
+
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// commandQueue bounds the commands waiting for the pipe. A user cannot
+// click faster than a pipe drains; a full queue drops the command rather
+// than block the UI goroutine.
+const commandQueue = 64
+
+// Remote is the window process's end of the link: a store.Source fed by
+// the agent's States and a store.Commands that sends to the agent.
+type Remote struct {
+	r    io.Reader
+	w    io.Writer
+	opts Options
+
+	cmds  chan message  // to the writer
+	shows chan struct{} // cap 1; closed when the link ends
+	ready chan struct{} // closed at the first State
+	done  chan struct{} // closed when the link ends
+	wg    sync.WaitGroup
+
+	mu     sync.Mutex
+	state  store.State
+	subs   map[int]func(store.State)
+	nextID int
+	err    error
+	ended  bool
+}
+
+var (
+	_ store.Source   = (*Remote)(nil)
+	_ store.Commands = (*Remote)(nil)
+)
+
+// NewRemote starts the window's end of the link on r (the process's
+// stdin) and w (its stdout). Close it when the window goes.
+func NewRemote(r io.Reader, w io.Writer, opts Options) *Remote {
+	rm := &Remote{
+		r: r, w: w, opts: opts,
+		cmds:  make(chan message, commandQueue),
+		shows: make(chan struct{}, 1),
+		ready: make(chan struct{}),
+		done:  make(chan struct{}),
+		subs:  map[int]func(store.State){},
+	}
+	rm.wg.Go(rm.readLoop)
+	rm.wg.Go(rm.writeLoop)
+	return rm
+}
+
+// State returns the newest State received; the zero State (connecting,
+// Unknown) before the first.
+func (rm *Remote) State() store.State {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	return rm.state
+}
+
+// Subscribe calls fn with every State received from now on, in order, on
+// the link's reader goroutine; fn must not block. off stops it.
+func (rm *Remote) Subscribe(fn func(store.State)) (off func()) {
+	rm.mu.Lock()
+	id := rm.nextID
+	rm.nextID++
+	rm.subs[id] = fn
+	rm.mu.Unlock()
+	return func() {
+		rm.mu.Lock()
+		delete(rm.subs, id)
+		rm.mu.Unlock()
+	}
+}
+
+// Shows receives a value each time the agent asks the window to raise
+// itself (requests close together may arrive as one). It is closed when
+// the link ends.
+func (rm *Remote) Shows() <-chan struct{} { return rm.shows }
+
+// Ready is closed once the first State has arrived.
+func (rm *Remote) Ready() <-chan struct{} { return rm.ready }
+
+// Done is closed when the link has ended; Err then says why.
+func (rm *Remote) Done() <-chan struct{} { return rm.done }
+
+// Err is why the link ended (ErrPeerClosed, ErrLineTooLong, ErrMalformed,
+// ErrClosed by Close); nil while it lives.
+func (rm *Remote) Err() error {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	return rm.err
+}
+
+// Close ends the link, closes r and w if they are io.Closers, and waits
+// for the link's goroutines. An r that is not a Closer keeps Close
+// waiting until its Read returns. Close can be called more than once.
+func (rm *Remote) Close() error {
+	rm.end(ErrClosed)
+	rm.wg.Wait()
+	return nil
+}
+
+// Acknowledge asks the agent to acknowledge the incident.
+func (rm *Remote) Acknowledge(uuid string) { rm.send(message{T: typeAck, UUID: uuid}) }
+
+// AcknowledgeAllCritical asks the agent to acknowledge every critical.
+func (rm *Remote) AcknowledgeAllCritical() { rm.send(message{T: typeAckAllCritical}) }
+
+// Reconnect asks the agent to dial now.
+func (rm *Remote) Reconnect() { rm.send(message{T: typeReconnect}) }
+
+// Pause asks the agent to pause notifications until the instant (zero
+// resumes).
+func (rm *Remote) Pause(until time.Time) { rm.send(message{T: typePause, Until: until}) }
+
+// SettingsChanged tells the agent that the settings file changed.
+func (rm *Remote) SettingsChanged() { rm.send(message{T: typeSettingsChanged}) }
+
+// send queues m for the writer without blocking; it is dropped once the
+// link has ended or when the queue is full.
+func (rm *Remote) send(m message) {
+	select {
+	case <-rm.done:
+	case rm.cmds <- m:
+	default:
+	}
+}
+
+// end records why the link ended (the first reason wins), closes the
+// pipes so that both loops and the agent notice, and closes Done.
+func (rm *Remote) end(err error) {
+	rm.mu.Lock()
+	if rm.ended {
+		rm.mu.Unlock()
+		return
+	}
+	rm.ended, rm.err = true, err
+	rm.mu.Unlock()
+	close(rm.done)
+	closeIfCloser(rm.r)
+	closeIfCloser(rm.w)
+}
+
+func (rm *Remote) readLoop() {
+	defer close(rm.shows)
+	lr := newLineReader(rm.r, rm.opts.maxLine())
+	first := true
+	for {
+		m, err := lr.next()
+		if err == nil {
+			err = m.check(typeState, typeShow)
+		}
+		if err != nil {
+			rm.end(err)
+			return
+		}
+		if m.T == typeShow {
+			select {
+			case rm.shows <- struct{}{}:
+			default:
+			}
+			continue
+		}
+		rm.publish(*m.State)
+		if first {
+			first = false
+			close(rm.ready)
+		}
+	}
+}
+
+// publish stores st and hands it to every subscriber, outside the lock so
+// that a subscriber may Subscribe or read State.
+func (rm *Remote) publish(st store.State) {
+	rm.mu.Lock()
+	rm.state = st
+	fns := make([]func(store.State), 0, len(rm.subs))
+	for _, fn := range rm.subs {
+		fns = append(fns, fn)
+	}
+	rm.mu.Unlock()
+	for _, fn := range fns {
+		fn(st)
+	}
+}
+
+func (rm *Remote) writeLoop() {
+	for {
+		select {
+		case <-rm.done:
+			return
+		case m := <-rm.cmds:
+			if err := writeMessage(rm.w, m); err != nil {
+				rm.end(err)
+				return
+			}
+		}
+	}
+}
