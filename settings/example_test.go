@@ -4,19 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/warpdesk/warpdesk/settings"
 )
 
 // The app's side, at start and when the Settings window applies changes.
 func Example() {
-	prefs := mapPrefs{} // in the app: fyneApp.Preferences()
+	dir, _ := os.MkdirTemp("", "warpdesk-example")
+	defer os.RemoveAll(dir)
+	// In the app: settings.Open("io.warpdesk.app"), the default path with
+	// Fyne's old preferences migrated on the first start.
+	prefs, err := settings.OpenFile(filepath.Join(dir, "settings.json"))
+	if err != nil {
+		fmt.Println(err) // corrupt: moved aside, the defaults are in use
+	}
 
 	cur, err := settings.Load(prefs)
 	if err != nil {
 		fmt.Println("stored settings need fixing:", err)
 	}
-	if cur.ServerURL == "" {
+	if cur.UsesDemo() {
 		fmt.Println("no server configured: demo mode")
 	}
 
@@ -45,10 +54,35 @@ func Example() {
 	default:
 		fmt.Printf("send token %v (%d bytes)\n", tok, len(tok.Reveal()))
 	}
+	// The other process (agent or window) picks the change up.
+	other, _ := settings.OpenFile(prefs.Path())
+	saved, _ := settings.Load(other)
+	fmt.Println("the other process reads:", saved.ServerURL)
 	// Output:
 	// no server configured: demo mode
 	// reconnect: true join: [#ops #payments]
 	// send token [redacted] (5 bytes)
+	// the other process reads: wss://ops.example.com/ws
+}
+
+// A settings file broken by a hand edit: the defaults are used, the file
+// is kept aside for the user, and the next Save writes a fresh one.
+func ExampleOpenFile_corrupt() {
+	dir, _ := os.MkdirTemp("", "warpdesk-example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "settings.json")
+	_ = os.WriteFile(path, []byte(`{"settings.serverURL": `), 0o600)
+
+	f, err := settings.OpenFile(path)
+	var cerr *settings.CorruptFileError
+	if errors.As(err, &cerr) {
+		fmt.Println(errors.Is(err, settings.ErrCorruptFile), filepath.Base(cerr.MovedTo) != "")
+	}
+	s, err := settings.Load(f)
+	fmt.Println(s.UsesDemo(), err)
+	// Output:
+	// true true
+	// true <nil>
 }
 
 func ExampleInsecureTokenWarning() {
