@@ -1,0 +1,186 @@
+package sockettest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// peer is one accepted connection. Its fields below wmu are guarded by
+// Server.mu.
+type peer struct {
+	id  int
+	ws  *websocket.Conn
+	wmu sync.Mutex // serialises writes
+
+	rooms     []string
+	authed    bool
+	closing   bool        // the server has sent its close frame
+	held      []heldFrame // what arrived before auth, in order
+	heldBytes int
+	authTimer *time.Timer // refuses the connection if auth never comes
+}
+
+// clientMsg is the part of a client frame the server understands.
+type clientMsg struct {
+	Type  string `json:"type"`
+	Room  string `json:"room"`
+	Token string `json:"token"`
+}
+
+func (p *peer) write(msg []byte) error {
+	p.wmu.Lock()
+	defer p.wmu.Unlock()
+	p.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return p.ws.WriteMessage(websocket.TextMessage, msg)
+}
+
+// closeHandshake writes a close frame with code and reason, then lets the
+// read loop run for at most wait so that the client's close frame can come
+// back before TCP is closed.
+func (p *peer) closeHandshake(code int, reason string, wait time.Duration) {
+	msg := websocket.FormatCloseMessage(code, reason)
+	p.wmu.Lock()
+	_ = p.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	p.wmu.Unlock()
+	_ = p.ws.SetReadDeadline(time.Now().Add(wait))
+}
+
+// serveWS serves one connection accepted by gen, the http.Server of one
+// listen.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, gen *http.Server) {
+	auth := s.upgradeAuth(r)
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	if s.srv != gen {
+		// Stop ran while this upgrade was finishing, too late for its
+		// DropAll to see the connection: drop it here.
+		s.mu.Unlock()
+		ws.NetConn().Close()
+		return
+	}
+	s.nextConn++
+	s.accepts++
+	p := &peer{id: s.nextConn, ws: ws, authed: auth == authOK}
+	if auth == authPending {
+		p.authTimer = time.AfterFunc(s.opts.AuthTimeout, func() { s.refuse(p, 4001, "unauthorized: no auth in time") })
+	}
+	s.conns[p.id] = p
+	s.mu.Unlock()
+	s.log.Debug("connection opened", "conn", p.id, "auth", auth.String())
+	defer func() {
+		s.mu.Lock()
+		if p.authTimer != nil {
+			p.authTimer.Stop()
+		}
+		delete(s.conns, p.id)
+		s.mu.Unlock()
+		ws.Close()
+		s.log.Debug("connection closed", "conn", p.id)
+	}()
+	if auth == authFailed {
+		s.refuse(p, 4001, "unauthorized")
+	}
+	for {
+		mt, msg, err := ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		if mt == websocket.TextMessage {
+			s.receive(p, msg)
+		}
+	}
+}
+
+// receive handles one text frame from p.
+func (s *Server) receive(p *peer, msg []byte) {
+	s.mu.Lock()
+	if p.closing {
+		s.mu.Unlock()
+		return // draining until the client's close frame
+	}
+	s.frames = append(s.frames, Frame{Conn: p.id, Text: string(msg)})
+	pong := s.pong
+	s.mu.Unlock()
+	if string(msg) == "2" {
+		if pong {
+			_ = p.write([]byte("3"))
+		}
+		return
+	}
+	var m clientMsg
+	if json.Unmarshal(msg, &m) != nil {
+		return
+	}
+	if m.Type == "auth" && s.opts.Token != "" {
+		s.authFrame(p, m, msg)
+		return
+	}
+	s.mu.Lock()
+	if !p.authed {
+		ok := p.hold(m, msg)
+		s.mu.Unlock()
+		if !ok {
+			s.refuse(p, websocket.ClosePolicyViolation, "too much before auth")
+		}
+		return
+	}
+	p.applyRooms(m)
+	s.mu.Unlock()
+	s.runHooks(p.id, m.Type, msg)
+}
+
+// applyRooms applies a room.join or room.leave; s.mu must be held.
+func (p *peer) applyRooms(m clientMsg) {
+	switch m.Type {
+	case "room.join":
+		if !slices.Contains(p.rooms, m.Room) {
+			p.rooms = append(p.rooms, m.Room)
+		}
+	case "room.leave":
+		if i := slices.Index(p.rooms, m.Room); i >= 0 {
+			p.rooms = slices.Delete(p.rooms, i, i+1)
+		}
+	}
+}
+
+func (s *Server) runHooks(conn int, typ string, frame []byte) {
+	s.mu.Lock()
+	hooks := slices.Clone(s.onMsg)
+	s.mu.Unlock()
+	for _, h := range hooks {
+		h(conn, typ, frame)
+	}
+}
+
+// refuse closes p with code and reason, once, doing the close handshake;
+// what p had held is dropped.
+func (s *Server) refuse(p *peer, code int, reason string) {
+	if !s.startClosing(p) {
+		return
+	}
+	s.log.Debug("refusing connection", "conn", p.id, "code", code, "reason", reason)
+	p.closeHandshake(code, reason, s.opts.CloseWait)
+}
+
+// startClosing marks p as closing and reports whether it was not already.
+func (s *Server) startClosing(p *peer) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.closing {
+		return false
+	}
+	p.closing = true
+	p.held, p.heldBytes = nil, 0
+	if p.authTimer != nil {
+		p.authTimer.Stop()
+	}
+	return true
+}
