@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Prefs is the part of fyne.Preferences that Load and Save use;
-// a fyne.App's Preferences() satisfies it, and tests can pass a map.
+// Prefs is the part of fyne.Preferences that Load and Save use. *File (the
+// settings file both processes read) implements it, a fyne.App's
+// Preferences() satisfies it, and tests can pass a map.
 type Prefs interface {
 	Int(key string) int
 	SetInt(key string, value int)
@@ -36,8 +37,8 @@ const (
 )
 
 // Load reads the settings Save stored. When nothing was stored yet it
-// returns Default() and a nil error (ServerURL is then empty: the app runs
-// its demo or asks). When the stored values do not validate (an edited
+// returns Default() and a nil error (ServerURL is then empty: the built-in
+// demo server). When the stored values do not validate (an edited
 // file), it returns them anyway, so a form can show them, with the
 // validation error.
 func Load(p Prefs) (Settings, error) {
@@ -64,13 +65,25 @@ func Load(p Prefs) (Settings, error) {
 	return s, s.Validate()
 }
 
+// Stored reports whether Save has stored settings in p.
+func Stored(p Prefs) bool { return p.Int(KeyVersion) != 0 }
+
 // Save validates s (after Normalize) and stores it. It stores nothing and
-// returns the validation error when s is invalid.
+// returns the validation error when s is invalid. On a *File, all keys are
+// written in one atomic write, and the write's error is returned.
 func Save(p Prefs, s Settings) error {
 	s = s.Normalize()
 	if err := s.Validate(); err != nil {
 		return err
 	}
+	if f, ok := p.(*File); ok {
+		return f.update(func() { store(p, s) })
+	}
+	store(p, s)
+	return nil
+}
+
+func store(p Prefs, s Settings) {
 	p.SetString(KeyServerURL, s.ServerURL)
 	p.SetStringList(KeyRooms, nonNil(s.Rooms))
 	p.SetString(KeyCatchupURL, s.CatchupURL)
@@ -82,7 +95,6 @@ func Save(p Prefs, s Settings) error {
 	p.SetInt(KeyOutageNotice, int(s.OutageNotice/time.Second))
 	p.SetBool(KeyStartAtLogin, s.StartAtLogin)
 	p.SetInt(KeyVersion, currentPrefsVersion)
-	return nil
 }
 
 func nonNil(s []string) []string {

@@ -90,7 +90,9 @@ const (
 // in the keyring (TokenStore). The zero value is not valid; start from
 // Default.
 type Settings struct {
-	// ServerURL is the WebSocket URL of the ops server, ws:// or wss://.
+	// ServerURL is the WebSocket URL of the ops server, ws:// or wss://;
+	// "" means the built-in demo server (UsesDemo), whose address changes
+	// on every start and is therefore never stored.
 	ServerURL string
 	// Rooms are joined after every connect, in this order.
 	Rooms []string
@@ -113,10 +115,9 @@ type Settings struct {
 	StartAtLogin bool
 }
 
-// Default returns the settings of a fresh install: no server, no rooms,
-// notify from warning up, quiet hours 22:00–07:00 (off), an outage notice
-// after 3 minutes. ServerURL is empty, so Default().Validate() fails until
-// the user (or demo mode) sets one.
+// Default returns the settings of a fresh install: the built-in demo server
+// (ServerURL ""), no rooms, notify from warning up, quiet hours 22:00–07:00
+// (off), an outage notice after 3 minutes. They are valid.
 func Default() Settings {
 	return Settings{
 		MinSeverity:  SeverityWarning,
@@ -124,6 +125,10 @@ func Default() Settings {
 		OutageNotice: 3 * time.Minute,
 	}
 }
+
+// UsesDemo reports whether s chooses the built-in demo server: ServerURL
+// is empty (or only whitespace).
+func (s Settings) UsesDemo() bool { return strings.TrimSpace(s.ServerURL) == "" }
 
 // Clone returns a deep copy.
 func (s Settings) Clone() Settings {
@@ -148,8 +153,10 @@ func (s Settings) Normalize() Settings {
 // *FieldError matching its sentinel (see the package doc), or nil.
 func (s Settings) Validate() error {
 	var errs []error
-	if err := ValidateServerURL(s.ServerURL); err != nil {
-		errs = append(errs, err)
+	if !s.UsesDemo() {
+		if err := ValidateServerURL(s.ServerURL); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	errs = append(errs, validateRooms("Rooms", s.Rooms)...)
 	if err := ValidateCatchupURL(s.CatchupURL); err != nil {

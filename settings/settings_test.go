@@ -17,14 +17,12 @@ func valid() settings.Settings {
 	return s
 }
 
-func TestDefaultNeedsOnlyAServer(t *testing.T) {
+// Default is the built-in demo server: valid, so a first start or a saved
+// demo choice is no "problem".
+func TestDefaultIsTheDemo(t *testing.T) {
 	s := settings.Default()
-	err := s.Validate()
-	if !errors.Is(err, settings.ErrInvalidServerURL) {
-		t.Fatalf("Default().Validate() = %v, want ErrInvalidServerURL", err)
-	}
-	if fes := settings.FieldErrors(err); len(fes) != 1 {
-		t.Fatalf("Default() has %d problems, want only the server URL: %v", len(fes), err)
+	if err := s.Validate(); err != nil || !s.UsesDemo() {
+		t.Fatalf("Default().Validate() = %v, UsesDemo %v; want nil, true", err, s.UsesDemo())
 	}
 	if err := valid().Validate(); err != nil {
 		t.Fatalf("valid settings: %v", err)

@@ -57,7 +57,7 @@ func Call[Req, Resp any](ctx context.Context, c *Client, r Request[Req, Resp], r
 		if !c.abandonCall(pc) {
 			return zero, ctx.Err()
 		}
-		res = <-pc.done // the reply won the race: it is there
+		res = <-pc.done // the result won the race: it is there
 	}
 	if res.err != nil {
 		return zero, res.err
@@ -96,7 +96,7 @@ type call struct {
 	name  string
 	ref   string
 	frame []byte
-	conn  *connection     // where it was written; nil while in the buffer
+	conn  *connection     // where it is (being) written; nil while it waits
 	done  chan callResult // cap 1: receives the one result
 }
 
@@ -134,45 +134,60 @@ func (c *Client) startCall(name string, req any) (*call, error) {
 	return pc, nil
 }
 
-// finishLocked decides pc's result, once: it leaves the table and, if it is
-// still in the send buffer, the buffer too, so it is never written.
+// How a call's frame travels. The writer takes a frame from the front of
+// c.buf and writes it; a frame leaves c.buf only once written, and one whose
+// write failed stays for the next connection. When the writer takes a call's
+// frame it calls callWritingLocked, which marks the call with the connection
+// (pc.conn). When that connection ends, a marked call still in c.buf was not
+// written and is unmarked; any other marked call was (or may have been)
+// written, and fails with ErrConnectionLost. A call leaving the table for any
+// other reason (reply, ctx, Disconnect) is taken out of c.buf, so a frame
+// that nobody waits for is never written.
+
+// finishLocked decides pc's result, once: it leaves the table and the send
+// buffer.
 func (c *Client) finishLocked(pc *call, res callResult) {
-	if c.calls.pending[pc.ref] != pc {
-		return // already decided
+	if c.forgetLocked(pc) {
+		pc.done <- res
 	}
-	delete(c.calls.pending, pc.ref)
-	if pc.conn == nil {
-		c.buf = slices.DeleteFunc(c.buf, func(o outgoing) bool { return o.call == pc })
-	}
-	pc.done <- res
 }
 
-// abandonCall takes pc out of the table and the buffer when its caller's
-// context ends. It reports false when pc's result was already decided.
+// forgetLocked takes pc out of the table and the send buffer. It reports
+// false when pc had already left the table, its result decided.
+func (c *Client) forgetLocked(pc *call) bool {
+	if c.calls.pending[pc.ref] != pc {
+		return false
+	}
+	delete(c.calls.pending, pc.ref)
+	c.buf = slices.DeleteFunc(c.buf, func(o outgoing) bool { return o.call == pc })
+	return true
+}
+
+// abandonCall forgets pc when its caller's context ends. It reports true
+// when pc's result was decided first and is waiting in pc.done.
 func (c *Client) abandonCall(pc *call) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.calls.pending[pc.ref] != pc {
-		return true
-	}
-	delete(c.calls.pending, pc.ref)
-	if pc.conn == nil {
-		c.buf = slices.DeleteFunc(c.buf, func(o outgoing) bool { return o.call == pc })
-	}
-	return false
+	return !c.forgetLocked(pc)
 }
 
-// callWrittenLocked records that o, just taken from the send buffer, was
-// written to cn: from now on the end of cn ends its call.
-func (c *Client) callWrittenLocked(cn *connection, o outgoing) {
+// callWritingLocked marks o's call, if it has one, as being written to cn:
+// the writer has taken o from the front of the buffer.
+func (c *Client) callWritingLocked(cn *connection, o outgoing) {
 	if pc := o.call; pc != nil && c.calls.pending[pc.ref] == pc {
 		pc.conn = cn
 	}
 }
 
 // failWrittenLocked ends the calls written to cn, which has closed, with
-// ErrConnectionLost: their replies can no longer come.
+// ErrConnectionLost: their replies can no longer come. A call whose write
+// failed is still buffered and stays so, for the next connection.
 func (c *Client) failWrittenLocked(cn *connection, why error) {
+	for _, o := range c.buf {
+		if o.call != nil && o.call.conn == cn {
+			o.call.conn = nil
+		}
+	}
 	for _, pc := range c.calls.pending {
 		if pc.conn != cn {
 			continue
@@ -186,10 +201,11 @@ func (c *Client) failWrittenLocked(cn *connection, why error) {
 }
 
 // clearBufferLocked empties the send buffer for Disconnect: calls still in
-// it were never written and fail with ErrNotConnected.
+// it were never written and fail with ErrNotConnected. The one being written
+// right now, if any, is left to the end of its connection.
 func (c *Client) clearBufferLocked() {
 	for _, o := range c.buf {
-		if pc := o.call; pc != nil && c.calls.pending[pc.ref] == pc {
+		if pc := o.call; pc != nil && pc.conn == nil && c.calls.pending[pc.ref] == pc {
 			delete(c.calls.pending, pc.ref)
 			pc.done <- callResult{err: fmt.Errorf("%w: disconnected before call %q was sent", ErrNotConnected, pc.name)}
 		}
@@ -205,7 +221,7 @@ func (c *Client) routeReply(cn *connection, env Envelope) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	pc := c.calls.pending[r.Ref]
-	if pc == nil || (pc.conn != nil && pc.conn != cn) {
+	if pc == nil || pc.conn != cn {
 		if perr != nil {
 			c.report(&DecodeError{Name: replyName, Err: perr})
 			return

@@ -203,6 +203,7 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 				frame = cn.ctrl[0]
 			case len(c.buf) > 0:
 				frame = c.buf[0].frame
+				c.callWritingLocked(cn, c.buf[0]) // call.go
 			}
 			c.mu.Unlock()
 			if frame == nil {
@@ -217,7 +218,6 @@ func (c *Client) serve(s *session, ws *websocket.Conn, hello []byte) (end error)
 			if fromCtrl {
 				cn.ctrl = cn.ctrl[1:]
 			} else if len(c.buf) > 0 && &c.buf[0].frame[0] == &frame[0] {
-				c.callWrittenLocked(cn, c.buf[0]) // call.go
 				c.buf[0] = outgoing{}
 				c.buf = c.buf[1:]
 			}
