@@ -295,3 +295,36 @@ func TestRepliesNeverReachHandlers(t *testing.T) {
 		t.Fatalf("handler for reply got %v", got)
 	}
 }
+
+// A malformed reply fails the call it names with a *DecodeError; one that
+// names no call is reported through OnError, never delivered.
+func TestCallMalformedReply(t *testing.T) {
+	srv := ackServer(t)
+	srv.SetReplyMode(sockettest.ReplyNever)
+	c := connected(t, srv, fast())
+	errs := make(chan error, 10)
+	c.OnError(func(err error) { errs <- err })
+	done := callAsync(t, c, "u1")
+	eventually(t, 2*time.Second, "request received", func() bool { return len(srv.Requests("")) == 1 })
+	ref := srv.Requests("")[0].Ref
+	frame, _ := sockettest.Envelope("reply", map[string]any{"ref": ref, "ok": "yes"})
+	if err := srv.BroadcastRaw("", frame); err != nil {
+		t.Fatal(err)
+	}
+	var de *socket.DecodeError
+	if err := within(t, done, 5*time.Second); !errors.As(err, &de) || de.Name != ackIncident.Name() {
+		t.Fatalf("err = %v; want *DecodeError for the request", err)
+	}
+	frame, _ = sockettest.Envelope("reply", map[string]any{"ref": 17})
+	if err := srv.BroadcastRaw("", frame); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errs:
+		if !errors.As(err, &de) || de.Name != "reply" {
+			t.Fatalf("reported %v; want *DecodeError for reply", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a reply without a usable ref was not reported")
+	}
+}
