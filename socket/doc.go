@@ -48,6 +48,35 @@
 // on the wire: Emit(c, Auth, AuthData{Token: "t"}) writes
 // {"type":"auth","token":"t"}.
 //
+// # Requests
+//
+// The protocol itself has no acknowledgements; Call adds request/response
+// as an opt-in extension that servers written for WarpKit, which ignore
+// unknown fields, still accept. A Request[Req, Resp] names a request and the
+// types of its payload and reply:
+//
+//	var AckIncident = socket.DefineRequest[Ack, AckResult]("incident.acknowledge")
+//
+//	res, err := socket.Call(ctx, c, AckIncident, Ack{UUID: id})
+//
+// The request is an outgoing message with a "ref" next to "type"
+// ({"type":"incident.acknowledge","ref":"17","uuid":"…"}); the server
+// answers with an envelope named "reply" carrying the same ref. Replies
+// belong to the client: they go straight to their Call, never to handlers,
+// and one that matches no waiting call (late, or from before a reconnect) is
+// dropped. docs/PROTOCOL.md has the wire format.
+//
+// A Call made while disconnected waits in the send buffer like a buffered
+// Emit and counts against BufferLimit. Call returns ctx.Err() when ctx ends
+// first (a request still buffered is then never written), a *RemoteError
+// when the server says no, a *DecodeError when the reply does not fit Resp,
+// ErrNotConnected when Disconnect cleared it from the buffer unsent, and
+// ErrConnectionLost when its connection ended after it was written. That
+// last case is the one the client cannot settle: the server may or may not
+// have acted. Make request handlers idempotent (acknowledging twice is
+// harmless) and retry; a request still in the buffer when a connection
+// drops was never written and simply goes out on the next one.
+//
 // # Lifecycle
 //
 // State is connecting, connected, reconnecting or disconnected; Status adds
@@ -86,6 +115,12 @@
 // waits (back-pressure on the TCP connection) instead of queueing without
 // limit.
 //
+// Call blocks only its caller and starts no goroutine; thousands may wait at
+// once. Replies bypass the dispatcher: a reply can reach its Call before the
+// handlers of messages received just ahead of it have run. A Call made from
+// inside a handler holds every later callback until its reply, so give it a
+// short deadline there or call from a goroutine.
+//
 // A connected client runs three goroutines: its connection loop (also the
 // only writer), the reader, and the dispatcher. After Disconnect returns,
 // none is left.
@@ -96,11 +131,14 @@
 // connection; a connection that drops mid-flush keeps the rest for the next
 // one. The protocol has no acknowledgements, so a frame written into a
 // connection that then dies can still be lost in the kernel's buffers; the
-// client cannot know. NoBuffer messages are never carried over to another
+// client cannot know. Call is the way to know: the reply confirms the
+// server acted. NoBuffer messages are never carried over to another
 // connection. Disconnect clears the buffer.
 //
 // # Testing
 //
 // Package sockettest runs a real server on loopback that speaks this
-// protocol, with switches for the failures a client must survive.
+// protocol, with switches for the failures a client must survive. It
+// answers requests too (sockettest.Handle), and can delay, drop or never
+// answer them.
 package socket
