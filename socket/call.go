@@ -3,6 +3,7 @@ package socket
 import (
 	"context"
 	stdjson "encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -39,6 +40,9 @@ func Call[Req, Resp any](ctx context.Context, c *Client, r Request[Req, Resp], r
 	var zero Resp
 	if c == nil || ctx == nil {
 		return zero, fmt.Errorf("socket: call %q: nil client or context", r.name)
+	}
+	if r.name == "" {
+		return zero, errors.New("socket: call: a request needs a name (DefineRequest)")
 	}
 	if err := (Message[Req]{name: r.name}).check(&req); err != nil {
 		return zero, fmt.Errorf("socket: call %q: invalid: %w", r.name, err)

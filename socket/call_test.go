@@ -235,6 +235,12 @@ func TestCallPayloadWithReservedFields(t *testing.T) {
 	if _, err := socket.Call(ctx, c, notObject, []int{1}); !errors.Is(err, socket.ErrNotObject) {
 		t.Errorf("array: err = %v; want ErrNotObject", err)
 	}
+	if _, err := socket.Call(ctx, c, socket.Request[struct{}, struct{}]{}, struct{}{}); err == nil {
+		t.Error("a request without a name was accepted")
+	}
+	if _, err := socket.Call(ctx, nil, withRef, nil); err == nil {
+		t.Error("a nil client was accepted")
+	}
 	if c.Buffered() != 0 {
 		t.Fatalf("Buffered = %d: a refused payload was queued", c.Buffered())
 	}
