@@ -93,21 +93,34 @@ func decodeReply[Resp any](name string, data []byte) (Resp, error) {
 type calls struct {
 	lastRef uint64
 	pending map[string]*call
+	peak    int // most entries pending since the table was last empty
 }
+
+// shrinkAfter is the peak above which an emptied table is let go: a map
+// keeps the room it once needed, and a burst of calls should not hold it.
+const shrinkAfter = 64
 
 // call is one request awaiting its reply.
 type call struct {
-	name  string
-	ref   string
-	frame []byte
-	conn  *connection     // where it is (being) written; nil while it waits
-	done  chan callResult // cap 1: receives the one result
+	name string
+	ref  string
+	conn *connection     // where it is (being) written; nil while it waits
+	done chan callResult // cap 1: receives the one result
 }
 
 // callResult is how a call ended: the reply's data, or why not.
 type callResult struct {
 	data stdjson.RawMessage
 	err  error
+}
+
+// remove takes pc out of the table, letting go of a table emptied after a
+// burst.
+func (cs *calls) remove(pc *call) {
+	delete(cs.pending, pc.ref)
+	if len(cs.pending) == 0 && cs.peak > shrinkAfter {
+		cs.pending, cs.peak = nil, 0
+	}
 }
 
 // startCall encodes the request with a fresh ref and queues it in the send
@@ -121,7 +134,7 @@ func (c *Client) startCall(name string, req any) (*call, error) {
 	if err != nil {
 		return nil, err
 	}
-	pc := &call{name: name, ref: ref, frame: frame, done: make(chan callResult, 1)}
+	pc := &call{name: name, ref: ref, done: make(chan callResult, 1)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.buf) >= c.opts.BufferLimit {
@@ -131,6 +144,7 @@ func (c *Client) startCall(name string, req any) (*call, error) {
 		c.calls.pending = map[string]*call{}
 	}
 	c.calls.pending[ref] = pc
+	c.calls.peak = max(c.calls.peak, len(c.calls.pending))
 	c.buf = append(c.buf, outgoing{frame: frame, call: pc})
 	if c.conn != nil {
 		c.conn.wakeWriter()
@@ -162,7 +176,7 @@ func (c *Client) forgetLocked(pc *call) bool {
 	if c.calls.pending[pc.ref] != pc {
 		return false
 	}
-	delete(c.calls.pending, pc.ref)
+	c.calls.remove(pc)
 	c.buf = slices.DeleteFunc(c.buf, func(o outgoing) bool { return o.call == pc })
 	return true
 }
@@ -210,7 +224,7 @@ func (c *Client) failWrittenLocked(cn *connection, why error) {
 func (c *Client) clearBufferLocked() {
 	for _, o := range c.buf {
 		if pc := o.call; pc != nil && pc.conn == nil && c.calls.pending[pc.ref] == pc {
-			delete(c.calls.pending, pc.ref)
+			c.calls.remove(pc)
 			pc.done <- callResult{err: fmt.Errorf("%w: disconnected before call %q was sent", ErrNotConnected, pc.name)}
 		}
 	}
