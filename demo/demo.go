@@ -146,6 +146,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 		Addr:        addr,
 		Token:       opts.Token,
 		Compression: opts.Compression,
+		ReadLimit:   1 << 20, // clients send acks and joins; bound what a stranger can make us hold
 		HTTP:        s.handler(),
 		Logger:      opts.Logger,
 	})

@@ -79,3 +79,20 @@ func TestCloseWaitIsBounded(t *testing.T) {
 	send(t, ws, authWrong)
 	eventually(t, "the refused connection cut", func() bool { return srv.Conns() == 0 && srv.Accepts() == 2 })
 }
+
+// TestFrameOverReadLimit: a frame over ReadLimit closes the connection
+// with 1009, with the close handshake, and is not recorded.
+func TestFrameOverReadLimit(t *testing.T) {
+	srv := sockettest.Start(t, sockettest.Options{ReadLimit: 1024})
+	ws := dial(t, srv.URL(), nil)
+	send(t, ws, `{"type":"small"}`, `{"type":"big","fill":"`+strings.Repeat("x", 2048)+`"}`)
+	if err := keepWriting(ws, 100*time.Millisecond); err != nil {
+		t.Fatalf("the server cut TCP under a writing client: %v", err)
+	}
+	if code := closeCode(t, ws); code != websocket.CloseMessageTooBig {
+		t.Fatalf("close code %d, want 1009", code)
+	}
+	if n, big := len(srv.Messages("small")), len(srv.Messages("big")); n != 1 || big != 0 {
+		t.Fatalf("recorded %d small and %d big frames, want 1 and 0", n, big)
+	}
+}

@@ -2,6 +2,7 @@ package sockettest
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"sync"
@@ -89,14 +90,37 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, gen *http.Serve
 		s.refuse(p, 4001, "unauthorized")
 	}
 	for {
-		mt, msg, err := ws.ReadMessage()
+		msg, err := s.readText(p)
 		if err != nil {
 			return
 		}
-		if mt == websocket.TextMessage {
+		if msg != nil {
 			s.receive(p, msg)
 		}
 	}
+}
+
+// readText reads p's next message: a text frame's bytes, or nil for a
+// binary frame or one over ReadLimit, which refuses the connection with
+// 1009 (the rest of it is discarded as it arrives, never held in memory).
+func (s *Server) readText(p *peer) ([]byte, error) {
+	mt, r, err := p.ws.NextReader()
+	if err != nil || mt != websocket.TextMessage {
+		return nil, err
+	}
+	limit := s.opts.ReadLimit
+	if limit < 0 {
+		return io.ReadAll(r)
+	}
+	msg, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(msg)) > limit {
+		s.refuse(p, websocket.CloseMessageTooBig, "message too big")
+		return nil, nil
+	}
+	return msg, nil
 }
 
 // receive handles one text frame from p.

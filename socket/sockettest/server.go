@@ -42,6 +42,10 @@ type Options struct {
 	// CloseWait is how long the server waits for the client's close frame
 	// after sending its own, before it closes TCP. Zero means 1s.
 	CloseWait time.Duration
+	// ReadLimit is the largest text frame the server reads, in bytes; a
+	// larger one closes the connection with 1009 "message too big". Zero
+	// means 16 MiB; negative means no limit.
+	ReadLimit int64
 	// Compression negotiates permessage-deflate with clients that offer it.
 	// False means frames are never compressed.
 	Compression bool
@@ -60,6 +64,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.AuthTimeout <= 0 {
 		o.AuthTimeout = 10 * time.Second
+	}
+	if o.ReadLimit == 0 {
+		o.ReadLimit = 16 << 20
 	}
 	if o.CloseWait <= 0 {
 		o.CloseWait = time.Second
