@@ -1,14 +1,3 @@
-// Package store is the single owner of what Warpdesk knows: the connection
-// as the user needs to read it, the open incidents and monitors, and the
-// notification pause. It imports no GUI package.
-//
-// Inputs (live events, catch-up snapshots, link changes, user commands) go
-// in through methods that validate once at the edge; every change is
-// published, in order, to subscribers as an immutable State. The dashboard,
-// the tray and the notifier only subscribe: none of them keeps state of its
-// own that the store also has.
-//
-// See docs/ARCHITECTURE.md for where the store sits between the processes.
 package store
 
 import (

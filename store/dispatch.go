@@ -1,0 +1,210 @@
+package store
+
+import (
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// Bounds of the dispatcher's queue. A subscriber that falls this far behind
+// gets the newest State in place of the ones in between (events are kept,
+// up to maxQueuedEvents, then dropped and logged): a stuck subscriber slows
+// itself, never the store, and never grows memory without bound.
+const (
+	maxQueuedItems  = 64
+	maxQueuedEvents = 8192
+)
+
+// item is one published change: the State it produced and its events.
+type item struct {
+	state  State
+	events []Event
+	only   *stateSub // Subscribe's first call: this subscriber only
+}
+
+type stateSub struct {
+	fn   func(State)
+	from uint64 // the Version it was first given
+	off  atomic.Bool
+}
+
+type eventSub struct {
+	fn   func(Event, State)
+	from uint64 // events of later Versions only
+	off  atomic.Bool
+}
+
+// dispatcher delivers items in order on one goroutine, through a queue that
+// pushing never blocks on (gorilla's chat hub, centrifuge's ordered
+// callback queue). Subscribers run one at a time; a panic in one is logged
+// and the others still run.
+type dispatcher struct {
+	log *slog.Logger
+
+	mu      sync.Mutex
+	queue   []item
+	nEvents int
+	states  []*stateSub
+	events  []*eventSub
+	closed  bool
+
+	wake chan struct{} // cap 1
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newDispatcher(log *slog.Logger) *dispatcher {
+	d := &dispatcher{log: log, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go d.run()
+	return d
+}
+
+// push queues it; it never blocks.
+func (d *dispatcher) push(it item) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return
+	}
+	if n := len(d.queue); n >= maxQueuedItems && it.only == nil && d.queue[n-1].only == nil {
+		last := &d.queue[n-1]
+		last.state = it.state
+		last.events = d.appendEvents(last.events, it.events)
+	} else {
+		it.events = d.appendEvents(nil, it.events)
+		d.queue = append(d.queue, it)
+	}
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// appendEvents adds evs to dst while the queue holds fewer than
+// maxQueuedEvents events.
+func (d *dispatcher) appendEvents(dst, evs []Event) []Event {
+	room := maxQueuedEvents - d.nEvents
+	if len(evs) > room {
+		d.log.Warn("store: a subscriber is stuck; events dropped", "dropped", len(evs)-max(room, 0))
+		evs = evs[:max(room, 0)]
+	}
+	d.nEvents += len(evs)
+	if dst == nil {
+		return evs
+	}
+	return append(dst, evs...)
+}
+
+func (d *dispatcher) addState(s *stateSub, first State) {
+	d.mu.Lock()
+	if !d.closed {
+		d.states = append(d.states, s)
+	}
+	d.mu.Unlock()
+	d.push(item{state: first, only: s})
+}
+
+func (d *dispatcher) addEvents(s *eventSub) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.closed {
+		d.events = append(d.events, s)
+	}
+}
+
+func (d *dispatcher) remove(s any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch s := s.(type) {
+	case *stateSub:
+		s.off.Store(true)
+		d.states = without(d.states, s)
+	case *eventSub:
+		s.off.Store(true)
+		d.events = without(d.events, s)
+	}
+}
+
+func without[T comparable](l []T, x T) []T {
+	out := make([]T, 0, len(l))
+	for _, y := range l {
+		if y != x {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+func (d *dispatcher) run() {
+	defer close(d.done)
+	for {
+		select {
+		case <-d.wake:
+		case <-d.stop:
+			d.drain()
+			return
+		}
+		d.drain()
+	}
+}
+
+// drain delivers everything queued.
+func (d *dispatcher) drain() {
+	for {
+		d.mu.Lock()
+		q := d.queue
+		d.queue, d.nEvents = nil, 0
+		states, events := d.states, d.events
+		d.mu.Unlock()
+		if len(q) == 0 {
+			return
+		}
+		for i := range q {
+			d.deliver(&q[i], states, events)
+		}
+	}
+}
+
+func (d *dispatcher) deliver(it *item, states []*stateSub, events []*eventSub) {
+	if it.only != nil {
+		if !it.only.off.Load() {
+			d.guard(func() { it.only.fn(it.state) })
+		}
+		return
+	}
+	for _, s := range states {
+		if !s.off.Load() && it.state.Version > s.from {
+			d.guard(func() { s.fn(it.state) })
+		}
+	}
+	for _, ev := range it.events {
+		for _, s := range events {
+			if !s.off.Load() && it.state.Version > s.from {
+				d.guard(func() { s.fn(ev, it.state) })
+			}
+		}
+	}
+}
+
+func (d *dispatcher) guard(f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			d.log.Error("store: a subscriber panicked", "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	f()
+}
+
+// close delivers what is queued, then stops; it returns when the goroutine
+// has ended. Safe to call twice.
+func (d *dispatcher) close() {
+	d.mu.Lock()
+	already := d.closed
+	d.closed = true
+	d.mu.Unlock()
+	if !already {
+		close(d.stop)
+	}
+	<-d.done
+}

@@ -1,0 +1,82 @@
+package store
+
+import "time"
+
+// Event is something the notifier may tell the user about. It is one of
+// Opened, Revealed, LinkLost, LinkRestored, PauseStarted and PauseEnded;
+// switch on the type:
+//
+//	switch e := ev.(type) {
+//	case store.Opened:
+//		notifyIncident(e.Incident)
+//	case store.LinkLost:
+//		…
+//	}
+//
+// Events are delivered with the State they produced, in order with the
+// States (see Store.SubscribeEvents).
+type Event interface{ isEvent() }
+
+// Opened: an incident arrived on the live stream that was not shown before.
+type Opened struct {
+	Incident Incident
+}
+
+// Revealed: a catch-up found open incidents that were not shown: opened
+// while Warpdesk was not connected, before it started, or while it was
+// pointed at another server.
+type Revealed struct {
+	// Incidents are the newly shown incidents, newest first; never empty.
+	Incidents []Incident
+	// First is true for the first successful catch-up on this server since
+	// start (or since a server switch): the list was Unknown before, so
+	// these are every incident open right now, not news.
+	First bool
+}
+
+// LinkLost: the link stopped being live, or the very first connection
+// since start (or a server switch) failed. It fires once per outage; the
+// next one comes only after a LinkRestored.
+type LinkLost struct {
+	// Link is the link's state now (never LinkLive).
+	Link Link
+	// Reason says why, in words (State.Reason).
+	Reason string
+	// NeverConnected is true when the link was never live on this server
+	// since start: the incident list is Unknown, not stale.
+	NeverConnected bool
+	// At is when the loss was seen.
+	At time.Time
+}
+
+// LinkRestored: after a LinkLost, the link is live again and a catch-up
+// succeeded, so the list is Current again.
+type LinkRestored struct {
+	// NewWhileOffline is how many incidents the catch-up revealed (Revealed
+	// carries them, and comes just before).
+	NewWhileOffline int
+	// LostAt is the LinkLost's At: the outage lasted from LostAt to At.
+	LostAt time.Time
+	At     time.Time
+}
+
+// PauseStarted: notifications are paused until Until (a new Pause while one
+// runs starts again with the new end).
+type PauseStarted struct {
+	Until time.Time
+	// CriticalsBreakPause is the setting in force: criticals still notify.
+	CriticalsBreakPause bool
+}
+
+// PauseEnded: the pause ran out or was cancelled (Pause with a zero time).
+type PauseEnded struct {
+	// Early is true when the user resumed before the end.
+	Early bool
+}
+
+func (Opened) isEvent()       {}
+func (Revealed) isEvent()     {}
+func (LinkLost) isEvent()     {}
+func (LinkRestored) isEvent() {}
+func (PauseStarted) isEvent() {}
+func (PauseEnded) isEvent()   {}

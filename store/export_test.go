@@ -1,0 +1,24 @@
+package store
+
+// Tombstones is how many live resolutions the store remembers.
+func (s *Store) Tombstones() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.inc.gone)
+}
+
+// MaxTombstones bounds Tombstones.
+const MaxTombstones = maxTombstones
+
+// QueueLen is how many items and events wait for the subscribers.
+func (s *Store) QueueLen() (items, events int) {
+	s.disp.mu.Lock()
+	defer s.disp.mu.Unlock()
+	return len(s.disp.queue), s.disp.nEvents
+}
+
+// MaxQueued are the queue's bounds.
+const (
+	MaxQueuedItems  = maxQueuedItems
+	MaxQueuedEvents = maxQueuedEvents
+)
