@@ -190,3 +190,27 @@ func (c countingConn) Read(p []byte) (int, error) {
 	c.n.Add(int64(n))
 	return n, err
 }
+
+// TestWhatClientsSendIsBounded: however much a client sends, the demo holds
+// at most a bounded record of it, and refuses a frame over 1 MiB.
+func TestWhatClientsSendIsBounded(t *testing.T) {
+	s := start(t, Options{Interval: -1, Initial: -1})
+	ws, _ := rawDial(t, websocket.DefaultDialer, s.URL(), http.Header{"Authorization": {"Bearer " + ops.DemoToken}})
+	chunk := `{"type":"chatter","fill":"` + strings.Repeat("x", 64<<10) + `"}`
+	for i := 0; i < 100; i++ { // 6.4 MiB
+		rawSend(t, ws, chunk)
+	}
+	rawSend(t, ws, "2")
+	rawReceive(t, ws, "3") // the pong: every frame before it has been handled
+	total := 0
+	for _, f := range s.Socket().Frames() {
+		total += len(f.Text)
+	}
+	if total > 4<<20 {
+		t.Fatalf("the demo holds %d bytes of what one client sent", total)
+	}
+	rawSend(t, ws, `{"type":"blob","fill":"`+strings.Repeat("x", 1<<20)+`"}`)
+	if code := rawCloseCode(t, ws); code != websocket.CloseMessageTooBig {
+		t.Fatalf("a frame over 1 MiB: close code %d, want 1009", code)
+	}
+}

@@ -147,6 +147,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 		Token:       opts.Token,
 		Compression: opts.Compression,
 		ReadLimit:   1 << 20, // clients send acks and joins; bound what a stranger can make us hold
+		RecordBytes: 4 << 20, // the record is for tests; keep it bounded however long the demo runs
 		HTTP:        s.handler(),
 		Logger:      opts.Logger,
 	})

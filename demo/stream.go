@@ -113,7 +113,6 @@ func (s *Server) run(ctx context.Context) {
 			return
 		case <-step:
 			s.Step()
-			s.ws.ResetFrames() // the demo does not need the record; keep memory flat
 			step = next(s.opts.Interval)
 		case <-burst:
 			s.Burst()

@@ -130,7 +130,7 @@ func (s *Server) receive(p *peer, msg []byte) {
 		s.mu.Unlock()
 		return // draining until the client's close frame
 	}
-	s.frames = append(s.frames, Frame{Conn: p.id, Text: string(msg)})
+	s.record(Frame{Conn: p.id, Text: string(msg)})
 	pong := s.pong
 	s.mu.Unlock()
 	if string(msg) == "2" {

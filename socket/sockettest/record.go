@@ -45,7 +45,19 @@ func mustJSON(v any) string {
 func (s *Server) ResetFrames() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.frames = nil
+	s.frames, s.recorded = nil, 0
+}
+
+// record appends f to the record, forgetting the oldest frames past
+// RecordBytes; s.mu must be held.
+func (s *Server) record(f Frame) {
+	s.frames = append(s.frames, f)
+	s.recorded += len(f.Text)
+	for s.opts.RecordBytes > 0 && s.recorded > s.opts.RecordBytes && len(s.frames) > 0 {
+		s.recorded -= len(s.frames[0].Text)
+		s.frames[0] = Frame{} // let the text go before append reallocates
+		s.frames = s.frames[1:]
+	}
 }
 
 // Conns returns the number of open connections.

@@ -49,6 +49,10 @@ type Options struct {
 	// Compression negotiates permessage-deflate with clients that offer it.
 	// False means frames are never compressed.
 	Compression bool
+	// RecordBytes bounds the record Frames returns: past that many bytes of
+	// frames, the oldest are forgotten. Zero means the record keeps
+	// everything, as a test wants; a long-running server sets it.
+	RecordBytes int
 	// HTTP serves every path other than Path, e.g. a catch-up endpoint.
 	HTTP http.Handler
 	// Logger receives connection events. Nil means no logging.
@@ -96,6 +100,7 @@ type Server struct {
 	conns    map[int]*peer
 	nextConn int
 	frames   []Frame
+	recorded int // bytes of text in frames
 	pong     bool
 	accepts  int
 	onMsg    []func(conn int, typ string, frame []byte)
