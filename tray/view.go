@@ -1,0 +1,279 @@
+package tray
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/warpdesk/warpdesk/assets/trayicon"
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// Icon is the tray icon's base state; View.Paused adds the pause badge.
+type Icon int
+
+const (
+	// IconUnknown: no catch-up has succeeded yet; the list proves nothing.
+	IconUnknown Icon = iota
+	// IconLive: live and caught up, no unacknowledged critical incident.
+	IconLive
+	// IconCritical: live and caught up, with a critical incident nobody
+	// has acknowledged.
+	IconCritical
+	// IconReconnecting: known as of some time, and trying to get back
+	// (connecting, reconnecting, or live while catch-up is failing).
+	IconReconnecting
+	// IconOffline: known as of some time, and not trying: no network,
+	// asleep, stopped, or the token was rejected.
+	IconOffline
+)
+
+// String names the icon, for test failures and logs.
+func (i Icon) String() string {
+	switch i {
+	case IconUnknown:
+		return "unknown"
+	case IconLive:
+		return "live"
+	case IconCritical:
+		return "critical"
+	case IconReconnecting:
+		return "reconnecting"
+	case IconOffline:
+		return "offline"
+	}
+	return fmt.Sprintf("Icon(%d)", int(i))
+}
+
+// PNG returns the icon's image, with the pause badge when paused.
+func (i Icon) PNG(paused bool) []byte {
+	pngs := map[Icon][2][]byte{
+		IconUnknown:      {trayicon.Unknown, trayicon.UnknownPaused},
+		IconLive:         {trayicon.Live, trayicon.LivePaused},
+		IconCritical:     {trayicon.Critical, trayicon.CriticalPaused},
+		IconReconnecting: {trayicon.Reconnecting, trayicon.ReconnectingPaused},
+		IconOffline:      {trayicon.Offline, trayicon.OfflinePaused},
+	}
+	p, ok := pngs[i]
+	if !ok {
+		p = pngs[IconUnknown]
+	}
+	if paused {
+		return p[1]
+	}
+	return p[0]
+}
+
+// Action is what a menu item does when clicked.
+type Action int
+
+const (
+	// ActionNone: an informational line (disabled) or a separator.
+	ActionNone Action = iota
+	// ActionOpen opens the dashboard (also a left click on the icon).
+	ActionOpen
+	// ActionReconnect asks the store to dial now (store.Commands.Reconnect).
+	ActionReconnect
+	// ActionSettings opens Settings.
+	ActionSettings
+	// ActionPauseHour pauses notifications for an hour.
+	ActionPauseHour
+	// ActionPauseTomorrow pauses notifications until tomorrow morning.
+	ActionPauseTomorrow
+	// ActionResume ends a pause.
+	ActionResume
+	// ActionAckCritical acknowledges every critical incident.
+	ActionAckCritical
+	// ActionQuit quits Warpdesk.
+	ActionQuit
+)
+
+// Menu labels and fixed texts, which tests and end-to-end tests look for.
+const (
+	LabelOpen          = "Open dashboard"
+	LabelReconnect     = "Reconnect now"
+	LabelSettings      = "Settings…"
+	LabelPauseHour     = "Pause notifications for 1 hour"
+	LabelPauseTomorrow = "Pause notifications until tomorrow"
+	LabelResume        = "Resume notifications"
+	LabelAckCritical   = "Acknowledge all critical"
+	LabelQuit          = "Quit"
+
+	// TextUnknown is the tooltip and first line while no catch-up has
+	// succeeded and the link is not live.
+	TextUnknown = "Not connected — incidents unknown"
+	// TextCatchingUp is the tooltip and first line while the first
+	// connection is live but its catch-up has not succeeded yet.
+	TextCatchingUp = "Connected, catching up — incidents unknown"
+)
+
+// Item is one line of the tray menu.
+type Item struct {
+	// Label is the text; empty for a separator.
+	Label string
+	// Action is what a click does; ActionNone for information lines and
+	// separators.
+	Action Action
+	// Disabled items are greyed out and do nothing.
+	Disabled bool
+	// Separator is a dividing line.
+	Separator bool
+}
+
+// View is what the tray shows for one State at one instant.
+type View struct {
+	Icon Icon
+	// Paused is true while notifications are paused: the icon carries the
+	// pause badge.
+	Paused bool
+	// Tooltip is shown on hover; it is also the menu's first line.
+	Tooltip string
+	// Items are the menu, top to bottom; Items[0] is the summary line.
+	Items []Item
+}
+
+// Build is the tray for s at now: icon, tooltip and menu. It is pure: the
+// same State and instant give the same View. The instant matters for a
+// pause (over once now reaches PausedUntil) and for how times are written
+// (a clock time today, with the day otherwise).
+func Build(s store.State, now time.Time) View {
+	paused := now.Before(s.PausedUntil)
+	c := count(s.Incidents)
+	v := View{Icon: icon(s, c), Paused: paused, Tooltip: summary(s, c, now)}
+	v.Items = append(v.Items, Item{Label: v.Tooltip, Disabled: true})
+	if d := detail(s); d != "" {
+		v.Items = append(v.Items, Item{Label: d, Disabled: true})
+	}
+	sep := Item{Separator: true}
+	v.Items = append(v.Items, sep,
+		Item{Label: LabelOpen, Action: ActionOpen},
+		Item{Label: LabelReconnect, Action: ActionReconnect, Disabled: s.Link == store.LinkLive},
+		Item{Label: LabelSettings, Action: ActionSettings},
+		sep)
+	if paused {
+		v.Items = append(v.Items, Item{Label: LabelResume, Action: ActionResume})
+	} else {
+		v.Items = append(v.Items,
+			Item{Label: LabelPauseHour, Action: ActionPauseHour},
+			Item{Label: LabelPauseTomorrow, Action: ActionPauseTomorrow})
+	}
+	v.Items = append(v.Items,
+		Item{Label: LabelAckCritical, Action: ActionAckCritical, Disabled: c.unacked == 0},
+		sep,
+		Item{Label: LabelQuit, Action: ActionQuit})
+	return v
+}
+
+// counts are the open incidents in numbers.
+type counts struct {
+	active, critical, unacked int
+}
+
+func count(incs []store.Incident) counts {
+	var c counts
+	for _, in := range incs {
+		c.active++
+		if in.Severity == ops.Critical {
+			c.critical++
+			if !in.Acked {
+				c.unacked++
+			}
+		}
+	}
+	return c
+}
+
+// icon picks the base icon. Unknown wins over everything: an empty list is
+// not "all clear". The critical mark shows only while the list is current;
+// a stale list shows the connection, so the user knows it may be old.
+func icon(s store.State, c counts) Icon {
+	switch {
+	case s.Knowledge == store.Unknown:
+		return IconUnknown
+	case s.Link == store.LinkLive && s.Knowledge == store.Current:
+		if c.unacked > 0 {
+			return IconCritical
+		}
+		return IconLive
+	case s.Link == store.LinkOffline || s.Link == store.LinkRejected:
+		return IconOffline
+	}
+	return IconReconnecting
+}
+
+// linkWord is how the summary line starts for each link state.
+func linkWord(l store.Link) string {
+	switch l {
+	case store.LinkConnecting:
+		return "Connecting"
+	case store.LinkLive:
+		return "Live"
+	case store.LinkReconnecting:
+		return "Reconnecting"
+	case store.LinkRejected:
+		return "Token rejected"
+	}
+	return "Offline"
+}
+
+// summary is the tooltip and first menu line: "Live — 3 active, 1
+// critical", "Reconnecting — as of 17:35: 2 active", the unknown text,
+// with "· notifications paused until 18:35" while paused. It holds nothing
+// that changes with every redial (attempt counts, the next attempt's time):
+// each change re-exports the menu, and a menu that changes under the
+// pointer loses clicks.
+func summary(s store.State, c counts, now time.Time) string {
+	var line string
+	switch {
+	case s.Knowledge == store.Unknown && s.Link == store.LinkLive:
+		line = TextCatchingUp
+	case s.Knowledge == store.Unknown:
+		line = TextUnknown
+	case s.Knowledge == store.Stale:
+		line = linkWord(s.Link) + " — as of " + clock(s.AsOf, now) + ": " + c.String()
+	default:
+		line = linkWord(s.Link) + " — " + c.String()
+	}
+	if now.Before(s.PausedUntil) {
+		line += " · notifications paused until " + clock(s.PausedUntil, now)
+	}
+	return line
+}
+
+// String is "no active incidents", "3 active" or "3 active, 1 critical".
+func (c counts) String() string {
+	if c.active == 0 {
+		return "no active incidents"
+	}
+	if c.critical == 0 {
+		return fmt.Sprintf("%d active", c.active)
+	}
+	return fmt.Sprintf("%d active, %d critical", c.active, c.critical)
+}
+
+// detail is the second line: why the link is not live, or why catch-up
+// fails while it is; "" when there is nothing to explain.
+func detail(s store.State) string {
+	if s.Link != store.LinkLive {
+		return s.Reason
+	}
+	if s.CatchUpErr != "" {
+		return "Catch-up failing: " + s.CatchUpErr
+	}
+	return ""
+}
+
+// clock writes t for a menu line, in now's location: "17:35" on now's
+// day, "Wed 08:00" within a week either side, "2 Jan 17:35" otherwise.
+func clock(t, now time.Time) string {
+	t = t.In(now.Location())
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return t.Format("15:04")
+	case t.Sub(now).Abs() < 6*24*time.Hour:
+		return t.Format("Mon 15:04")
+	}
+	return t.Format("2 Jan 15:04")
+}

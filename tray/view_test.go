@@ -1,0 +1,165 @@
+package tray
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// now is a Tuesday afternoon.
+var now = time.Date(2026, 12, 1, 17, 40, 0, 0, time.UTC)
+
+func inc(sev ops.Severity, acked bool) store.Incident {
+	return store.Incident{Incident: ops.Incident{UUID: "u", Severity: sev}, Acked: acked}
+}
+
+var (
+	threeOneCritical = []store.Incident{inc(ops.Critical, false), inc(ops.Warning, false), inc(ops.Info, false)}
+	ackedCritical    = []store.Incident{inc(ops.Critical, true), inc(ops.Warning, false)}
+)
+
+// menuText writes a menu on one line: "---" for a separator, "(off)" after
+// a disabled item, " | " between items.
+func menuText(items []Item) string {
+	var b []string
+	for _, it := range items {
+		switch {
+		case it.Separator:
+			b = append(b, "---")
+		case it.Disabled:
+			b = append(b, it.Label+"(off)")
+		default:
+			b = append(b, it.Label)
+		}
+	}
+	return strings.Join(b, " | ")
+}
+
+func TestBuild(t *testing.T) {
+	live := store.State{Link: store.LinkLive, Knowledge: store.Current, AsOf: now}
+	stale := func(l store.Link, reason string) store.State {
+		return store.State{Link: l, Reason: reason, Knowledge: store.Stale,
+			AsOf: now.Add(-5 * time.Minute), Incidents: threeOneCritical}
+	}
+	with := func(s store.State, f func(*store.State)) store.State { f(&s); return s }
+	const (
+		rest      = " | --- | Open dashboard | Reconnect now | Settings… | --- | Pause notifications for 1 hour | Pause notifications until tomorrow"
+		restLive  = " | --- | Open dashboard | Reconnect now(off) | Settings… | --- | Pause notifications for 1 hour | Pause notifications until tomorrow"
+		ackOff    = " | Acknowledge all critical(off) | --- | Quit"
+		ackOn     = " | Acknowledge all critical | --- | Quit"
+		paused    = " · notifications paused until 18:40"
+		restPause = " | --- | Open dashboard | Reconnect now(off) | Settings… | --- | Resume notifications"
+	)
+	for _, tc := range []struct {
+		name    string
+		s       store.State
+		icon    Icon
+		paused  bool
+		tooltip string
+		menu    string // after the tooltip line
+	}{
+		{"never connected", store.State{}, IconUnknown, false, TextUnknown, rest + ackOff},
+		{"refused, never connected", store.State{Link: store.LinkReconnecting, Reason: "connection refused"},
+			IconUnknown, false, TextUnknown, " | connection refused(off)" + rest + ackOff},
+		{"rejected token, never connected", store.State{Link: store.LinkRejected, Reason: "server rejected the token"},
+			IconUnknown, false, TextUnknown, " | server rejected the token(off)" + rest + ackOff},
+		{"unknown hides incidents it has", store.State{Link: store.LinkOffline, Incidents: threeOneCritical},
+			IconUnknown, false, TextUnknown, rest + ackOn},
+		{"connected, catching up", store.State{Link: store.LinkLive},
+			IconUnknown, false, TextCatchingUp, restLive + ackOff},
+		{"live, all clear", live, IconLive, false, "Live — no active incidents", restLive + ackOff},
+		{"live with an unacknowledged critical", with(live, func(s *store.State) { s.Incidents = threeOneCritical }),
+			IconCritical, false, "Live — 3 active, 1 critical", restLive + ackOn},
+		{"live, critical acknowledged", with(live, func(s *store.State) { s.Incidents = ackedCritical }),
+			IconLive, false, "Live — 2 active, 1 critical", restLive + ackOff},
+		{"live, no critical", with(live, func(s *store.State) { s.Incidents = threeOneCritical[1:] }),
+			IconLive, false, "Live — 2 active", restLive + ackOff},
+		{"reconnecting, stale", stale(store.LinkReconnecting, "connection reset"),
+			IconReconnecting, false, "Reconnecting — as of 17:35: 3 active, 1 critical",
+			" | connection reset(off)" + rest + ackOn},
+		{"offline, stale", stale(store.LinkOffline, "no network"),
+			IconOffline, false, "Offline — as of 17:35: 3 active, 1 critical", " | no network(off)" + rest + ackOn},
+		{"rejected, stale", stale(store.LinkRejected, "server rejected the token"),
+			IconOffline, false, "Token rejected — as of 17:35: 3 active, 1 critical",
+			" | server rejected the token(off)" + rest + ackOn},
+		{"live, catch-up failing", with(stale(store.LinkLive, ""), func(s *store.State) { s.CatchUpErr = "HTTP 502" }),
+			IconReconnecting, false, "Live — as of 17:35: 3 active, 1 critical",
+			" | Catch-up failing: HTTP 502(off)" + restLive + ackOn},
+		{"paused, live", with(live, func(s *store.State) { s.PausedUntil = now.Add(time.Hour) }),
+			IconLive, true, "Live — no active incidents" + paused, restPause + ackOff},
+		{"paused, unknown", store.State{Link: store.LinkLive, PausedUntil: now.Add(time.Hour)},
+			IconUnknown, true, TextCatchingUp + paused, restPause + ackOff},
+		{"paused with a critical", with(live, func(s *store.State) {
+			s.PausedUntil, s.Incidents = now.Add(time.Hour), threeOneCritical
+		}), IconCritical, true, "Live — 3 active, 1 critical" + paused, restPause + ackOn},
+		{"paused until tomorrow", with(live, func(s *store.State) { s.PausedUntil = time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC) }),
+			IconLive, true, "Live — no active incidents · notifications paused until Wed 08:00", restPause + ackOff},
+		{"pause over", with(live, func(s *store.State) { s.PausedUntil = now }),
+			IconLive, false, "Live — no active incidents", restLive + ackOff},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Build(tc.s, now)
+			if v.Icon != tc.icon || v.Paused != tc.paused {
+				t.Errorf("icon %v paused %v, want %v paused %v", v.Icon, v.Paused, tc.icon, tc.paused)
+			}
+			if v.Tooltip != tc.tooltip {
+				t.Errorf("tooltip %q\n want %q", v.Tooltip, tc.tooltip)
+			}
+			if got, want := menuText(v.Items), tc.tooltip+"(off)"+tc.menu; got != want {
+				t.Errorf("menu\n got %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+func TestBuildIsPure(t *testing.T) {
+	s := store.State{Link: store.LinkLive, Knowledge: store.Current, Incidents: threeOneCritical}
+	a, b := Build(s, now), Build(s, now)
+	if menuText(a.Items) != menuText(b.Items) || a.Tooltip != b.Tooltip || a.Icon != b.Icon {
+		t.Error("the same State and instant gave two Views")
+	}
+}
+
+func TestClock(t *testing.T) {
+	berlin := time.FixedZone("CET", 3600)
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{now.Add(-5 * time.Minute), "17:35"},
+		{now.Add(-24 * time.Hour), "Mon 17:40"},
+		{time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC), "Wed 08:00"},
+		{now.Add(-30 * 24 * time.Hour), "1 Nov 17:40"},
+		{now.In(berlin), "17:40"}, // written in now's location
+	} {
+		if got := clock(tc.t, now); got != tc.want {
+			t.Errorf("clock(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}
+
+func TestIconPNGs(t *testing.T) {
+	seen := map[string]string{}
+	for _, i := range []Icon{IconUnknown, IconLive, IconCritical, IconReconnecting, IconOffline} {
+		for _, p := range []bool{false, true} {
+			png := string(i.PNG(p))
+			if !strings.HasPrefix(png, "\x89PNG") {
+				t.Errorf("%v paused=%v: not a PNG", i, p)
+			}
+			name := i.String()
+			if p {
+				name += " paused"
+			}
+			if other, dup := seen[png]; dup {
+				t.Errorf("%s and %s share an image", name, other)
+			}
+			seen[png] = name
+		}
+	}
+	if string(Icon(99).PNG(false)) != string(IconUnknown.PNG(false)) {
+		t.Error("an invalid Icon does not fall back to unknown")
+	}
+}
