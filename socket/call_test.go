@@ -231,6 +231,10 @@ func TestCallPayloadWithReservedFields(t *testing.T) {
 	if _, err := socket.Call(ctx, c, withRef, map[string]any{"type": "t"}); !errors.Is(err, socket.ErrTypeField) {
 		t.Errorf("type field: err = %v; want ErrTypeField", err)
 	}
+	raw := socket.DefineRequest[json.RawMessage, struct{}]("x")
+	if _, err := socket.Call(ctx, c, raw, json.RawMessage(`{"a":1,"\u0072ef":"x"}`)); !errors.Is(err, socket.ErrRefField) {
+		t.Errorf("escaped ref key: err = %v; want ErrRefField", err)
+	}
 	notObject := socket.DefineRequest[[]int, struct{}]("x")
 	if _, err := socket.Call(ctx, c, notObject, []int{1}); !errors.Is(err, socket.ErrNotObject) {
 		t.Errorf("array: err = %v; want ErrNotObject", err)
@@ -332,5 +336,35 @@ func TestCallMalformedReply(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a reply without a usable ref was not reported")
+	}
+}
+
+// The request frame for payloads of every shape: the fields follow type and
+// ref; keys that only look like the reserved ones are fine.
+func TestCallRequestFrames(t *testing.T) {
+	srv := sockettest.Start(t, sockettest.Options{})
+	srv.HandleRequest("x", func(sockettest.Request) (any, error) { return nil, nil })
+	c := connected(t, srv, fast())
+	cases := []struct {
+		req  any
+		want string // the frame after {"type":"x","ref":"N"
+	}{
+		{nil, `}`},
+		{struct{}{}, `}`},
+		{map[string]any{}, `}`},
+		{struct{ Type, Refs string }{"a", "b"}, `,"Type":"a","Refs":"b"}`},
+		{map[string]string{"note": `say "ref"`}, `,"note":"say \"ref\""}`},
+		{json.RawMessage(` { "a" : 1 } `), `,"a":1}`},
+	}
+	anyReq := socket.DefineRequest[any, struct{}]("x")
+	for i, tc := range cases {
+		if _, err := socket.Call(callCtx(t, 5*time.Second), c, anyReq, tc.req); err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		reqs := srv.Requests("x")
+		want := `{"type":"x","ref":"` + reqs[len(reqs)-1].Ref + `"` + tc.want
+		if got := string(reqs[len(reqs)-1].Frame); got != want {
+			t.Errorf("%d: frame %s, want %s", i, got, want)
+		}
 	}
 }

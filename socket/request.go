@@ -69,10 +69,7 @@ func (e *RemoteError) Error() string {
 // to "type" and "ref", {"type":name,"ref":ref,...}. It fails as
 // EncodeMessage does, and with ErrRefField for a payload with its own "ref".
 func encodeRequest(name, ref string, data any) ([]byte, error) {
-	head, err := json.Marshal(struct {
-		Type string `json:"type"`
-		Ref  string `json:"ref"`
-	}{name, ref})
+	nameJSON, err := json.Marshal(name)
 	if err != nil {
 		return nil, err
 	}
@@ -84,28 +81,53 @@ func encodeRequest(name, ref string, data any) ([]byte, error) {
 		body = bytes.TrimSpace(body)
 	}
 	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
-		return head, nil
+		body = []byte("{}")
 	}
 	if body[0] != '{' {
 		return nil, fmt.Errorf("socket: encode %q: %w", name, ErrNotObject)
 	}
-	var fields map[string]stdjson.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
+	if err := checkReserved(body); err != nil {
 		return nil, fmt.Errorf("socket: encode %q: %w", name, err)
 	}
+	out := make([]byte, 0, len(nameJSON)+len(ref)+len(body)+20)
+	out = append(out, `{"type":`...)
+	out = append(out, nameJSON...)
+	out = append(out, `,"ref":"`...)
+	out = append(out, ref...) // digits: nothing to escape
+	out = append(out, '"')
+	rest := bytes.TrimSpace(body[1:])
+	if len(rest) == 0 {
+		return nil, fmt.Errorf("socket: encode %q: %w", name, ErrNotObject)
+	}
+	if rest[0] != '}' {
+		out = append(out, ',')
+		out = append(out, rest...)
+	} else {
+		out = append(out, '}')
+	}
+	return out, nil
+}
+
+// checkReserved fails for a JSON object with its own "type" or "ref" key.
+// Without a backslash in it, every key of the object appears literally, so
+// an object that does not contain the quoted words cannot have those keys:
+// the common case costs a byte search, not a decode.
+func checkReserved(obj []byte) error {
+	if !bytes.Contains(obj, []byte(`"type"`)) && !bytes.Contains(obj, []byte(`"ref"`)) &&
+		bytes.IndexByte(obj, '\\') < 0 {
+		return nil
+	}
+	var fields map[string]stdjson.RawMessage
+	if err := json.Unmarshal(obj, &fields); err != nil {
+		return err
+	}
 	if _, ok := fields["type"]; ok {
-		return nil, fmt.Errorf("socket: encode %q: %w", name, ErrTypeField)
+		return ErrTypeField
 	}
 	if _, ok := fields["ref"]; ok {
-		return nil, fmt.Errorf("socket: encode %q: %w", name, ErrRefField)
+		return ErrRefField
 	}
-	if len(fields) == 0 {
-		return head, nil
-	}
-	out := make([]byte, 0, len(head)+len(body))
-	out = append(out, head[:len(head)-1]...) // without the closing brace
-	out = append(out, ',')
-	return append(out, bytes.TrimSpace(body[1:])...), nil
+	return nil
 }
 
 // reply is the data of a "reply" envelope:

@@ -108,14 +108,10 @@ func (s *Server) SetReplyDelay(d time.Duration) {
 
 // serveRequest handles one client frame, if it is a request.
 func (s *Server) serveRequest(r *responder, conn int, frame []byte) {
-	var m struct {
-		Type string  `json:"type"`
-		Ref  *string `json:"ref"`
-	}
-	if json.Unmarshal(frame, &m) != nil || m.Ref == nil {
+	q, ok := parseRequest(conn, frame)
+	if !ok {
 		return // not a request
 	}
-	q := Request{Conn: conn, Name: m.Type, Ref: *m.Ref, Frame: frame}
 	r.mu.Lock()
 	mode, delay, h := r.mode, r.delay, r.handlers[q.Name]
 	r.mu.Unlock()
@@ -156,18 +152,27 @@ func (s *Server) serveRequest(r *responder, conn int, frame []byte) {
 func (s *Server) Requests(name string) []Request {
 	var out []Request
 	for _, f := range s.Frames() {
-		var m struct {
-			Type string  `json:"type"`
-			Ref  *string `json:"ref"`
-		}
-		if json.Unmarshal([]byte(f.Text), &m) != nil || m.Ref == nil {
-			continue
-		}
-		if name == "" || m.Type == name {
-			out = append(out, Request{Conn: f.Conn, Name: m.Type, Ref: *m.Ref, Frame: []byte(f.Text)})
+		q, ok := parseRequest(f.Conn, []byte(f.Text))
+		if ok && (name == "" || q.Name == name) {
+			out = append(out, q)
 		}
 	}
 	return out
+}
+
+// parseRequest reads a frame as a request: an object with a string "type"
+// and a string "ref". Keys match exactly, as in JavaScript, not the way
+// encoding/json matches struct fields.
+func parseRequest(conn int, frame []byte) (Request, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(frame, &m) != nil {
+		return Request{}, false
+	}
+	var name, ref string
+	if json.Unmarshal(m["type"], &name) != nil || json.Unmarshal(m["ref"], &ref) != nil {
+		return Request{}, false
+	}
+	return Request{Conn: conn, Name: name, Ref: ref, Frame: frame}, true
 }
 
 // replyData is the data of a reply envelope.
