@@ -58,6 +58,7 @@ bench: deps
 	$(GO) test -run='^$$' -bench='^BenchmarkReceive$$' -benchtime=1000000x -count=5 -benchmem ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkEnvelope$$' -benchtime=200000x -count=3 -benchmem ./bench/
 	$(GO) test -run='^$$' -bench='^Benchmark(Latency|FloodRSS|IdleClient|ReconnectHerd)$$' -benchtime=1x ./bench/
+	$(GO) test -run='^$$' -bench='^BenchmarkCall$$' -benchtime=20000x -count=3 -benchmem ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkNotifyLatency$$' -benchtime=200x ./bench/
 	scripts/headless.sh $(GO) test -run='^$$' -bench='^BenchmarkAppIdle$$' -benchtime=1x ./bench/
 
