@@ -20,22 +20,28 @@ type Diff struct {
 	RulesChanged bool
 	// StartAtLoginChanged: call SetStartAtLogin(new.StartAtLogin, …).
 	StartAtLoginChanged bool
+	// RisksChanged: the confirmed token risks changed; a connection
+	// refused for an unconfirmed risk may now be tried.
+	RisksChanged bool
 }
 
 // Empty reports whether nothing changed.
 func (d Diff) Empty() bool {
 	return !d.ServerChanged && !d.CatchupChanged && len(d.RoomsAdded) == 0 && len(d.RoomsRemoved) == 0 &&
-		!d.RulesChanged && !d.StartAtLoginChanged
+		!d.RulesChanged && !d.StartAtLoginChanged && !d.RisksChanged
 }
 
-// Changes compares old and new. URLs compare after trimming whitespace.
+// Changes compares old and new after Normalize (URLs without surrounding
+// whitespace, rooms without a leading "#").
 // When ServerChanged, RoomsAdded and RoomsRemoved are still filled in, but a
 // reconnect joins new.Rooms anyway, so the app need not join or leave.
 func Changes(old, new Settings) Diff {
+	old, new = old.Normalize(), new.Normalize()
 	d := Diff{
 		ServerChanged:       strings.TrimSpace(old.ServerURL) != strings.TrimSpace(new.ServerURL),
 		CatchupChanged:      strings.TrimSpace(old.CatchupURL) != strings.TrimSpace(new.CatchupURL),
 		StartAtLoginChanged: old.StartAtLogin != new.StartAtLogin,
+		RisksChanged:        !sameSet(old.ConfirmedRisks, new.ConfirmedRisks),
 	}
 	for _, r := range new.Rooms {
 		if !slices.Contains(old.Rooms, r) && !slices.Contains(d.RoomsAdded, r) {

@@ -19,6 +19,10 @@ var (
 	ErrInvalidSeverity     = errors.New("invalid minimum severity")
 	ErrInvalidQuietHours   = errors.New("invalid quiet hours")
 	ErrInvalidOutageNotice = errors.New("invalid outage notice delay")
+	// ErrCredentialsInURL: a server or catch-up URL carries a token,
+	// user-info or password; such errors also match ErrInvalidServerURL
+	// or ErrInvalidCatchupURL.
+	ErrCredentialsInURL = errors.New("credentials in the URL")
 )
 
 // FieldError is one invalid setting. Its message is written for the user and

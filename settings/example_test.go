@@ -60,7 +60,7 @@ func Example() {
 	fmt.Println("the other process reads:", saved.ServerURL)
 	// Output:
 	// no server configured: demo mode
-	// reconnect: true join: [#ops #payments]
+	// reconnect: true join: [ops payments]
 	// send token [redacted] (5 bytes)
 	// the other process reads: wss://ops.example.com/ws
 }
@@ -98,12 +98,12 @@ func ExampleInsecureTokenWarning() {
 func ExampleSettings_Validate() {
 	s := settings.Default()
 	s.ServerURL = "https://ops.example.com"
-	s.Rooms = []string{"#ops", "#ops", "two words"}
+	s.Rooms = []string{"#ops", "ops", "two words"}
 	for _, fe := range settings.FieldErrors(s.Validate()) {
 		fmt.Printf("%s: %s\n", fe.Field, fe.Msg)
 	}
 	// Output:
 	// ServerURL: server URL must start with ws:// or wss://
-	// Rooms: room "#ops" is listed twice
+	// Rooms: room "ops" is listed twice
 	// Rooms: room "two words" contains spaces or control characters
 }

@@ -290,12 +290,20 @@ func TestFileAcrossProcesses(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	exited := false
+	t.Cleanup(func() { // before TempDir's: no writer left in the directory
+		if !exited {
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
 	f := openFile(t, path)
 	a, b := writerSettings()
 	reads := 0
 	for {
 		select {
 		case err := <-done:
+			exited = true
 			if err != nil {
 				t.Fatalf("writer: %v\n%s", err, out.String())
 			}

@@ -33,6 +33,7 @@ const (
 	KeyQuietEnd         = "settings.quietHours.end"
 	KeyOutageNotice     = "settings.outageNoticeSeconds"
 	KeyStartAtLogin     = "settings.startAtLogin"
+	KeyConfirmedRisks   = "settings.confirmedRisks"
 	currentPrefsVersion = 1
 )
 
@@ -62,6 +63,8 @@ func Load(p Prefs) (Settings, error) {
 	}
 	s.OutageNotice = time.Duration(p.Int(KeyOutageNotice)) * time.Second
 	s.StartAtLogin = p.Bool(KeyStartAtLogin)
+	s.ConfirmedRisks = slices.Clone(p.StringList(KeyConfirmedRisks))
+	s = s.Normalize()
 	return s, s.Validate()
 }
 
@@ -94,6 +97,7 @@ func store(p Prefs, s Settings) {
 	p.SetString(KeyQuietEnd, s.QuietHours.End)
 	p.SetInt(KeyOutageNotice, int(s.OutageNotice/time.Second))
 	p.SetBool(KeyStartAtLogin, s.StartAtLogin)
+	p.SetStringList(KeyConfirmedRisks, nonNil(s.ConfirmedRisks))
 	p.SetInt(KeyVersion, currentPrefsVersion)
 }
 

@@ -34,7 +34,7 @@ func (m mapPrefs) RemoveValue(k string)               { delete(m, k) }
 func full() settings.Settings {
 	return settings.Settings{
 		ServerURL:    "wss://ops.example.com/ws",
-		Rooms:        []string{"#ops", "payments"},
+		Rooms:        []string{"ops", "payments"},
 		CatchupURL:   "https://ops.example.com/api/incidents",
 		MinSeverity:  settings.SeverityCritical,
 		MutedRooms:   []string{"payments"},
@@ -86,7 +86,7 @@ func TestPrefsRoundTrip(t *testing.T) {
 func TestSaveRefusesInvalid(t *testing.T) {
 	p := mapPrefs{}
 	s := full()
-	s.Rooms = append(s.Rooms, "#ops")
+	s.Rooms = append(s.Rooms, "#ops") // "ops" again
 	if err := settings.Save(p, s); !errors.Is(err, settings.ErrRoomDuplicate) {
 		t.Fatalf("Save = %v, want ErrRoomDuplicate", err)
 	}

@@ -113,6 +113,13 @@ type Settings struct {
 
 	// StartAtLogin installs an autostart entry (SetStartAtLogin).
 	StartAtLogin bool
+
+	// ConfirmedRisks are the keys (Risk.Key) of the risks the user
+	// confirmed for sending the token to ServerURL and CatchupURL
+	// (TokenRisks): ws:// or http:// in the clear, a catch-up host that is
+	// not the server's. Normalize drops keys that no longer apply, so a
+	// confirmation never carries over to another host.
+	ConfirmedRisks []string
 }
 
 // Default returns the settings of a fresh install: the built-in demo server
@@ -134,18 +141,32 @@ func (s Settings) UsesDemo() bool { return strings.TrimSpace(s.ServerURL) == "" 
 func (s Settings) Clone() Settings {
 	s.Rooms = slices.Clone(s.Rooms)
 	s.MutedRooms = slices.Clone(s.MutedRooms)
+	s.ConfirmedRisks = slices.Clone(s.ConfirmedRisks)
 	return s
 }
 
 // Normalize trims surrounding whitespace from the URLs and the quiet hours,
-// which a paste easily adds. Room names are not trimmed: whitespace in them
-// is an error the user should see.
+// which a paste easily adds, writes room names without their leading "#"
+// (NormalizeRoom), and drops token-risk confirmations that no longer apply.
 func (s Settings) Normalize() Settings {
 	s = s.Clone()
 	s.ServerURL = strings.TrimSpace(s.ServerURL)
 	s.CatchupURL = strings.TrimSpace(s.CatchupURL)
 	s.QuietHours.Start = strings.TrimSpace(s.QuietHours.Start)
 	s.QuietHours.End = strings.TrimSpace(s.QuietHours.End)
+	for i, r := range s.Rooms {
+		s.Rooms[i] = NormalizeRoom(r)
+	}
+	for i, r := range s.MutedRooms {
+		s.MutedRooms[i] = NormalizeRoom(r)
+	}
+	var keep []string
+	for _, k := range AcceptRisks(TokenRisks(s.ServerURL, s.CatchupURL)) {
+		if slices.Contains(s.ConfirmedRisks, k) {
+			keep = append(keep, k)
+		}
+	}
+	s.ConfirmedRisks = keep
 	return s
 }
 

@@ -144,7 +144,7 @@ func TestValidateRoom(t *testing.T) {
 
 func TestAddRemoveRoom(t *testing.T) {
 	rooms, err := settings.AddRoom(nil, "#ops")
-	if err != nil || !slices.Equal(rooms, []string{"#ops"}) {
+	if err != nil || !slices.Equal(rooms, []string{"ops"}) { // "#" is not part of the name
 		t.Fatalf("AddRoom = %v, %v", rooms, err)
 	}
 	orig := slices.Clone(rooms)
@@ -162,7 +162,7 @@ func TestAddRemoveRoom(t *testing.T) {
 	if got := settings.RemoveRoom(rooms, "#ops"); !slices.Equal(got, []string{"payments"}) {
 		t.Fatalf("RemoveRoom = %v", got)
 	}
-	if !slices.Equal(rooms, []string{"#ops", "payments"}) {
+	if !slices.Equal(rooms, []string{"ops", "payments"}) {
 		t.Fatalf("RemoveRoom changed its input: %v", rooms)
 	}
 }
@@ -286,7 +286,7 @@ func TestChanges(t *testing.T) {
 	n := old.Clone()
 	n.Rooms = []string{"payments", "#infra", "#db"}
 	d := settings.Changes(old, n)
-	if !slices.Equal(d.RoomsAdded, []string{"#infra", "#db"}) || !slices.Equal(d.RoomsRemoved, []string{"#ops"}) {
+	if !slices.Equal(d.RoomsAdded, []string{"infra", "db"}) || !slices.Equal(d.RoomsRemoved, []string{"ops"}) {
 		t.Fatalf("rooms: %+v", d)
 	}
 	if d.ServerChanged || d.RulesChanged || d.StartAtLoginChanged || d.CatchupChanged {

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"slices"
@@ -32,7 +33,10 @@ func ValidateServerURL(raw string) error {
 		return fieldErr(field, ErrInvalidServerURL, "server URL needs a host, e.g. %s://ops.example.com/ws", u.Scheme)
 	}
 	if u.User != nil {
-		return fieldErr(field, ErrInvalidServerURL, "server URL must not contain a user or password; put the token in the token field")
+		return credentialsErr(field, ErrInvalidServerURL, "server URL must not contain a user or password")
+	}
+	if p := credentialParam(u.Query()); p != "" {
+		return credentialsErr(field, ErrInvalidServerURL, "server URL must not carry the token (?%s=…)", p)
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
 		return fieldErr(field, ErrInvalidServerURL, "server URL must not contain a #fragment")
@@ -63,12 +67,46 @@ func ValidateCatchupURL(raw string) error {
 		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL needs a host")
 	}
 	if u.User != nil {
-		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL must not contain a user or password")
+		return credentialsErr(field, ErrInvalidCatchupURL, "catch-up URL must not contain a user or password")
+	}
+	if p := credentialParam(u.Query()); p != "" {
+		return credentialsErr(field, ErrInvalidCatchupURL, "catch-up URL must not carry the token (?%s=…)", p)
 	}
 	if p := u.Port(); p != "" && !validPort(p) {
 		return fieldErr(field, ErrInvalidCatchupURL, "catch-up URL port %q is not between 1 and 65535", p)
 	}
 	return nil
+}
+
+// credentialsErr is a URL refused because it carries a credential: it
+// matches both sentinel and ErrCredentialsInURL, and the message sends the
+// user to the token field, which keeps the token in the system keyring
+// instead of the settings file.
+func credentialsErr(field string, sentinel error, format string, args ...any) *FieldError {
+	fe := fieldErr(field, sentinel, format, args...)
+	fe.Err = fmt.Errorf("%w: %w", sentinel, ErrCredentialsInURL)
+	fe.Msg += "; remove it and paste the token in the token field, which keeps it in the system keyring"
+	return fe
+}
+
+// credentialParam returns the name of the first query parameter that
+// carries a credential (token=, access_token=, api_key=, password=…), or
+// "".
+func credentialParam(q url.Values) string {
+	names := make([]string, 0, len(q))
+	for k := range q {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		l := strings.ToLower(k)
+		switch {
+		case strings.Contains(l, "token"), strings.Contains(l, "secret"), strings.Contains(l, "passw"),
+			l == "key", l == "apikey", l == "api_key", l == "api-key", l == "auth", l == "authorization", l == "jwt":
+			return k
+		}
+	}
+	return ""
 }
 
 func validPort(p string) bool {
@@ -133,36 +171,49 @@ func validateRoom(field, name string) error {
 	return nil
 }
 
-// AddRoom validates name and appends it to rooms, refusing a duplicate with
-// an error matching ErrRoomDuplicate. It returns a new slice.
+// NormalizeRoom returns a room name as the server knows it: without
+// surrounding whitespace and without leading "#", which people type out of
+// chat habit ("#ops" is room "ops"). Whitespace inside stays, for
+// ValidateRoom to refuse.
+func NormalizeRoom(name string) string {
+	return strings.TrimLeft(strings.TrimSpace(name), "#")
+}
+
+// AddRoom normalizes name (NormalizeRoom), validates it and appends it to
+// rooms, refusing a duplicate ("#ops" when "ops" is listed) with an error
+// matching ErrRoomDuplicate. It returns a new slice.
 func AddRoom(rooms []string, name string) ([]string, error) {
+	name = NormalizeRoom(name)
 	if err := ValidateRoom(name); err != nil {
 		return rooms, err
 	}
-	if slices.Contains(rooms, name) {
+	if slices.ContainsFunc(rooms, func(r string) bool { return NormalizeRoom(r) == name }) {
 		return rooms, fieldErr("Rooms", ErrRoomDuplicate, "room %q is already in the list", name)
 	}
 	return append(slices.Clone(rooms), name), nil
 }
 
-// RemoveRoom returns rooms without name (a new slice).
+// RemoveRoom returns rooms without name, compared after NormalizeRoom (a
+// new slice).
 func RemoveRoom(rooms []string, name string) []string {
-	return slices.DeleteFunc(slices.Clone(rooms), func(r string) bool { return r == name })
+	name = NormalizeRoom(name)
+	return slices.DeleteFunc(slices.Clone(rooms), func(r string) bool { return NormalizeRoom(r) == name })
 }
 
 func validateRooms(field string, rooms []string) []error {
 	var errs []error
 	seen := make(map[string]bool, len(rooms))
 	for _, r := range rooms {
-		if err := validateRoom(field, r); err != nil {
+		n := NormalizeRoom(r)
+		if err := validateRoom(field, n); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if seen[r] {
-			errs = append(errs, fieldErr(field, ErrRoomDuplicate, "room %q is listed twice", r))
+		if seen[n] {
+			errs = append(errs, fieldErr(field, ErrRoomDuplicate, "room %q is listed twice", n))
 			continue
 		}
-		seen[r] = true
+		seen[n] = true
 	}
 	return errs
 }
