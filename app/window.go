@@ -1,0 +1,161 @@
+package app
+
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// WindowOptions configure the window process's dashboard. The zero value
+// is usable.
+type WindowOptions struct {
+	// Title is the window's title; "" means "Warpdesk".
+	Title string
+	// OpenSettings opens the Settings window (settingsui's opener); it
+	// runs on the UI goroutine. Nil hides the Settings buttons and Ctrl+,.
+	OpenSettings func()
+	// Shows delivers the agent's requests to raise the window
+	// (ipc.Remote.Shows); when it closes the agent is gone and the window
+	// closes, which ends the process. Nil: no requests.
+	Shows <-chan struct{}
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Tick is how often the time-dependent text (ages, "Up to date") is
+	// redrawn while the window is shown; zero means one second, negative
+	// never (tests call tick themselves).
+	Tick time.Duration
+}
+
+// Window is the window process's dashboard window: a Board fed by a
+// store.Source through one path (Subscribe → fyne.Do → Board.Set).
+type Window struct {
+	Win   fyne.Window
+	Board *Board
+
+	src  store.Source
+	opts WindowOptions
+	off  func()
+	// closed is set once the window closed: late deliveries draw nothing.
+	closed bool
+
+	stop chan struct{} // closes the ticker; nil while not ticking
+	wg   sync.WaitGroup
+}
+
+// NewWindow builds the dashboard window on src and cmd without showing
+// it. UI goroutine only. Closing the window (or Close) unsubscribes and
+// stops its ticker.
+func NewWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOptions) *Window {
+	if opts.Title == "" {
+		opts.Title = "Warpdesk"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Tick == 0 {
+		opts.Tick = time.Second
+	}
+	w := &Window{Win: fa.NewWindow(opts.Title), src: src, opts: opts}
+	w.Board = NewBoard(cmd, opts.OpenSettings)
+	w.Win.SetContent(w.Board.Object)
+	w.Win.Resize(fyne.NewSize(900, 560))
+	w.Win.SetMaster()
+	if opts.OpenSettings != nil {
+		w.Win.Canvas().AddShortcut(SettingsShortcut, func(fyne.Shortcut) { opts.OpenSettings() })
+	}
+	w.Win.SetOnClosed(w.stopAll)
+	w.off = src.Subscribe(func(st store.State) { fyne.Do(func() { w.render(st) }) })
+	w.render(src.State())
+	return w
+}
+
+// SettingsShortcut is Ctrl+, (Cmd+, on macOS): open Settings.
+var SettingsShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+
+// render draws st unless a newer State is drawn already (a Subscribe
+// delivery may arrive after the State read at start).
+func (w *Window) render(st store.State) {
+	if w.closed {
+		return
+	}
+	if cur := w.Board.Shown(); st.Version < cur.Version {
+		return
+	}
+	w.Board.Set(st, w.opts.Now())
+}
+
+// tick redraws the time-dependent text of the State drawn.
+func (w *Window) tick() { w.Board.Set(w.Board.Shown(), w.opts.Now()) }
+
+// Show shows the window and starts its ticker. UI goroutine only.
+func (w *Window) Show() {
+	w.Win.Show()
+	if w.stop != nil || w.opts.Tick < 0 || w.closed {
+		return
+	}
+	stop := make(chan struct{})
+	w.stop = stop
+	w.wg.Go(func() {
+		t := time.NewTicker(w.opts.Tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				fyne.Do(w.tick)
+			}
+		}
+	})
+}
+
+// Raise shows the window and asks for focus (the agent's "show").
+func (w *Window) Raise() {
+	w.Show()
+	w.Win.RequestFocus()
+}
+
+// Ticking reports whether the ticker runs.
+func (w *Window) Ticking() bool { return w.stop != nil }
+
+// Close closes the window, once; see NewWindow. UI goroutine only.
+func (w *Window) Close() {
+	if !w.closed {
+		w.Win.Close()
+	}
+}
+
+// stopAll unsubscribes and stops the ticker; the window's OnClosed.
+func (w *Window) stopAll() {
+	if !w.closed {
+		w.closed = true
+		w.off()
+	}
+	if w.stop != nil {
+		close(w.stop)
+		w.stop = nil
+	}
+	w.wg.Wait()
+}
+
+// RunWindow is the window process's main loop: it builds the dashboard,
+// shows it, raises it on every request from opts.Shows, and runs fa until
+// the window closes (by the user, or because opts.Shows closed).
+func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOptions) {
+	w := NewWindow(fa, src, cmd, opts)
+	w.Show()
+	if opts.Shows != nil {
+		go func() {
+			for range opts.Shows {
+				fyne.Do(w.Raise)
+			}
+			fyne.Do(w.Close)
+		}()
+	}
+	fa.Run()
+	w.stopAll()
+}
