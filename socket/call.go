@@ -161,6 +161,16 @@ func (c *Client) startCall(name string, req any) (*call, error) {
 // written, and fails with ErrConnectionLost. A call leaving the table for any
 // other reason (reply, ctx, Disconnect) is taken out of c.buf, so a frame
 // that nobody waits for is never written.
+//
+// The hooks the rest of the client calls, all with c.mu held except
+// routeReply:
+//   - the writer: callWritingLocked when it takes a buffered frame; it must
+//     tolerate any element of c.buf, the one it is writing included, being
+//     removed while it writes (it matches the frame, not the index);
+//   - the connection's teardown: failWrittenLocked(cn, why);
+//   - the reader: routeReply for every envelope named replyName, instead of
+//     dispatching it;
+//   - Disconnect: clearBufferLocked instead of c.buf = nil.
 
 // finishLocked decides pc's result, once: it leaves the table and the send
 // buffer.
