@@ -32,12 +32,13 @@ type Client struct {
 
 	mu            sync.Mutex
 	status        Status
-	sess          *session    // the running Connect, nil when stopped
-	conn          *connection // the open connection, nil when none
-	rooms         []string    // tracked rooms, in join order
-	buf           []outgoing  // frames waiting to be written, in order
-	everConnected bool        // a connection succeeded since Connect
-	calls         calls       // requests awaiting their reply (call.go)
+	sess          *session      // the running Connect, nil when stopped
+	conn          *connection   // the open connection, nil when none
+	rooms         []string      // tracked rooms, in join order
+	buf           []outgoing    // frames waiting to be written, in order
+	everConnected bool          // a connection succeeded since Connect
+	calls         calls         // requests awaiting their reply (call.go)
+	hsRun         *handshakeRun // the latest Options.Handshake call
 }
 
 // outgoing is one encoded frame waiting for the wire.
@@ -529,26 +530,9 @@ func (c *Client) dial(s *session, attempt int) (*websocket.Conn, []byte, error) 
 		return &DialError{URL: c.shown, Attempt: attempt, StatusCode: status, Err: err}
 	}
 
-	header := c.opts.Header.Clone()
-	var hello []byte
-	if c.opts.Handshake != nil {
-		hs, err := c.opts.Handshake(ctx)
-		if err != nil {
-			return nil, nil, fail(0, fmt.Errorf("handshake: %w", err))
-		}
-		if header == nil {
-			header = http.Header{}
-		}
-		for k, vs := range hs.Header {
-			for _, v := range vs {
-				header.Add(k, v)
-			}
-		}
-		if hs.Name != "" {
-			if hello, err = EncodeMessage(hs.Name, hs.Data); err != nil {
-				return nil, nil, fail(0, fmt.Errorf("handshake: %w", err))
-			}
-		}
+	header, hello, err := c.upgradeRequest(ctx)
+	if err != nil {
+		return nil, nil, fail(0, err)
 	}
 
 	// gorilla honours the context's deadline during the upgrade but not its

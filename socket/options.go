@@ -70,7 +70,14 @@ type Options struct {
 	// Handshake, if set, is called before every dial. Its Header is added to
 	// the upgrade request and its message, if named, is the very first frame
 	// on the new connection: before any room.join or buffered message. This
-	// is where authentication belongs. An error fails the dial attempt.
+	// is where authentication belongs. An error fails the dial attempt, and
+	// so does a panic, which is recovered and reported as a
+	// *HandlerPanicError named "handshake". ctx ends with the dial
+	// (ConnectionTimeout, Disconnect, a pause): the client then stops
+	// waiting, so a Handshake that ignores ctx holds nothing up; it keeps
+	// running on its own goroutine until it returns, its result is
+	// discarded, and Handshake is not called again before it has returned
+	// (dials meanwhile fail with ErrConnectionTimeout).
 	Handshake func(ctx context.Context) (Handshake, error)
 	// Dialer dials the connection. Nil means a copy of
 	// websocket.DefaultDialer.

@@ -1,0 +1,81 @@
+package socket
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+)
+
+// handshakeRun is one call of Options.Handshake, on a goroutine of its own
+// so that a callback that ignores its ctx cannot hold a dial, a Disconnect
+// or a pause. The callback is never called again while an earlier call is
+// still running, so a stuck one costs one goroutine, not one per dial.
+type handshakeRun struct {
+	done chan struct{} // closed when the callback has returned
+	hs   Handshake     // valid once done is closed
+	err  error         // valid once done is closed
+}
+
+// upgradeRequest returns the headers and the first frame of one dial: the
+// Options.Header merged with what Options.Handshake supplies. A Handshake
+// that panics is recovered into a *HandlerPanicError named "handshake"; one
+// that has not returned when ctx ends is abandoned (ctx.Err()).
+func (c *Client) upgradeRequest(ctx context.Context) (http.Header, []byte, error) {
+	header := c.opts.Header.Clone()
+	if c.opts.Handshake == nil {
+		return header, nil, nil
+	}
+	hs, err := c.handshake(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("handshake: %w", err)
+	}
+	if header == nil {
+		header = http.Header{}
+	}
+	for k, vs := range hs.Header {
+		for _, v := range vs {
+			header.Add(k, v)
+		}
+	}
+	var hello []byte
+	if hs.Name != "" {
+		if hello, err = EncodeMessage(hs.Name, hs.Data); err != nil {
+			return nil, nil, fmt.Errorf("handshake: %w", err)
+		}
+	}
+	return header, hello, nil
+}
+
+// handshake calls Options.Handshake and waits for it or for ctx.
+func (c *Client) handshake(ctx context.Context) (Handshake, error) {
+	c.mu.Lock()
+	prev := c.hsRun
+	c.mu.Unlock()
+	if prev != nil {
+		select {
+		case <-prev.done:
+		case <-ctx.Done():
+			return Handshake{}, fmt.Errorf("an earlier call has not returned: %w", ctx.Err())
+		}
+	}
+	run := &handshakeRun{done: make(chan struct{})}
+	c.mu.Lock()
+	c.hsRun = run
+	c.mu.Unlock()
+	go func() {
+		defer close(run.done)
+		defer func() {
+			if v := recover(); v != nil {
+				run.err = &HandlerPanicError{Name: "handshake", Value: v, Stack: debug.Stack()}
+			}
+		}()
+		run.hs, run.err = c.opts.Handshake(ctx)
+	}()
+	select {
+	case <-run.done:
+		return run.hs, run.err
+	case <-ctx.Done():
+		return Handshake{}, ctx.Err()
+	}
+}
