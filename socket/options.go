@@ -53,9 +53,10 @@ type Options struct {
 	// HeartbeatTimeout is how long the client waits for the pong "3" before
 	// it declares the connection dead. Zero means 5s.
 	HeartbeatTimeout time.Duration
-	// BufferLimit is how many outgoing messages may wait for a connection.
-	// Zero means 1000. A send past the limit fails with ErrBufferFull;
-	// nothing is dropped silently.
+	// BufferLimit is how many outgoing messages (Send, Emit, and Call
+	// requests not yet written) may wait for a connection. Zero means 1000.
+	// A send past the limit fails with ErrBufferFull; nothing is dropped
+	// silently.
 	BufferLimit int
 	// ReadLimit is the largest frame accepted, in bytes. Zero means 1 MiB. A
 	// larger frame is reported and the connection is closed and re-dialled.
