@@ -7,7 +7,8 @@ import (
 
 var (
 	// ErrNotConnected is returned by Send and Emit with NoBuffer while the
-	// client is not connected.
+	// client is not connected, and by Call when Disconnect cleared its
+	// request from the buffer before it was written.
 	ErrNotConnected = errors.New("socket: not connected")
 	// ErrBufferFull is returned by Send and Emit when BufferLimit messages
 	// are already waiting for a connection.
