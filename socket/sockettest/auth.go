@@ -84,6 +84,10 @@ func (s *Server) authFrame(p *peer, m clientMsg, frame []byte) {
 		return
 	}
 	s.mu.Lock()
+	if p.closing { // AuthTimeout won the race
+		s.mu.Unlock()
+		return
+	}
 	held := p.held
 	p.held, p.heldBytes = nil, 0
 	p.authed = true

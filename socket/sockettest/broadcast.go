@@ -97,7 +97,7 @@ func (s *Server) DropAll() {
 func (s *Server) CloseAll(code int, reason string) {
 	var closing []*peer
 	for _, p := range s.peers() {
-		if s.startClosing(p) {
+		if s.startClosing(p, false) {
 			closing = append(closing, p)
 			p.closeHandshake(code, reason, s.opts.CloseWait)
 		}

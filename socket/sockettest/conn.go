@@ -71,7 +71,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, gen *http.Serve
 	s.accepts++
 	p := &peer{id: s.nextConn, ws: ws, authed: auth == authOK}
 	if auth == authPending {
-		p.authTimer = time.AfterFunc(s.opts.AuthTimeout, func() { s.refuse(p, 4001, "unauthorized: no auth in time") })
+		p.authTimer = time.AfterFunc(s.opts.AuthTimeout, func() { s.authExpired(p) })
 	}
 	s.conns[p.id] = p
 	s.mu.Unlock()
@@ -187,18 +187,31 @@ func (s *Server) runHooks(conn int, typ string, frame []byte) {
 // refuse closes p with code and reason, once, doing the close handshake;
 // what p had held is dropped.
 func (s *Server) refuse(p *peer, code int, reason string) {
-	if !s.startClosing(p) {
-		return
+	if s.startClosing(p, false) {
+		s.closeWith(p, code, reason)
 	}
+}
+
+// authExpired refuses p if it has not authenticated by now. The check and
+// the refusal are one step, so an auth frame that is being applied at this
+// very moment wins.
+func (s *Server) authExpired(p *peer) {
+	if s.startClosing(p, true) {
+		s.closeWith(p, 4001, "unauthorized: no auth in time")
+	}
+}
+
+func (s *Server) closeWith(p *peer, code int, reason string) {
 	s.log.Debug("refusing connection", "conn", p.id, "code", code, "reason", reason)
 	p.closeHandshake(code, reason, s.opts.CloseWait)
 }
 
-// startClosing marks p as closing and reports whether it was not already.
-func (s *Server) startClosing(p *peer) bool {
+// startClosing marks p as closing and reports whether it was not already
+// (nor, with unlessAuthed, authenticated).
+func (s *Server) startClosing(p *peer, unlessAuthed bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p.closing {
+	if p.closing || (unlessAuthed && p.authed) {
 		return false
 	}
 	p.closing = true
