@@ -6,7 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+
+	"github.com/warpdesk/warpdesk/internal/buildinfo"
 )
 
 // ErrAutostartUnsupported is returned by SetStartAtLogin on systems without
@@ -39,9 +42,14 @@ func autostartSupported() bool {
 	return true
 }
 
+// StartHiddenArg is the argument the autostart entry adds so that Warpdesk
+// starts in the tray, without opening its window, at login.
+const StartHiddenArg = "-hidden"
+
 // SetStartAtLogin writes (enabled) or removes (disabled) the XDG autostart
-// entry that starts exe, plus args, at login. An empty exe means this
-// program (os.Executable). Removing an absent entry is not an error.
+// entry that starts exe, plus args and StartHiddenArg, at login. An empty
+// exe means this program (os.Executable). Removing an absent entry is not
+// an error.
 func SetStartAtLogin(enabled bool, exe string, args ...string) error {
 	if !autostartSupported() {
 		if !enabled {
@@ -103,11 +111,16 @@ func StartAtLoginEnabled() bool {
 	return err == nil
 }
 
-// DesktopEntry returns the autostart .desktop file that runs exe with args,
-// quoted as the Desktop Entry Specification requires.
+// DesktopEntry returns the autostart .desktop file that runs exe with args
+// and StartHiddenArg (once), quoted as the Desktop Entry Specification
+// requires. Its icon is the one the package installs, named by the app id.
 func DesktopEntry(exe string, args ...string) (string, error) {
-	parts := make([]string, 0, 1+len(args))
-	for _, a := range append([]string{exe}, args...) {
+	argv := append([]string{exe}, args...)
+	if !slices.Contains(args, StartHiddenArg) {
+		argv = append(argv, StartHiddenArg)
+	}
+	parts := make([]string, 0, len(argv))
+	for _, a := range argv {
 		if strings.ContainsAny(a, "\n\r\x00") {
 			return "", fmt.Errorf("autostart: program path or argument contains a line break")
 		}
@@ -115,10 +128,10 @@ func DesktopEntry(exe string, args ...string) (string, error) {
 	}
 	return "[Desktop Entry]\n" +
 		"Type=Application\n" +
-		"Name=Warpdesk\n" +
+		"Name=" + buildinfo.Name + "\n" +
 		"Comment=Incident notifications from your ops server\n" +
 		"Exec=" + strings.Join(parts, " ") + "\n" +
-		"Icon=warpdesk\n" +
+		"Icon=" + buildinfo.ID + "\n" +
 		"Terminal=false\n" +
 		"Categories=Network;Monitor;\n" +
 		"X-GNOME-Autostart-enabled=true\n", nil

@@ -2,11 +2,13 @@ package settings_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/warpdesk/warpdesk/internal/buildinfo"
 	"github.com/warpdesk/warpdesk/settings"
 )
 
@@ -52,7 +54,7 @@ func TestSetStartAtLogin(t *testing.T) {
 	}
 	entry := string(b)
 	for _, want := range []string{"[Desktop Entry]\n", "Type=Application\n", "Name=Warpdesk\n",
-		`Exec="/opt/Warp Desk/bin/warpdesk" -minimized` + "\n", "X-GNOME-Autostart-enabled=true\n"} {
+		`Exec="/opt/Warp Desk/bin/warpdesk" -minimized -hidden` + "\n", "X-GNOME-Autostart-enabled=true\n"} {
 		if !strings.Contains(entry, want) {
 			t.Errorf("entry lacks %q:\n%s", want, entry)
 		}
@@ -88,9 +90,9 @@ func TestSetStartAtLogin(t *testing.T) {
 
 func TestDesktopEntryQuoting(t *testing.T) {
 	for exe, want := range map[string]string{
-		"/usr/bin/warpdesk":   "Exec=/usr/bin/warpdesk\n",
-		"/a b/warpdesk":       `Exec="/a b/warpdesk"` + "\n",
-		`/a"b/$HOME/100%/x\y`: `Exec="/a\\"b/\\$HOME/100%%/x\\\\y"` + "\n",
+		"/usr/bin/warpdesk":   "Exec=/usr/bin/warpdesk -hidden\n",
+		"/a b/warpdesk":       `Exec="/a b/warpdesk" -hidden` + "\n",
+		`/a"b/$HOME/100%/x\y`: `Exec="/a\\"b/\\$HOME/100%%/x\\\\y" -hidden` + "\n",
 	} {
 		got, err := settings.DesktopEntry(exe)
 		if err != nil || !strings.Contains(got, want) {
@@ -99,5 +101,32 @@ func TestDesktopEntryQuoting(t *testing.T) {
 	}
 	if _, err := settings.DesktopEntry("/x\nExec=/bin/evil"); err == nil {
 		t.Error("a line break in the path was accepted")
+	}
+}
+
+// TestAutostartEntryStartsHiddenWithTheInstalledIcon checks the entry
+// starts Warpdesk in the tray (no window at login) and names the icon
+// `make package` installs (share/pixmaps/<app id>.png), and that
+// desktop-file-validate accepts it.
+func TestAutostartEntryStartsHiddenWithTheInstalledIcon(t *testing.T) {
+	entry, err := settings.DesktopEntry("/usr/local/bin/warpdesk", "-hidden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Exec=/usr/local/bin/warpdesk -hidden\n", "Icon=" + buildinfo.ID + "\n"} {
+		if !strings.Contains(entry, want) {
+			t.Errorf("entry lacks %q:\n%s", want, entry)
+		}
+	}
+	validate, err := exec.LookPath("desktop-file-validate")
+	if err != nil {
+		t.Skip("no desktop-file-validate (apt-get install desktop-file-utils)")
+	}
+	path := filepath.Join(t.TempDir(), settings.AutostartFile)
+	if err := os.WriteFile(path, []byte(entry), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(validate, path).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("desktop-file-validate: %v\n%s", err, out)
 	}
 }
