@@ -42,8 +42,10 @@ type LinkLost struct {
 	Link Link
 	// Reason says why, in words (State.Reason).
 	Reason string
-	// NeverConnected is true when the link was never live on this server
-	// since start: the incident list is Unknown, not stale.
+	// NeverConnected is true when Warpdesk never got through to this
+	// server since start (or a switch): no catch-up ever succeeded, so the
+	// list is Unknown, not stale. (A connection the server accepted and
+	// then refused the token on counts as never connected.)
 	NeverConnected bool
 	// At is when the loss was seen.
 	At time.Time

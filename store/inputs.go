@@ -96,7 +96,7 @@ type LinkStatus struct {
 
 // SetLink records the link's state. Leaving LinkLive makes a Current list
 // Stale (AsOf now) and publishes LinkLost, as does the first failure of a
-// server never reached since start (NeverConnected). Going live does not
+// server never reached since start. Going live does not
 // make the list Current: the catch-up that follows does.
 func (s *Store) SetLink(ls LinkStatus) error {
 	if ls.Link < LinkConnecting || ls.Link > LinkRejected {
@@ -124,19 +124,19 @@ func (s *Store) SetLink(ls LinkStatus) error {
 			if s.current {
 				s.current, s.st.AsOf = false, now
 			}
-			s.lostLocked(now, false, c)
+			s.lostLocked(now, c)
 		case !s.everLive && ls.Link != LinkConnecting && ls.Link != LinkLive:
-			s.lostLocked(now, true, c)
+			s.lostLocked(now, c)
 		}
 	})
 	return nil
 }
 
 // lostLocked publishes LinkLost once per outage.
-func (s *Store) lostLocked(now time.Time, never bool, c *change) {
+func (s *Store) lostLocked(now time.Time, c *change) {
 	if s.lostAnnounced {
 		return
 	}
 	s.lostAnnounced, s.lostAt = true, now
-	c.emit(LinkLost{Link: s.st.Link, Reason: s.st.Reason, NeverConnected: never, At: now})
+	c.emit(LinkLost{Link: s.st.Link, Reason: s.st.Reason, NeverConnected: !s.caughtUp, At: now})
 }

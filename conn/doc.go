@@ -1,0 +1,51 @@
+// Package conn drives one server into a store.Store: the socket.Client with
+// the token handshake, the room joins, the live ops messages, and the
+// catch-up over HTTP. The agent runs one Conn per server; `warpdesk
+// listen` can run one too.
+//
+// # What it does
+//
+//   - Dials with Options.Token in the handshake's first frame (ops.Auth),
+//     asking for the token afresh before every dial and every catch-up.
+//   - Joins Options.Rooms on every connect; a live incident of a room not
+//     joined (one just left) is ignored.
+//   - Tells the store the link as the user reads it (store.SetLink): live,
+//     connecting, reconnecting with the reason in words ("connection
+//     refused", "token unavailable: …") and when the next dial is due at
+//     the latest, offline ("no network", "asleep"), rejected ("server
+//     rejected the token").
+//   - Catches up after every Connected (and when the rooms or the catch-up
+//     URL change): GET ops.IncidentsPath with the token as a Bearer header.
+//     While one fails and the link is up it is retried with full-jitter
+//     backoff (socket.Backoff, Options.CatchUpDelay up to
+//     MaxCatchUpDelay); the store shows why and when (State.CatchUpErr,
+//     CatchUpRetry).
+//   - Passes the OS watcher's verdicts on (SetOnline, SetAwake), switches
+//     servers (SetServer: the store is Reset, so the list is Unknown
+//     again) and rooms (SetRooms), and dials at once on Reconnect.
+//
+// # Frame to notification
+//
+// A live incident reaches the notifier in 9 calls over 2 goroutines, with
+// one JSON decode, one validation and no string round trip (the severity
+// stays an ops.Severity throughout):
+//
+//	socket reader:      parseEnvelope (the frame's envelope)
+//	socket dispatcher:  1 Client.deliver → 2 handler.fromJSON (the one decode,
+//	                    into wireIncident) → 3 client.onCreated (room check)
+//	                    → 4 Store.IncidentCreated (the one validation)
+//	                    → 5 incidents.created → 6 dispatcher.push (Opened)
+//	store dispatcher:   7 dispatcher.deliver → 8 dispatcher.guard
+//	                    → 9 the subscriber: the notifier's func(store.Event, store.State)
+//
+// Not counted: the closures that wrap a call for panic recovery (socket's
+// guard, the store's apply). bench/store_test.go measures the path's
+// latency and allocations.
+//
+// # Concurrency
+//
+// All methods are safe for concurrent use. Handlers run on the socket's
+// dispatcher goroutine, in frame order; the catch-up runs on one goroutine
+// of the Conn's own. Close disconnects and waits for both: no goroutine of
+// the Conn is left (the store is the caller's to Close).
+package conn

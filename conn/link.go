@@ -1,0 +1,96 @@
+package conn
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/warpdesk/warpdesk/socket"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// linkOf turns the socket's status (and the last dial error, which the
+// status does not carry) into the link as the user reads it.
+func linkOf(st socket.Status, lastErr error, tokenSent bool) (store.Link, string) {
+	switch {
+	case st.State == socket.StateConnected:
+		return store.LinkLive, ""
+	case errors.Is(st.Err, socket.ErrRejected):
+		if tokenSent {
+			return store.LinkRejected, "server rejected the token"
+		}
+		return store.LinkRejected, "server requires a token"
+	case errors.Is(st.Err, socket.ErrGaveUp):
+		return store.LinkOffline, "gave up reconnecting"
+	case st.Asleep:
+		return store.LinkOffline, "asleep"
+	case st.Offline:
+		return store.LinkOffline, "no network"
+	case st.State == socket.StateConnecting:
+		return store.LinkConnecting, describe(lastErr, "")
+	}
+	return store.LinkReconnecting, describe(lastErr, "connection lost")
+}
+
+// describe says in a few words why a dial failed or a connection ended.
+// The words never include the URL's query or credentials.
+func describe(err error, none string) string {
+	var (
+		tok   *tokenError
+		dial  *socket.DialError
+		dns   *net.DNSError
+		cl    *socket.CloseError
+		x509u x509.UnknownAuthorityError
+		x509h x509.HostnameError
+		x509c x509.CertificateInvalidError
+	)
+	switch {
+	case err == nil:
+		return none
+	case errors.As(err, &tok):
+		return tok.Error()
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, socket.ErrConnectionTimeout), errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return "network unreachable"
+	case errors.As(err, &dns):
+		return "server not found"
+	case errors.As(err, &x509u), errors.As(err, &x509h), errors.As(err, &x509c):
+		return "certificate not trusted"
+	case errors.Is(err, socket.ErrHeartbeatTimeout):
+		return "server stopped answering"
+	case errors.As(err, &cl):
+		return fmt.Sprintf("closed by the server (%d)", cl.Code)
+	case errors.As(err, &dial) && dial.StatusCode != 0:
+		return fmt.Sprintf("server answered HTTP %d", dial.StatusCode)
+	}
+	return none
+}
+
+// tokenError is a failure of Options.Token; it matches ErrToken.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return ErrToken.Error() + ": " + e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
+func (e *tokenError) Is(t error) bool {
+	return t == ErrToken
+}
+
+// nextDial is the latest the socket's next redial can come: its backoff is
+// a random wait within the window Backoff gives for r → 1.
+func nextDial(now time.Time, attempt int, opts socket.Options) time.Time {
+	base, max := opts.ReconnectDelay, opts.MaxReconnectDelay
+	if base <= 0 {
+		base = socket.DefaultReconnectDelay
+	}
+	if max <= 0 {
+		max = socket.DefaultMaxReconnectDelay
+	}
+	return now.Add(socket.Backoff(attempt, base, max, 1))
+}
