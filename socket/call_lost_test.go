@@ -275,3 +275,59 @@ func TestCallStress(t *testing.T) {
 		t.Fatalf("Buffered = %d, PendingCalls = %d after every call returned", n, p)
 	}
 }
+
+// Calls from many goroutines while the server keeps dropping the
+// connection: each ends with its own reply or ErrConnectionLost, none hangs,
+// and nothing is left behind.
+func TestCallAcrossDrops(t *testing.T) {
+	srv := sockettest.Start(t, sockettest.Options{})
+	sockettest.Handle(srv, ackIncident, func(_ int, r ackReq) (ackResp, error) {
+		return ackResp{State: "acked " + r.UUID}, nil
+	})
+	opts := fast()
+	opts.ReconnectDelay, opts.MaxReconnectDelay = time.Millisecond, 5*time.Millisecond
+	c := connected(t, srv, opts)
+	stop := make(chan struct{})
+	dropped := make(chan struct{})
+	go func() {
+		defer close(dropped)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(15 * time.Millisecond):
+				srv.DropAll()
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok, lost := 0, 0
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 40; i++ {
+				uuid := fmt.Sprint(g, "-", i)
+				got, err := socket.Call(callCtx(t, 20*time.Second), c, ackIncident, ackReq{UUID: uuid})
+				mu.Lock()
+				switch {
+				case err == nil && got.State == "acked "+uuid:
+					ok++
+				case errors.Is(err, socket.ErrConnectionLost):
+					lost++
+				default:
+					t.Errorf("call %s: %+v, %v", uuid, got, err)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-dropped
+	t.Logf("%d answered, %d lost with their connection", ok, lost)
+	if n, p := c.Buffered(), c.PendingCalls(); n != 0 || p != 0 {
+		t.Fatalf("Buffered = %d, PendingCalls = %d after every call returned", n, p)
+	}
+}
