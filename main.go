@@ -24,11 +24,11 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"github.com/warpdesk/warpdesk/agent"
 	"github.com/warpdesk/warpdesk/app"
 	"github.com/warpdesk/warpdesk/app/settingsui"
 	"github.com/warpdesk/warpdesk/assets"
 	"github.com/warpdesk/warpdesk/demo"
-	"github.com/warpdesk/warpdesk/internal/bridge"
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
@@ -162,7 +162,7 @@ func run(args []string) int {
 	})
 	notifier := notify.New(system, notify.Options{AppName: appName, Icon: assets.NotifyIcon.Content(), Logger: log.With("component", "notify")})
 	setRules := func(s settings.Settings) {
-		r := bridge.Rules(s)
+		r := s.Rules()
 		r.PausedUntil = notifier.Rules().PausedUntil
 		notifier.SetRules(r)
 	}
@@ -173,7 +173,7 @@ func run(args []string) int {
 		CatchUpURL:  cur.CatchupURL,
 		Rooms:       cur.Rooms,
 		Token:       token,
-		Notifier:    bridge.Notifier{N: notifier},
+		Notifier:    incidentNotifier{notifier},
 		NoTray:      *noTray,
 		StartHidden: *hidden,
 		Logger:      log,
@@ -214,7 +214,7 @@ func run(args []string) int {
 	}
 	// The connection tells the notifier about outages and sleep; the OS
 	// tells the connection about the network and sleep.
-	follower := bridge.NewFollower(notifier, nil)
+	follower := agent.NewFollower(notifier, nil)
 	stopFollow := a.OnStatusChange(follower.Observe)
 	watchDone := make(chan struct{})
 	go func() {
@@ -314,3 +314,8 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+// incidentNotifier hands the app's incidents to the notifier.
+type incidentNotifier struct{ n *notify.Notifier }
+
+func (i incidentNotifier) Incident(in ops.Incident) { i.n.Incident(in) }

@@ -12,7 +12,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/warpdesk/warpdesk/assets"
-	"github.com/warpdesk/warpdesk/internal/bridge"
 	"github.com/warpdesk/warpdesk/internal/dbustest"
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
@@ -44,7 +43,7 @@ type notifyPass struct {
 //
 //   - socket: a plain socket.On(ops.IncidentCreated) handler (the baseline);
 //   - notify: the Notify call received by a notifytest server on a private
-//     dbus-daemon, through the app's path: socket.On → bridge.Notifier →
+//     dbus-daemon, through the app's path: socket.On →
 //     notify.Notifier (Burst so large and Window so short that nothing is
 //     coalesced) → notify.System over D-Bus, with the app's name and click
 //     action, without an icon;
@@ -122,8 +121,7 @@ func runNotifyPass(b *testing.B, srv *sockettest.Server, busAddr string, fake *n
 			Burst:   1 << 20,
 			Window:  time.Millisecond,
 		})
-		bn := bridge.Notifier{N: notifier}
-		socket.On(c, ops.IncidentCreated, func(in ops.Incident, _ socket.Envelope) { bn.Incident(in) })
+		socket.On(c, ops.IncidentCreated, func(in ops.Incident, _ socket.Envelope) { notifier.Incident(in) })
 	} else {
 		socket.On(c, ops.IncidentCreated, func(ops.Incident, socket.Envelope) { done <- time.Now() })
 	}

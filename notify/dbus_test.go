@@ -16,6 +16,7 @@ import (
 	"github.com/warpdesk/warpdesk/internal/dbustest"
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
+	"github.com/warpdesk/warpdesk/ops"
 )
 
 // These tests drive the real delivery code (and real beeep) over a private
@@ -65,9 +66,9 @@ func TestDBusIncidents(t *testing.T) {
 	defer n.Close()
 
 	at := time.Now()
-	n.Incident(notify.Incident{UUID: "c-1", Title: "DB primary down", Severity: "critical", Room: "ops", CreatedAt: at})
-	n.Incident(notify.Incident{UUID: "w-1", Title: "Disk 85%", Severity: "warning", Room: "infra", CreatedAt: at})
-	n.Incident(notify.Incident{UUID: "i-1", Title: "Deploy done", Severity: "info", Room: "ci", CreatedAt: at})
+	n.Incident(ops.Incident{UUID: "c-1", Title: "DB primary down", Severity: "critical", Room: "ops", CreatedAt: at.UnixMilli()})
+	n.Incident(ops.Incident{UUID: "w-1", Title: "Disk 85%", Severity: "warning", Room: "infra", CreatedAt: at.UnixMilli()})
+	n.Incident(ops.Incident{UUID: "i-1", Title: "Deploy done", Severity: "info", Room: "ci", CreatedAt: at.UnixMilli()})
 	calls := srv.WaitCalls(t, 3)
 	// The server records a call before the client reads its reply; a click
 	// in between would name an id the client does not know yet.
@@ -147,7 +148,7 @@ func TestDBusEscaping(t *testing.T) {
 			defer d.Close()
 			n := notify.New(d, notify.Options{})
 			defer n.Close()
-			n.Incident(notify.Incident{UUID: "1", Title: evil + "\n\x1b[2J", Severity: "warning", Room: evil})
+			n.Incident(ops.Incident{UUID: "1", Title: evil + "\n\x1b[2J", Severity: "warning", Room: evil})
 			c := srv.WaitCalls(t, 1)[0]
 			if c.Summary != "Warning: "+evil+" [2J" {
 				t.Errorf("summary %q: summaries are plain text, only cleaned", c.Summary)
@@ -370,7 +371,7 @@ func TestStormEndToEnd(t *testing.T) {
 			if i%40 == 0 {
 				sev = "critical"
 			}
-			n.Incident(notify.Incident{UUID: fmt.Sprintf("inc-%d", i), Title: fmt.Sprintf("incident %d", i), Severity: notify.ParseSeverity(sev), Room: "ops"})
+			n.Incident(ops.Incident{UUID: fmt.Sprintf("inc-%d", i), Title: fmt.Sprintf("incident %d", i), Severity: ops.Severity(sev), Room: "ops"})
 		}
 		return time.Since(start)
 	}
@@ -412,7 +413,7 @@ func TestDBusRetryReachesALateServer(t *testing.T) {
 		return err
 	}), notify.Options{})
 	defer n.Close()
-	n.Incident(notify.Incident{UUID: "late-1", Title: "DB down", Severity: "critical"})
+	n.Incident(ops.Incident{UUID: "late-1", Title: "DB down", Severity: "critical"})
 	select {
 	case err := <-failed:
 		t.Logf("first attempt, no server yet: %v", err)

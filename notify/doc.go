@@ -16,8 +16,8 @@
 //   - A Deliverer shows them. System is the production one; tests pass any
 //     function through DelivererFunc.
 //
-// The app converts each socket message into an Incident and calls
-// Notifier.Incident; it reports connection and sleep changes with
+// The agent hands each ops.Incident (validated where it entered the app)
+// to Notifier.Incident as it is; it reports connection and sleep changes with
 // ConnectionLost, ConnectionRestored and SetAwake, and settings with
 // SetRules and SetPausedUntil.
 //

@@ -1,8 +1,9 @@
 package notify
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
 )
 
 // engine is the notifier's whole decision state: rules, duplicate memory,
@@ -85,17 +86,31 @@ func newEngine(o Options) *engine {
 }
 
 // incident decides what to do with inc at now.
-func (e *engine) incident(inc Incident, now time.Time) Decision {
-	if inc.UUID != "" && !e.seen.add(inc.UUID) {
-		return Duplicate
-	}
-	if d := e.rules.Check(inc, now); d != Notify {
-		if why := silenceOf(d); why != 0 && e.rules.unsilenced().Check(inc, now) == Notify {
-			e.held.add(inc)
-			e.heldWhy |= why
-		}
+func (e *engine) incident(inc ops.Incident, now time.Time) Decision {
+	inc, d := e.filter(inc, now)
+	if d != Notify {
 		return d
 	}
+	return e.admit(inc, now)
+}
+
+// filter normalises inc and applies duplicates and the rules: Notify, or
+// the reason it stays silent (a silenced one is held for the digest).
+func (e *engine) filter(inc ops.Incident, now time.Time) (ops.Incident, Decision) {
+	inc.Severity = severity(inc.Severity)
+	if inc.UUID != "" && !e.seen.add(inc.UUID) {
+		return inc, Duplicate
+	}
+	d := e.rules.Check(inc, now)
+	if why := silenceOf(d); why != 0 && e.rules.unsilenced().Check(inc, now) == Notify {
+		e.held.add(inc)
+		e.heldWhy |= why
+	}
+	return inc, d
+}
+
+// admit applies the burst window to an incident that notifies.
+func (e *engine) admit(inc ops.Incident, now time.Time) Decision {
 	if e.windowEnd.IsZero() || !now.Before(e.windowEnd) {
 		e.windowEnd = now.Add(e.window)
 		e.sent = 0
@@ -109,6 +124,58 @@ func (e *engine) incident(inc Incident, now time.Time) Decision {
 	}
 	e.pend.add(inc)
 	return Coalesced
+}
+
+// revealed takes what a catch-up found at now. Those that pass the
+// duplicates and the rules notify one by one when they are few (Burst at
+// most), else as one summary; while the outage notice is up they wait for
+// the recovery notice instead, which replaces it.
+func (e *engine) revealed(found []ops.Incident, now time.Time) {
+	var news pending
+	target := &news
+	if e.out.down && e.out.shown {
+		target = &e.out.news
+	}
+	few := make([]ops.Incident, 0, e.burst)
+	for _, inc := range found {
+		inc, d := e.filter(inc, now)
+		if d != Notify {
+			continue
+		}
+		target.add(inc)
+		if len(few) < e.burst {
+			few = append(few, inc)
+		}
+	}
+	switch {
+	case target != &news || news.total == 0:
+	case news.total <= e.burst:
+		for _, inc := range few {
+			e.admit(inc, now)
+		}
+	default:
+		e.enqueue(e.catchUp(&news, now))
+	}
+}
+
+// restored ends an outage at at; if its notice was shown, a recovery
+// notice replaces it.
+func (e *engine) restored(at time.Time) {
+	if shown, since, wasUp, news := e.out.restored(); shown {
+		e.enqueue(e.backOnline(since, wasUp, &news, at))
+	}
+}
+
+// enqueue adds a composed notification to the outbox; one with the same
+// tag still waiting there is replaced, which keeps the outbox bounded.
+func (e *engine) enqueue(n Notification) {
+	for i := range e.outbox {
+		if n.Tag != "" && e.outbox[i].Tag == n.Tag {
+			e.outbox[i] = n
+			return
+		}
+	}
+	e.outbox = append(e.outbox, n)
 }
 
 // next returns the next notification due at now, if any: decided single
@@ -157,6 +224,7 @@ func (e *engine) next(now time.Time) (Notification, bool) {
 		if e.rules.Paused(now) || e.rules.QuietHours.Contains(now) {
 			return Notification{}, false // a tray state, not a nag: the user asked for silence
 		}
+		e.out.shown = true
 		return e.outageNotice(now), true
 	}
 	return Notification{}, false
@@ -212,229 +280,4 @@ func (e *engine) deadline(now time.Time) time.Time {
 func (e *engine) setRules(r Rules) {
 	e.rules = r.clone()
 	e.out.reschedule(e.rules)
-}
-
-// single composes the notification for one incident: summary "Severity:
-// Title", body "room · time".
-func (e *engine) single(inc Incident, now time.Time) Notification {
-	title := cleanLine(inc.Title, MaxSummaryRunes)
-	if title == "" {
-		title = "New incident"
-	}
-	at := inc.CreatedAt
-	if at.IsZero() {
-		at = now
-	}
-	body := stamp(at, now)
-	if room := cleanLine(inc.Room, 60); room != "" {
-		body = room + " · " + body
-	}
-	return Notification{
-		Summary: truncate(inc.Severity.Label()+": "+title, MaxSummaryRunes),
-		Body:    truncate(body, MaxBodyRunes),
-		Urgency: inc.Severity.Urgency(),
-		Icon:    e.icon,
-		ID:      inc.UUID,
-	}
-}
-
-// stamp formats at for a body: "14:02", or "Jan 2 14:02" when at is not on
-// now's calendar day, in now's location.
-func stamp(at, now time.Time) string {
-	at = at.In(now.Location())
-	ay, am, ad := at.Date()
-	ny, nm, nd := now.Date()
-	if ay == ny && am == nm && ad == nd {
-		return at.Format("15:04")
-	}
-	return at.Format("Jan 2 15:04")
-}
-
-// summary composes the notification for everything pending. A lone pending
-// incident gets its ordinary notification.
-func (e *engine) summary(now time.Time) Notification {
-	p := &e.pend
-	if p.total == 1 && len(p.listed) == 1 {
-		return e.single(p.listed[0], now)
-	}
-	return Notification{
-		Summary: fmt.Sprintf("%d new incidents", p.total) + p.critical(),
-		Body:    cleanText(p.lines(), MaxBodyRunes),
-		Urgency: Urgency(p.worst),
-		Icon:    e.icon,
-		Tag:     "summary",
-	}
-}
-
-// digest composes the one notification for what a silence held: "5
-// incidents while notifications were paused, 1 critical", naming the most
-// severe. Its urgency is the worst held incident's, so a critical incident
-// that arrived during a pause stays on screen after it.
-func (e *engine) digest() Notification {
-	p := &e.held
-	noun := "incidents"
-	if p.total == 1 {
-		noun = "incident"
-	}
-	when := "while notifications were silenced"
-	switch e.heldWhy {
-	case silencePaused:
-		when = "while notifications were paused"
-	case silenceQuiet:
-		when = "during quiet hours"
-	}
-	return Notification{
-		Summary: fmt.Sprintf("%d %s %s", p.total, noun, when) + p.critical(),
-		Body:    cleanText(p.lines(), MaxBodyRunes),
-		Urgency: Urgency(p.worst),
-		Icon:    e.icon,
-		Tag:     "digest",
-	}
-}
-
-func (e *engine) outageNotice(now time.Time) Notification {
-	return Notification{
-		Summary: cleanLine(e.appName+" is offline", MaxSummaryRunes),
-		Body: truncate(fmt.Sprintf("No connection to the server since %s. New incidents cannot arrive until it is back; %s keeps trying.",
-			stamp(e.out.since, now), e.appName), MaxBodyRunes),
-		Urgency: Normal,
-		Icon:    e.icon,
-		Tag:     "connection",
-	}
-}
-
-// lateSlack is how late past its due time the outage notice may be
-// raised; later than that, the machine must have slept.
-const lateSlack = time.Minute
-
-// maxListed is how many incidents a summary names; the rest are counted.
-const maxListed = 4
-
-// pending counts incidents waiting for a summary. Its memory is bounded:
-// counts per severity plus the few incidents the summary names, critical
-// ones first, so a critical incident is always at least counted and, up to
-// maxListed of them, named.
-type pending struct {
-	total  int
-	count  [3]int
-	worst  int
-	listed []Incident
-}
-
-// critical is ", N critical" when any is, for a summary line.
-func (p *pending) critical() string {
-	if c := p.count[SeverityCritical.rank()]; c > 0 {
-		return fmt.Sprintf(", %d critical", c)
-	}
-	return ""
-}
-
-// lines are the body lines of a summary: one per listed incident, most
-// severe first, and "and N more".
-func (p *pending) lines() []string {
-	lines := make([]string, 0, len(p.listed)+1)
-	for _, inc := range p.listed {
-		title := inc.Title
-		if title == "" {
-			title = "New incident"
-		}
-		l := inc.Severity.Label() + ": " + title
-		if inc.Room != "" {
-			l += " (" + inc.Room + ")"
-		}
-		lines = append(lines, l)
-	}
-	if more := p.total - len(p.listed); more > 0 {
-		lines = append(lines, fmt.Sprintf("and %d more", more))
-	}
-	return lines
-}
-
-func (p *pending) add(inc Incident) {
-	r := inc.Severity.rank()
-	p.total++
-	p.count[r]++
-	p.worst = max(p.worst, r)
-	// Keep only what the summary shows: server text is unbounded.
-	inc.Title, inc.Room = cleanLine(inc.Title, 60), cleanLine(inc.Room, 30)
-	if len(p.listed) < maxListed {
-		p.listed = append(p.listed, inc)
-	} else {
-		// Replace the last listed incident that is less severe.
-		for i := len(p.listed) - 1; i >= 0; i-- {
-			if p.listed[i].Severity.rank() < r {
-				copy(p.listed[i:], p.listed[i+1:])
-				p.listed[len(p.listed)-1] = inc
-				break
-			}
-		}
-	}
-	// Most severe first, arrival order within a level (insertion sort: ≤ 4).
-	for i := len(p.listed) - 1; i > 0 && p.listed[i].Severity.rank() > p.listed[i-1].Severity.rank(); i-- {
-		p.listed[i], p.listed[i-1] = p.listed[i-1], p.listed[i]
-	}
-}
-
-// outage debounces the connection notice: it is due OutageNotice after the
-// connection went down, or after the machine woke if that is later, and is
-// raised at most once per outage. Nothing is due while asleep.
-type outage struct {
-	down    bool
-	asleep  bool
-	since   time.Time // when the connection went down
-	base    time.Time // when the debounce started: since, or the last wake
-	due     time.Time // zero: nothing scheduled
-	noticed bool      // the notice for this outage was raised or suppressed
-}
-
-func (o *outage) lost(at time.Time, r Rules) {
-	if o.down {
-		return
-	}
-	*o = outage{down: true, asleep: o.asleep, since: at, base: at}
-	o.reschedule(r)
-}
-
-func (o *outage) restored() { *o = outage{asleep: o.asleep} }
-
-func (o *outage) setAwake(awake bool, at time.Time, r Rules) {
-	o.asleep = !awake
-	if awake && o.down {
-		o.base = at // a loss around sleep counts from the wake-up
-	}
-	o.reschedule(r)
-}
-
-func (o *outage) reschedule(r Rules) {
-	o.due = time.Time{}
-	if !o.down || o.asleep || o.noticed || r.outageNotice() < 0 {
-		return
-	}
-	o.due = o.base.Add(r.outageNotice())
-}
-
-// recent remembers the last n UUIDs in a ring, so duplicate detection costs
-// bounded memory however long the app runs.
-type recent struct {
-	ring []string
-	next int
-	set  map[string]struct{}
-}
-
-func newRecent(n int) *recent {
-	return &recent{ring: make([]string, n), set: make(map[string]struct{}, n)}
-}
-
-// add records id and reports whether it was new.
-func (r *recent) add(id string) bool {
-	if _, ok := r.set[id]; ok {
-		return false
-	}
-	if old := r.ring[r.next]; old != "" {
-		delete(r.set, old)
-	}
-	r.ring[r.next] = id
-	r.set[id] = struct{}{}
-	r.next = (r.next + 1) % len(r.ring)
-	return true
 }

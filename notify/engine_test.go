@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
 )
 
 // The engine is pure: these tests move a fake clock by hand and run in
@@ -13,11 +15,13 @@ import (
 var t0 = time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 
 func testEngine() *engine {
-	return newEngine(Options{Window: 4 * time.Second, Burst: 3, Remember: 8, AppName: "Warpdesk"})
+	e := newEngine(Options{Window: 4 * time.Second, Burst: 3, Remember: 8, AppName: "Warpdesk"})
+	e.setRules(Rules{OutageNotice: DefaultOutageNotice})
+	return e
 }
 
-func inc(id string, sev Severity) Incident {
-	return Incident{UUID: id, Title: "title " + id, Severity: sev, Room: "ops", CreatedAt: t0}
+func inc(id string, sev ops.Severity) ops.Incident {
+	return ops.Incident{UUID: id, Title: "title " + id, Severity: sev, Room: "ops", CreatedAt: t0.UnixMilli()}
 }
 
 // drain takes everything due at now.
@@ -34,7 +38,7 @@ func drain(e *engine, now time.Time) []Notification {
 
 func TestEngineSingle(t *testing.T) {
 	e := testEngine()
-	if d := e.incident(Incident{UUID: "u1", Title: "DB <primary> down", Severity: "critical", Room: "ops", CreatedAt: t0.Add(-2 * time.Minute)}, t0); d != Notify {
+	if d := e.incident(ops.Incident{UUID: "u1", Title: "DB <primary> down", Severity: "critical", Room: "ops", CreatedAt: t0.Add(-2 * time.Minute).UnixMilli()}, t0); d != Notify {
 		t.Fatalf("decision %v", d)
 	}
 	got := drain(e, t0)
@@ -49,11 +53,11 @@ func TestEngineSingle(t *testing.T) {
 		t.Fatalf("deadline %v with nothing pending", e.deadline(t0))
 	}
 	// Created on another day: the date shows; no room: just the time.
-	e.incident(Incident{UUID: "u2", Title: "x", CreatedAt: t0.AddDate(0, 0, -1)}, t0.Add(time.Hour))
-	if b := drain(e, t0.Add(time.Hour))[0].Body; b != "Mar 13 10:00" {
+	e.incident(ops.Incident{UUID: "u2", Title: "x", CreatedAt: t0.AddDate(0, 0, -1).UnixMilli()}, t0.Add(time.Hour))
+	if b := drain(e, t0.Add(time.Hour))[0].Body; b != "Mar 13 10:00, 25 h ago" {
 		t.Fatalf("body %q", b)
 	}
-	e.incident(Incident{UUID: "u3"}, t0.Add(2*time.Hour))
+	e.incident(ops.Incident{UUID: "u3"}, t0.Add(2*time.Hour))
 	if s := drain(e, t0.Add(2*time.Hour))[0]; s.Summary != "Info: New incident" || s.Urgency != Low || s.Body != "12:00" {
 		t.Fatalf("empty incident: %+v", s)
 	}
@@ -64,11 +68,11 @@ func TestEngineStormCoalesces(t *testing.T) {
 	var decisions [8]int
 	// 200 incidents in one second, every tenth critical.
 	for i := range 200 {
-		sev := SeverityInfo
+		sev := ops.Info
 		if i%10 == 9 {
-			sev = SeverityCritical
+			sev = ops.Critical
 		} else if i%2 == 1 {
-			sev = SeverityWarning
+			sev = ops.Warning
 		}
 		at := t0.Add(time.Duration(i) * 5 * time.Millisecond)
 		decisions[e.incident(inc(fmt.Sprint(i), sev), at)]++
@@ -107,7 +111,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 	}
 	// A lone incident right after the summary waits for the window
 	// (the storm may not be over), then shows on its own.
-	e.incident(inc("late", SeverityWarning), t0.Add(5*time.Second))
+	e.incident(inc("late", ops.Warning), t0.Add(5*time.Second))
 	if got := drain(e, t0.Add(5*time.Second)); len(got) != 0 {
 		t.Fatalf("incident right after a summary shown at once: %+v", got)
 	}
@@ -116,7 +120,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 		t.Fatalf("lone pending incident: %+v", got)
 	}
 	// After a quiet window, incidents notify at once again.
-	e.incident(inc("fresh", SeverityInfo), t0.Add(20*time.Second))
+	e.incident(inc("fresh", ops.Info), t0.Add(20*time.Second))
 	if got := drain(e, t0.Add(20*time.Second)); len(got) != 1 {
 		t.Fatalf("after the storm: %+v", got)
 	}
@@ -126,7 +130,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 func TestEngineBoundedWhenDeliveryStalls(t *testing.T) {
 	e := testEngine()
 	for i := range 10_000 {
-		e.incident(inc(fmt.Sprint(i), SeverityCritical), t0.Add(time.Duration(i)*time.Second))
+		e.incident(inc(fmt.Sprint(i), ops.Critical), t0.Add(time.Duration(i)*time.Second))
 	}
 	if len(e.outbox) > e.burst || len(e.pend.listed) > maxListed {
 		t.Fatalf("outbox %d, listed %d", len(e.outbox), len(e.pend.listed))
@@ -149,36 +153,36 @@ func TestEngineBoundedWhenDeliveryStalls(t *testing.T) {
 
 func TestEngineDedupe(t *testing.T) {
 	e := testEngine() // remembers 8
-	if e.incident(inc("a", SeverityInfo), t0) != Notify {
+	if e.incident(inc("a", ops.Info), t0) != Notify {
 		t.Fatal("first sight")
 	}
-	if d := e.incident(inc("a", SeverityCritical), t0.Add(time.Hour)); d != Duplicate {
+	if d := e.incident(inc("a", ops.Critical), t0.Add(time.Hour)); d != Duplicate {
 		t.Fatalf("replay: %v", d)
 	}
 	// Filtered incidents are remembered too: a catch-up after the pause
 	// must not notify what arrived during it.
-	e.setRules(Rules{PausedUntil: t0.Add(2 * time.Hour)})
-	if d := e.incident(inc("b", SeverityCritical), t0.Add(time.Hour)); d != Paused {
+	e.setRules(Rules{PausedUntil: t0.Add(2 * time.Hour), PauseCriticals: true})
+	if d := e.incident(inc("b", ops.Critical), t0.Add(time.Hour)); d != Paused {
 		t.Fatalf("paused: %v", d)
 	}
 	e.setRules(Rules{})
-	if d := e.incident(inc("b", SeverityCritical), t0.Add(3*time.Hour)); d != Duplicate {
+	if d := e.incident(inc("b", ops.Critical), t0.Add(3*time.Hour)); d != Duplicate {
 		t.Fatalf("replay after pause: %v", d)
 	}
 	// Empty UUIDs are never duplicates.
 	for range 2 {
-		if e.incident(Incident{}, t0.Add(4*time.Hour)) == Duplicate {
+		if e.incident(ops.Incident{}, t0.Add(4*time.Hour)) == Duplicate {
 			t.Fatal("empty UUID deduplicated")
 		}
 	}
 	// Memory is bounded: after 8 newer ids, "a" is forgotten.
 	for i := range 8 {
-		e.incident(inc(fmt.Sprint(i), SeverityInfo), t0.Add(5*time.Hour))
+		e.incident(inc(fmt.Sprint(i), ops.Info), t0.Add(5*time.Hour))
 	}
 	if len(e.seen.set) != 8 {
 		t.Fatalf("remembering %d ids, want 8", len(e.seen.set))
 	}
-	if d := e.incident(inc("a", SeverityInfo), t0.Add(6*time.Hour)); d == Duplicate {
+	if d := e.incident(inc("a", ops.Info), t0.Add(6*time.Hour)); d == Duplicate {
 		t.Fatal("ring did not forget")
 	}
 }
@@ -203,6 +207,7 @@ func TestEngineOutage(t *testing.T) {
 	})
 	t.Run("long outage, one notice", func(t *testing.T) {
 		e := testEngine()
+		e.restored(t0.Add(-time.Hour)) // it was up before
 		e.out.lost(t0, e.rules)
 		e.out.lost(t0.Add(time.Minute), e.rules) // repeated: keeps the first time
 		if dl := e.deadline(t0); !dl.Equal(t0.Add(DefaultOutageNotice)) {
@@ -271,7 +276,7 @@ func TestEngineOutage(t *testing.T) {
 	})
 	t.Run("rules", func(t *testing.T) {
 		e := testEngine()
-		e.setRules(Rules{OutageNotice: -1})
+		e.setRules(Rules{}) // zero: no notice
 		e.out.lost(t0, e.rules)
 		if !e.deadline(t0).IsZero() {
 			t.Fatal("disabled notice scheduled")
@@ -281,7 +286,7 @@ func TestEngineOutage(t *testing.T) {
 			t.Fatal("custom OutageNotice")
 		}
 		e = testEngine()
-		e.setRules(Rules{PausedUntil: t0.Add(time.Hour)})
+		e.setRules(Rules{PausedUntil: t0.Add(time.Hour), OutageNotice: DefaultOutageNotice})
 		e.out.lost(t0, e.rules)
 		if len(notice(e, t0.Add(DefaultOutageNotice))) != 0 || !e.deadline(t0).IsZero() {
 			t.Fatal("notice while paused, or retried later")
@@ -296,12 +301,13 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 		e := testEngine()
 		until := t0.Add(time.Hour)
 		e.setRules(Rules{PausedUntil: until, MutedRooms: []string{"ci"}})
-		e.incident(inc("i1", SeverityInfo), t0)
-		e.incident(inc("c1", SeverityCritical), t0.Add(time.Minute))
-		e.incident(inc("c1", SeverityCritical), t0.Add(2*time.Minute)) // duplicate
-		e.incident(Incident{UUID: "m1", Severity: SeverityCritical, Room: "ci"}, t0)
-		e.incident(inc("w1", SeverityWarning), t0.Add(3*time.Minute))
-		if got := drain(e, until.Add(-time.Second)); len(got) != 0 {
+		e.incident(inc("i1", ops.Info), t0)
+		e.incident(inc("c1", ops.Critical), t0.Add(time.Minute))
+		e.incident(inc("c1", ops.Critical), t0.Add(2*time.Minute)) // duplicate
+		e.incident(ops.Incident{UUID: "m1", Severity: ops.Critical, Room: "ci"}, t0)
+		e.incident(inc("w1", ops.Warning), t0.Add(3*time.Minute))
+		// The critical one broke through the pause at once.
+		if got := drain(e, until.Add(-time.Second)); len(got) != 1 || got[0].ID != "c1" {
 			t.Fatalf("during the pause: %+v", got)
 		}
 		if dl := e.deadline(t0); !dl.Equal(until) {
@@ -312,9 +318,9 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 			t.Fatalf("after the pause: %+v", got)
 		}
 		want := Notification{
-			Summary: "3 incidents while notifications were paused, 1 critical",
-			Body:    "Critical: title c1 (ops)\nWarning: title w1 (ops)\nInfo: title i1 (ops)",
-			Urgency: Critical,
+			Summary: "2 incidents while notifications were paused",
+			Body:    "Warning: title w1 (ops)\nInfo: title i1 (ops)",
+			Urgency: Normal,
 			Tag:     "digest",
 		}
 		if n := got[0]; n.Summary != want.Summary || n.Body != want.Body || n.Urgency != want.Urgency || n.Tag != want.Tag {
@@ -327,7 +333,7 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 	t.Run("resumed early", func(t *testing.T) {
 		e := testEngine()
 		e.setRules(Rules{PausedUntil: PauseUntilTomorrow(t0)})
-		e.incident(inc("w1", SeverityWarning), t0)
+		e.incident(inc("w1", ops.Warning), t0)
 		e.setRules(Rules{}) // the tray's "Resume notifications"
 		got := drain(e, t0.Add(time.Minute))
 		if len(got) != 1 || got[0].Summary != "1 incident while notifications were paused" || got[0].Urgency != Normal {
@@ -339,10 +345,10 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 		q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
 		e.setRules(Rules{QuietHours: q})
 		night := time.Date(2026, 3, 14, 23, 30, 0, 0, time.UTC)
-		if d := e.incident(inc("w1", SeverityWarning), night); d != Quiet {
+		if d := e.incident(inc("w1", ops.Warning), night); d != Quiet {
 			t.Fatalf("warning at night: %v", d)
 		}
-		if d := e.incident(inc("c1", SeverityCritical), night); d != Notify {
+		if d := e.incident(inc("c1", ops.Critical), night); d != Notify {
 			t.Fatalf("critical at night: %v", d)
 		}
 		if got := drain(e, night); len(got) != 1 || got[0].ID != "c1" {
@@ -362,7 +368,7 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 		q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
 		evening := time.Date(2026, 3, 14, 21, 0, 0, 0, time.UTC)
 		e.setRules(Rules{QuietHours: q, PausedUntil: evening.Add(2 * time.Hour)})
-		e.incident(inc("c1", SeverityCritical), evening)
+		e.incident(inc("w1", ops.Warning), evening)
 		if dl := e.deadline(evening); !dl.Equal(evening.Add(2 * time.Hour)) {
 			t.Fatalf("deadline %v", dl)
 		}
@@ -371,13 +377,13 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 		if got := drain(e, at); len(got) != 0 {
 			t.Fatalf("inside quiet hours: %+v", got)
 		}
-		e.incident(inc("i1", SeverityInfo), at)
+		e.incident(inc("i1", ops.Info), at)
 		morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
 		if dl := e.deadline(at); !dl.Equal(morning) {
 			t.Fatalf("deadline %v, want %v", dl, morning)
 		}
 		got := drain(e, morning)
-		if len(got) != 1 || got[0].Summary != "2 incidents while notifications were silenced, 1 critical" {
+		if len(got) != 1 || got[0].Summary != "2 incidents while notifications were silenced" {
 			t.Fatalf("got %+v", got)
 		}
 	})
@@ -385,8 +391,8 @@ func TestEngineDigestAfterSilence(t *testing.T) {
 
 func TestEngineRetryHoldsTheQueue(t *testing.T) {
 	e := testEngine()
-	e.incident(inc("a", SeverityWarning), t0)
-	e.incident(inc("b", SeverityWarning), t0)
+	e.incident(inc("a", ops.Warning), t0)
+	e.incident(inc("b", ops.Warning), t0)
 	n, _ := e.next(t0)
 	if wait, ok := e.failed(n, t0); !ok || wait != 2*time.Second {
 		t.Fatalf("first failure: retry in %v, %v", wait, ok)
@@ -401,9 +407,39 @@ func TestEngineRetryHoldsTheQueue(t *testing.T) {
 		t.Fatalf("after the wait: %+v", got)
 	}
 	// A success resets the count: the next failure waits 2 s again.
-	e.incident(inc("c", SeverityWarning), t0.Add(time.Hour))
+	e.incident(inc("c", ops.Warning), t0.Add(time.Hour))
 	n, _ = e.next(t0.Add(time.Hour))
 	if wait, _ := e.failed(n, t0.Add(time.Hour)); wait != 2*time.Second {
 		t.Fatalf("after a success: retry in %v", wait)
+	}
+}
+
+// A critical incident breaks through a pause (the user forgot the pause, not
+// the on-call duty), unless the rules say a pause holds criticals too; then
+// it waits for the digest like the rest.
+func TestEnginePauseAndCriticals(t *testing.T) {
+	until := t0.Add(time.Hour)
+	e := testEngine()
+	e.setRules(Rules{PausedUntil: until})
+	if d := e.incident(inc("c1", ops.Critical), t0); d != Notify {
+		t.Fatalf("critical during a pause: %v", d)
+	}
+	if d := e.incident(inc("w1", ops.Warning), t0); d != Paused {
+		t.Fatalf("warning during a pause: %v", d)
+	}
+	if got := drain(e, t0); len(got) != 1 || got[0].ID != "c1" || got[0].Urgency != Critical {
+		t.Fatalf("delivered during the pause: %+v", got)
+	}
+
+	e = testEngine()
+	e.setRules(Rules{PausedUntil: until, PauseCriticals: true})
+	if d := e.incident(inc("c1", ops.Critical), t0); d != Paused {
+		t.Fatalf("critical in a pause that holds criticals: %v", d)
+	}
+	if got := drain(e, t0); len(got) != 0 {
+		t.Fatalf("delivered during the pause: %+v", got)
+	}
+	if got := drain(e, until); len(got) != 1 || got[0].Tag != "digest" || got[0].Urgency != Critical {
+		t.Fatalf("after the pause: %+v", got)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
 )
 
 // Defaults for Options.
@@ -106,7 +108,7 @@ func New(d Deliverer, opts Options) *Notifier {
 // decided: Notify (its own notification follows), Coalesced (counted into
 // the next summary) or the reason it stays silent. It never blocks on
 // delivery.
-func (n *Notifier) Incident(inc Incident) Decision {
+func (n *Notifier) Incident(inc ops.Incident) Decision {
 	n.mu.Lock()
 	var d Decision
 	if n.closed {
@@ -145,17 +147,32 @@ func (n *Notifier) SetPausedUntil(t time.Time) {
 	})
 }
 
-// ConnectionLost tells the notifier the server connection went down at at.
-// If it stays down for Rules.OutageNotice, one notice says so. Repeated
-// calls during one outage keep the first time.
+// ConnectionLost tells the notifier the server connection went down at at,
+// or, at start, that it is not up yet. If it stays down for
+// Rules.OutageNotice, one notice says so ("cannot connect" when it was
+// never up). Repeated calls during one outage keep the first time.
 func (n *Notifier) ConnectionLost(at time.Time) {
 	n.update(func(e *engine) { e.out.lost(at, e.rules) })
 }
 
 // ConnectionRestored tells the notifier the connection is back. A notice
-// not yet raised is cancelled, so brief blips raise nothing.
+// not yet raised is cancelled, so brief blips raise nothing; a notice that
+// was raised is replaced by "Back online", with what Revealed found while
+// it was up ("Back online — 3 new while offline").
 func (n *Notifier) ConnectionRestored(at time.Time) {
-	n.update(func(e *engine) { e.out.restored() })
+	n.update(func(e *engine) { e.restored(at) })
+}
+
+// Revealed tells the notifier what a catch-up found: open incidents it was
+// not told about (opened while Warpdesk was offline, not running, or
+// pointed elsewhere). They go through the same duplicates and rules as
+// Incident; a few notify one by one, more as one summary ("5 open
+// incidents, 2 critical — opened while Warpdesk was offline"), and a
+// notification says how old an old incident is. Call it before
+// ConnectionRestored for the catch-up that ends an outage, so that the
+// recovery notice carries them.
+func (n *Notifier) Revealed(found []ops.Incident) {
+	n.update(func(e *engine) { e.revealed(found, n.now()) })
 }
 
 // SetAwake tells the notifier the machine goes to sleep (false) or woke up

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/ops"
 )
 
 // recorder is a Deliverer that remembers what it was given.
@@ -43,12 +44,12 @@ func TestNotifierStorm(t *testing.T) {
 		defer n.Close()
 		crit := 0
 		for i := range 200 {
-			sev := notify.SeverityWarning
+			sev := ops.Warning
 			if i%50 == 49 {
-				sev = notify.SeverityCritical
+				sev = ops.Critical
 				crit++
 			}
-			n.Incident(notify.Incident{UUID: fmt.Sprint(i), Title: "disk full", Severity: sev, Room: "ops"})
+			n.Incident(ops.Incident{UUID: fmt.Sprint(i), Title: "disk full", Severity: sev, Room: "ops"})
 			time.Sleep(5 * time.Millisecond) // 200 in a second
 		}
 		synctest.Wait()
@@ -67,7 +68,7 @@ func TestNotifierStorm(t *testing.T) {
 		}
 		// The reconnect catch-up replays the same incidents: nothing new.
 		for i := range 200 {
-			if d := n.Incident(notify.Incident{UUID: fmt.Sprint(i), Severity: notify.SeverityCritical}); d != notify.Duplicate {
+			if d := n.Incident(ops.Incident{UUID: fmt.Sprint(i), Severity: ops.Critical}); d != notify.Duplicate {
 				t.Fatalf("replay %d: %v", i, d)
 			}
 		}
@@ -86,7 +87,7 @@ func TestIncidentNeverBlocks(t *testing.T) {
 		n := notify.New(rec, notify.Options{})
 		start := time.Now()
 		for i := range 10_000 {
-			n.Incident(notify.Incident{UUID: fmt.Sprint(i), Severity: notify.SeverityCritical})
+			n.Incident(ops.Incident{UUID: fmt.Sprint(i), Severity: ops.Critical})
 		}
 		if time.Since(start) != 0 {
 			t.Fatal("Incident waited on the fake clock")
@@ -160,11 +161,11 @@ func TestNotifierRulesAndClose(t *testing.T) {
 		if got := n.Rules().MutedRooms; got[0] != "ci" {
 			t.Fatalf("rules aliased the caller's slice: %v", got)
 		}
-		if d := n.Incident(notify.Incident{UUID: "1", Room: "ci"}); d != notify.Muted {
+		if d := n.Incident(ops.Incident{UUID: "1", Room: "ci"}); d != notify.Muted {
 			t.Fatalf("muted room: %v", d)
 		}
 		n.SetPausedUntil(notify.PauseFor(time.Now(), time.Hour))
-		if d := n.Incident(notify.Incident{UUID: "2", Severity: "critical"}); d != notify.Paused {
+		if d := n.Incident(ops.Incident{UUID: "2", Severity: ops.Warning}); d != notify.Paused {
 			t.Fatalf("paused: %v", d)
 		}
 		if n.Rules().MutedRooms[0] != "ci" {
@@ -172,7 +173,7 @@ func TestNotifierRulesAndClose(t *testing.T) {
 		}
 		time.Sleep(time.Hour + time.Second)
 		synctest.Wait() // the pause's end delivers its digest
-		if d := n.Incident(notify.Incident{UUID: "3", Severity: "critical"}); d != notify.Notify {
+		if d := n.Incident(ops.Incident{UUID: "3", Severity: "critical"}); d != notify.Notify {
 			t.Fatalf("after the pause: %v", d)
 		}
 		// Close delivers what was decided, then refuses. The pause's end
@@ -181,7 +182,7 @@ func TestNotifierRulesAndClose(t *testing.T) {
 		if got := rec.got(); len(got) != 2 || got[0].Tag != "digest" || got[1].ID != "3" {
 			t.Fatalf("delivered %+v", got)
 		}
-		if d := n.Incident(notify.Incident{UUID: "4"}); d != notify.Closed {
+		if d := n.Incident(ops.Incident{UUID: "4"}); d != notify.Closed {
 			t.Fatalf("after Close: %v", d)
 		}
 		n.Close()
@@ -209,13 +210,13 @@ func TestNotifierRetriesRefusedDelivery(t *testing.T) {
 		})
 		n := notify.New(d, notify.Options{})
 		defer n.Close()
-		n.Incident(notify.Incident{UUID: "a", Severity: "critical"})
+		n.Incident(ops.Incident{UUID: "a", Severity: "critical"})
 		synctest.Wait()
-		n.Incident(notify.Incident{UUID: "b", Severity: "critical"}) // waits behind a's retry
+		n.Incident(ops.Incident{UUID: "b", Severity: "critical"}) // waits behind a's retry
 		time.Sleep(time.Minute)
 		synctest.Wait()
-		n.Incident(notify.Incident{UUID: "dead", Severity: "critical"})
-		n.Incident(notify.Incident{UUID: "c", Severity: "critical"})
+		n.Incident(ops.Incident{UUID: "dead", Severity: "critical"})
+		n.Incident(ops.Incident{UUID: "c", Severity: "critical"})
 		time.Sleep(2 * time.Minute)
 		synctest.Wait()
 		mu.Lock()

@@ -1,35 +1,45 @@
 package notify
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
 )
 
-// DefaultOutageNotice is how long the connection must stay down before the
-// notifier raises its one "offline" notice (Rules.OutageNotice zero value).
+// DefaultOutageNotice is the outage notice delay of a fresh install
+// (settings.Default): how long the connection must stay down before the
+// notifier raises its one "offline" notice.
 const DefaultOutageNotice = 3 * time.Minute
 
 // Rules are the user's notification settings. The zero value notifies every
-// incident, has no quiet hours, is not paused and raises an outage notice
-// after DefaultOutageNotice. Rules are plain values: the settings window
-// edits a copy and hands it to Notifier.SetRules.
+// incident, has no quiet hours, is not paused and raises no outage notice.
+// Rules are plain values: the settings window edits a copy and hands it to
+// Notifier.SetRules.
 type Rules struct {
-	// MinSeverity is the least severe level that notifies. Zero: info,
-	// i.e. everything.
-	MinSeverity Severity
+	// MinSeverity is the least severe level that notifies. Zero:
+	// everything.
+	MinSeverity ops.Severity
 	// MutedRooms never notify, whatever the severity. Names match exactly.
 	MutedRooms []string
 	// QuietHours is a daily span during which only critical incidents
 	// notify.
 	QuietHours QuietHours
-	// PausedUntil stops every notification, critical included, until that
-	// instant (the tray's "pause for 1 h" / "until tomorrow"; see PauseFor
-	// and PauseUntilTomorrow). Zero or past: not paused.
+	// PausedUntil stops notifications until that instant (the tray's
+	// "pause for 1 h" / "until tomorrow"; see PauseFor and
+	// PauseUntilTomorrow); critical incidents still break through unless
+	// PauseCriticals is set. Zero or past: not paused.
 	PausedUntil time.Time
+	// PauseCriticals makes a pause silence critical incidents too. Zero:
+	// a critical incident notifies despite a pause, so nobody misses one
+	// because they forgot a pause they set.
+	PauseCriticals bool
 	// OutageNotice is how long the connection must stay down before one
-	// notice says so. Zero means DefaultOutageNotice; negative means never.
+	// notice says so. Zero (or negative) means never, as in the settings
+	// file; a fresh install uses DefaultOutageNotice.
 	OutageNotice time.Duration
 }
 
@@ -54,11 +64,17 @@ func At(hour, minute int) TimeOfDay {
 	return TimeOfDay(m)
 }
 
-// ParseTimeOfDay parses "HH:MM" in 24-hour form, e.g. "22:00" or "7:30".
+// ErrTimeOfDay is matched (errors.Is) by every error about a time of day
+// or a quiet-hours span.
+var ErrTimeOfDay = errors.New("notify: invalid time of day")
+
+// ParseTimeOfDay parses "HH:MM" in 24-hour form, e.g. "22:00" or "7:30",
+// ignoring surrounding space. It is the one parser of times of day: the
+// settings form and the settings file both use it.
 func ParseTimeOfDay(s string) (TimeOfDay, error) {
 	t, err := time.Parse("15:04", strings.TrimSpace(s))
 	if err != nil {
-		return 0, fmt.Errorf("notify: time of day %q: want HH:MM, 00:00 to 23:59", s)
+		return 0, fmt.Errorf("%w: %q: want HH:MM, 00:00 to 23:59", ErrTimeOfDay, s)
 	}
 	return At(t.Hour(), t.Minute()), nil
 }
@@ -66,7 +82,41 @@ func ParseTimeOfDay(s string) (TimeOfDay, error) {
 // String formats t as "HH:MM".
 func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", int(t)/60, int(t)%60) }
 
+// Valid reports whether t lies within one day, 00:00 to 23:59.
+func (t TimeOfDay) Valid() bool { return t >= 0 && t < 24*60 }
+
+// MarshalText writes t as "HH:MM", the form the settings file keeps.
+func (t TimeOfDay) MarshalText() ([]byte, error) {
+	if !t.Valid() {
+		return nil, fmt.Errorf("%w: %d minutes after midnight", ErrTimeOfDay, int(t))
+	}
+	return []byte(t.String()), nil
+}
+
+// UnmarshalText reads what ParseTimeOfDay accepts.
+func (t *TimeOfDay) UnmarshalText(b []byte) error {
+	v, err := ParseTimeOfDay(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
 func timeOfDay(now time.Time) TimeOfDay { return At(now.Hour(), now.Minute()) }
+
+// Validate reports a span that cannot be used: a time outside the day, or
+// an enabled span that starts where it ends (it would never be active).
+// The error matches ErrTimeOfDay.
+func (q QuietHours) Validate() error {
+	if !q.Start.Valid() || !q.End.Valid() {
+		return fmt.Errorf("%w: quiet hours %d–%d minutes are not within one day", ErrTimeOfDay, int(q.Start), int(q.End))
+	}
+	if q.Enabled && q.Start == q.End {
+		return fmt.Errorf("%w: quiet hours start and end are both %s", ErrTimeOfDay, q.Start)
+	}
+	return nil
+}
 
 // Contains reports whether now's wall-clock time, in now's own location
 // (Local in the app), falls inside the span. A disabled span contains nothing.
@@ -135,14 +185,6 @@ func (r Rules) silenceEnd(now time.Time) time.Time {
 	return time.Time{}
 }
 
-// outageNotice is OutageNotice with the default applied; <0 means never.
-func (r Rules) outageNotice() time.Duration {
-	if r.OutageNotice == 0 {
-		return DefaultOutageNotice
-	}
-	return r.OutageNotice
-}
-
 // Decision is what the notifier did, or would do, with an incident.
 type Decision int
 
@@ -183,16 +225,18 @@ func (d Decision) Shown() bool { return d == Notify || d == Coalesced }
 // Check applies the rules to one incident at now. It is pure: it knows
 // nothing of bursts or duplicates, so it answers Notify or the reason the
 // incident stays silent. The order of the checks makes the reason the most
-// deliberate one: pause, mute, minimum, then quiet hours.
-func (r Rules) Check(inc Incident, now time.Time) Decision {
+// deliberate one: pause (which a critical incident breaks through unless
+// PauseCriticals), mute, minimum, then quiet hours.
+func (r Rules) Check(inc ops.Incident, now time.Time) Decision {
+	sev := severity(inc.Severity)
 	switch {
-	case r.Paused(now):
+	case r.Paused(now) && (sev != ops.Critical || r.PauseCriticals):
 		return Paused
 	case slices.Contains(r.MutedRooms, inc.Room):
 		return Muted
-	case !inc.Severity.AtLeast(r.MinSeverity):
+	case !sev.AtLeast(r.MinSeverity):
 		return BelowMinimum
-	case r.QuietHours.Contains(now) && inc.Severity.rank() < SeverityCritical.rank():
+	case r.QuietHours.Contains(now) && sev != ops.Critical:
 		return Quiet
 	}
 	return Notify

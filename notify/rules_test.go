@@ -1,28 +1,19 @@
 package notify_test
 
 import (
+	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/ops"
 )
 
-func TestParseSeverity(t *testing.T) {
-	for in, want := range map[string]notify.Severity{
-		"critical": notify.SeverityCritical, " CRIT ": notify.SeverityCritical,
-		"warning": notify.SeverityWarning, "Warn": notify.SeverityWarning,
-		"info": notify.SeverityInfo, "": notify.SeverityInfo, "sev1": notify.SeverityInfo, "<b>": notify.SeverityInfo,
-	} {
-		if got := notify.ParseSeverity(in); got != want {
-			t.Errorf("ParseSeverity(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if !notify.Severity("CRITICAL").AtLeast(notify.SeverityWarning) || notify.Severity("bogus").AtLeast(notify.SeverityWarning) {
-		t.Error("AtLeast must normalise")
-	}
-	for s, u := range map[notify.Severity]notify.Urgency{"critical": notify.Critical, "warning": notify.Normal, "info": notify.Low, "": notify.Low} {
-		if s.Urgency() != u {
-			t.Errorf("%q.Urgency() = %v, want %v", s, s.Urgency(), u)
+func TestUrgencyOf(t *testing.T) {
+	for s, u := range map[ops.Severity]notify.Urgency{ops.Critical: notify.Critical, ops.Warning: notify.Normal, ops.Info: notify.Low, "": notify.Low, "bogus": notify.Low} {
+		if got := notify.UrgencyOf(s); got != u {
+			t.Errorf("UrgencyOf(%q) = %v, want %v", s, got, u)
 		}
 	}
 }
@@ -89,26 +80,29 @@ func TestQuietHours(t *testing.T) {
 
 func TestRulesCheck(t *testing.T) {
 	now := day(23, 0)
-	crit := notify.Incident{UUID: "1", Title: "db down", Severity: notify.SeverityCritical, Room: "ops"}
-	warn := notify.Incident{UUID: "2", Title: "disk 80%", Severity: notify.SeverityWarning, Room: "ops"}
-	info := notify.Incident{UUID: "3", Title: "deploy", Severity: notify.SeverityInfo, Room: "ci"}
+	crit := ops.Incident{UUID: "1", Title: "db down", Severity: ops.Critical, Room: "ops"}
+	warn := ops.Incident{UUID: "2", Title: "disk 80%", Severity: ops.Warning, Room: "ops"}
+	info := ops.Incident{UUID: "3", Title: "deploy", Severity: ops.Info, Room: "ci"}
 	quiet := notify.QuietHours{Enabled: true, Start: notify.At(22, 0), End: notify.At(7, 0)}
 	tests := []struct {
 		name string
 		r    notify.Rules
-		inc  notify.Incident
+		inc  ops.Incident
 		want notify.Decision
 	}{
 		{"zero rules notify info", notify.Rules{}, info, notify.Notify},
-		{"below minimum", notify.Rules{MinSeverity: notify.SeverityWarning}, info, notify.BelowMinimum},
-		{"at minimum", notify.Rules{MinSeverity: notify.SeverityWarning}, warn, notify.Notify},
+		{"below minimum", notify.Rules{MinSeverity: ops.Warning}, info, notify.BelowMinimum},
+		{"at minimum", notify.Rules{MinSeverity: ops.Warning}, warn, notify.Notify},
 		{"muted room", notify.Rules{MutedRooms: []string{"ops"}}, crit, notify.Muted},
 		{"other room not muted", notify.Rules{MutedRooms: []string{"ops"}}, info, notify.Notify},
 		{"quiet hours silence warning", notify.Rules{QuietHours: quiet}, warn, notify.Quiet},
 		{"quiet hours let critical through", notify.Rules{QuietHours: quiet}, crit, notify.Notify},
-		{"pause silences critical", notify.Rules{PausedUntil: now.Add(time.Minute)}, crit, notify.Paused},
-		{"pause over", notify.Rules{PausedUntil: now}, crit, notify.Notify},
-		{"pause wins over mute", notify.Rules{PausedUntil: now.Add(time.Hour), MutedRooms: []string{"ops"}}, crit, notify.Paused},
+		{"pause silences warning", notify.Rules{PausedUntil: now.Add(time.Minute)}, warn, notify.Paused},
+		{"critical breaks through a pause", notify.Rules{PausedUntil: now.Add(time.Minute)}, crit, notify.Notify},
+		{"pause that holds criticals", notify.Rules{PausedUntil: now.Add(time.Minute), PauseCriticals: true}, crit, notify.Paused},
+		{"pause over", notify.Rules{PausedUntil: now, PauseCriticals: true}, crit, notify.Notify},
+		{"pause wins over mute", notify.Rules{PausedUntil: now.Add(time.Hour), MutedRooms: []string{"ops"}}, warn, notify.Paused},
+		{"a muted room stays muted for a critical in a pause", notify.Rules{PausedUntil: now.Add(time.Hour), MutedRooms: []string{"ops"}}, crit, notify.Muted},
 	}
 	for _, tt := range tests {
 		if got := tt.r.Check(tt.inc, now); got != tt.want {
@@ -133,6 +127,42 @@ func TestPauseHelpers(t *testing.T) {
 		got := notify.PauseUntilTomorrow(time.Date(2026, 3, 28, 22, 0, 0, 0, loc))
 		if got.Hour() != 8 || got.Day() != 29 {
 			t.Errorf("PauseUntilTomorrow across DST = %v", got)
+		}
+	}
+}
+
+func TestTimeOfDayText(t *testing.T) {
+	var q struct{ Start, End notify.TimeOfDay }
+	if err := json.Unmarshal([]byte(`{"Start":"22:00","End":" 7:30 "}`), &q); err != nil || q.Start != notify.At(22, 0) || q.End != notify.At(7, 30) {
+		t.Fatalf("unmarshal: %+v, %v", q, err)
+	}
+	b, err := json.Marshal(q)
+	if err != nil || string(b) != `{"Start":"22:00","End":"07:30"}` {
+		t.Fatalf("marshal: %s, %v", b, err)
+	}
+	for _, bad := range []string{`{"Start":"25:00"}`, `{"Start":"07:60"}`, `{"Start":"noon"}`, `{"Start":""}`} {
+		if err := json.Unmarshal([]byte(bad), &q); !errors.Is(err, notify.ErrTimeOfDay) {
+			t.Errorf("%s: error %v, want ErrTimeOfDay", bad, err)
+		}
+	}
+	if _, err := json.Marshal(struct{ T notify.TimeOfDay }{24 * 60}); !errors.Is(err, notify.ErrTimeOfDay) {
+		t.Errorf("marshal out of range: %v", err)
+	}
+}
+
+func TestQuietHoursValidate(t *testing.T) {
+	for _, tc := range []struct {
+		q  notify.QuietHours
+		ok bool
+	}{
+		{notify.QuietHours{Enabled: true, Start: notify.At(22, 0), End: notify.At(7, 0)}, true},
+		{notify.QuietHours{Start: notify.At(22, 0), End: notify.At(22, 0)}, true}, // off: harmless
+		{notify.QuietHours{Enabled: true, Start: notify.At(12, 0), End: notify.At(12, 0)}, false},
+		{notify.QuietHours{Start: -1, End: notify.At(7, 0)}, false},
+		{notify.QuietHours{Start: 0, End: 24 * 60}, false},
+	} {
+		if err := tc.q.Validate(); (err == nil) != tc.ok || (err != nil && !errors.Is(err, notify.ErrTimeOfDay)) {
+			t.Errorf("%+v.Validate() = %v", tc.q, err)
 		}
 	}
 }

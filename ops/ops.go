@@ -27,32 +27,6 @@ import (
 	"github.com/warpdesk/warpdesk/socket"
 )
 
-// Severity of an incident.
-type Severity string
-
-// The severities an incident can have.
-const (
-	Critical Severity = "critical"
-	Warning  Severity = "warning"
-	Info     Severity = "info"
-)
-
-// Valid reports whether s is one of Critical, Warning, Info.
-func (s Severity) Valid() bool { return s == Critical || s == Warning || s == Info }
-
-// Rank orders severities: critical 0, warning 1, info 2, anything else 3.
-func (s Severity) Rank() int {
-	switch s {
-	case Critical:
-		return 0
-	case Warning:
-		return 1
-	case Info:
-		return 2
-	}
-	return 3
-}
-
 // MonitorStatus is a monitor's health.
 type MonitorStatus string
 

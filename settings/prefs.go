@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"errors"
 	"slices"
 	"time"
 )
@@ -54,18 +55,15 @@ func Load(p Prefs) (Settings, error) {
 		s.MinSeverity = Severity(v)
 	}
 	s.MutedRooms = slices.Clone(p.StringList(KeyMutedRooms))
-	s.QuietHours.Enabled = p.Bool(KeyQuietEnabled)
-	if v := p.String(KeyQuietStart); v != "" {
-		s.QuietHours.Start = v
-	}
-	if v := p.String(KeyQuietEnd); v != "" {
-		s.QuietHours.End = v
+	q, qerr := ParseQuietHours(p.Bool(KeyQuietEnabled), p.String(KeyQuietStart), p.String(KeyQuietEnd))
+	if qerr == nil {
+		s.QuietHours = q
 	}
 	s.OutageNotice = time.Duration(p.Int(KeyOutageNotice)) * time.Second
 	s.StartAtLogin = p.Bool(KeyStartAtLogin)
 	s.ConfirmedRisks = slices.Clone(p.StringList(KeyConfirmedRisks))
 	s = s.Normalize()
-	return s, s.Validate()
+	return s, errors.Join(s.Validate(), qerr)
 }
 
 // Stored reports whether Save has stored settings in p.
@@ -93,8 +91,8 @@ func store(p Prefs, s Settings) {
 	p.SetString(KeyMinSeverity, string(s.MinSeverity))
 	p.SetStringList(KeyMutedRooms, nonNil(s.MutedRooms))
 	p.SetBool(KeyQuietEnabled, s.QuietHours.Enabled)
-	p.SetString(KeyQuietStart, s.QuietHours.Start)
-	p.SetString(KeyQuietEnd, s.QuietHours.End)
+	p.SetString(KeyQuietStart, s.QuietHours.Start.String())
+	p.SetString(KeyQuietEnd, s.QuietHours.End.String())
 	p.SetInt(KeyOutageNotice, int(s.OutageNotice/time.Second))
 	p.SetBool(KeyStartAtLogin, s.StartAtLogin)
 	p.SetStringList(KeyConfirmedRisks, nonNil(s.ConfirmedRisks))

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/settings"
 )
 
@@ -38,7 +39,7 @@ func full() settings.Settings {
 		CatchupURL:   "https://ops.example.com/api/incidents",
 		MinSeverity:  settings.SeverityCritical,
 		MutedRooms:   []string{"payments"},
-		QuietHours:   settings.QuietHours{Enabled: true, Start: "21:30", End: "06:45"},
+		QuietHours:   notify.QuietHours{Enabled: true, Start: notify.At(21, 30), End: notify.At(6, 45)},
 		OutageNotice: 10 * time.Minute,
 		StartAtLogin: true,
 	}

@@ -2,82 +2,55 @@ package settings
 
 import (
 	"errors"
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/ops"
 )
 
-// Severity is an incident severity, used as the notification threshold.
-type Severity string
+// Severity is ops.Severity, the one severity type: the settings' threshold
+// is the value the notifier compares, with no conversion in between.
+type Severity = ops.Severity
 
-// The severities, lowest first.
+// The severities, as settings name them (ops.Info, ops.Warning,
+// ops.Critical).
 const (
-	SeverityInfo     Severity = "info"
-	SeverityWarning  Severity = "warning"
-	SeverityCritical Severity = "critical"
+	SeverityInfo     = ops.Info
+	SeverityWarning  = ops.Warning
+	SeverityCritical = ops.Critical
 )
 
-// Severities lists the valid severities, lowest first.
-func Severities() []Severity { return []Severity{SeverityInfo, SeverityWarning, SeverityCritical} }
-
-// Rank orders severities: info 1, warning 2, critical 3; 0 for anything
-// else.
-func (s Severity) Rank() int {
-	switch s {
-	case SeverityInfo:
-		return 1
-	case SeverityWarning:
-		return 2
-	case SeverityCritical:
-		return 3
+// ParseQuietHours reads quiet hours as a form or the settings file holds
+// them: start and end as "HH:MM" text (notify.ParseTimeOfDay, the one
+// parser). Disabled hours may leave both empty. A time that does not parse
+// is a *FieldError for "QuietHours" matching ErrInvalidQuietHours.
+func ParseQuietHours(enabled bool, start, end string) (notify.QuietHours, error) {
+	q := notify.QuietHours{Enabled: enabled}
+	if !enabled && strings.TrimSpace(start) == "" && strings.TrimSpace(end) == "" {
+		return Default().QuietHours, nil
 	}
-	return 0
+	var err error
+	if q.Start, err = notify.ParseTimeOfDay(start); err != nil {
+		return q, fieldErr("QuietHours", ErrInvalidQuietHours, "quiet hours start %q is not a time between 00:00 and 23:59", start)
+	}
+	if q.End, err = notify.ParseTimeOfDay(end); err != nil {
+		return q, fieldErr("QuietHours", ErrInvalidQuietHours, "quiet hours end %q is not a time between 00:00 and 23:59", end)
+	}
+	return q, nil
 }
 
-// Valid reports whether s is one of Severities.
-func (s Severity) Valid() bool { return s.Rank() > 0 }
-
-// QuietHours is a daily window, in local time, during which only critical
-// incidents notify. End before Start wraps past midnight ("22:00"–"07:00").
-type QuietHours struct {
-	Enabled bool
-	Start   string // "HH:MM", 24-hour
-	End     string // "HH:MM", 24-hour; not equal to Start
-}
-
-// Active reports whether t (in its own location) falls inside enabled quiet
-// hours: from Start inclusive to End exclusive. Invalid hours are never
-// active.
-func (q QuietHours) Active(t time.Time) bool {
-	if !q.Enabled {
-		return false
+// Rules are the notification rules these settings ask for: the same
+// severity, quiet hours and outage delay values, no conversion. The pause
+// is not a setting (the store owns it); the caller merges it in.
+func (s Settings) Rules() notify.Rules {
+	return notify.Rules{
+		MinSeverity:  s.MinSeverity,
+		MutedRooms:   slices.Clone(s.MutedRooms),
+		QuietHours:   s.QuietHours,
+		OutageNotice: s.OutageNotice,
 	}
-	start, err1 := ParseClock(q.Start)
-	end, err2 := ParseClock(q.End)
-	if err1 != nil || err2 != nil || start == end {
-		return false
-	}
-	now := t.Hour()*60 + t.Minute()
-	if start < end {
-		return now >= start && now < end
-	}
-	return now >= start || now < end
-}
-
-// ParseClock parses "HH:MM" (24-hour, two digits each) into minutes after
-// midnight.
-func ParseClock(s string) (int, error) {
-	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("%q is not HH:MM", s)
-	}
-	h, err1 := strconv.Atoi(s[:2])
-	m, err2 := strconv.Atoi(s[3:])
-	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 || s[0] == '+' || s[3] == '+' {
-		return 0, fmt.Errorf("%q is not a time between 00:00 and 23:59", s)
-	}
-	return h*60 + m, nil
 }
 
 // Limits on the outage notice delay.
@@ -105,7 +78,7 @@ type Settings struct {
 	// MutedRooms never notify. They need not be in Rooms.
 	MutedRooms []string
 	// QuietHours lets only critical incidents notify during the window.
-	QuietHours QuietHours
+	QuietHours notify.QuietHours
 	// OutageNotice is how long the connection must stay down before one
 	// notice; 0 turns the notice off. Otherwise between MinOutageNotice and
 	// MaxOutageNotice.
@@ -127,9 +100,9 @@ type Settings struct {
 // (off), an outage notice after 3 minutes. They are valid.
 func Default() Settings {
 	return Settings{
-		MinSeverity:  SeverityWarning,
-		QuietHours:   QuietHours{Start: "22:00", End: "07:00"},
-		OutageNotice: 3 * time.Minute,
+		MinSeverity:  ops.Warning,
+		QuietHours:   notify.QuietHours{Start: notify.At(22, 0), End: notify.At(7, 0)},
+		OutageNotice: notify.DefaultOutageNotice,
 	}
 }
 
@@ -145,15 +118,13 @@ func (s Settings) Clone() Settings {
 	return s
 }
 
-// Normalize trims surrounding whitespace from the URLs and the quiet hours,
-// which a paste easily adds, writes room names without their leading "#"
-// (NormalizeRoom), and drops token-risk confirmations that no longer apply.
+// Normalize trims surrounding whitespace from the URLs, which a paste
+// easily adds, writes room names without their leading "#" (NormalizeRoom),
+// and drops token-risk confirmations that no longer apply.
 func (s Settings) Normalize() Settings {
 	s = s.Clone()
 	s.ServerURL = strings.TrimSpace(s.ServerURL)
 	s.CatchupURL = strings.TrimSpace(s.CatchupURL)
-	s.QuietHours.Start = strings.TrimSpace(s.QuietHours.Start)
-	s.QuietHours.End = strings.TrimSpace(s.QuietHours.End)
 	for i, r := range s.Rooms {
 		s.Rooms[i] = NormalizeRoom(r)
 	}
@@ -188,30 +159,12 @@ func (s Settings) Validate() error {
 			"minimum severity %q must be info, warning or critical", s.MinSeverity))
 	}
 	errs = append(errs, validateRooms("MutedRooms", s.MutedRooms)...)
-	if err := s.QuietHours.validate(); err != nil {
-		errs = append(errs, err)
+	if err := s.QuietHours.Validate(); err != nil {
+		errs = append(errs, fieldErr("QuietHours", ErrInvalidQuietHours, "%s", strings.TrimPrefix(err.Error(), notify.ErrTimeOfDay.Error()+": ")))
 	}
 	if d := s.OutageNotice; d != 0 && (d < MinOutageNotice || d > MaxOutageNotice) {
 		errs = append(errs, fieldErr("OutageNotice", ErrInvalidOutageNotice,
 			"outage notice after %v: choose 0 (off) or between %v and %v", d, MinOutageNotice, MaxOutageNotice))
 	}
 	return errors.Join(errs...)
-}
-
-func (q QuietHours) validate() error {
-	if !q.Enabled && q.Start == "" && q.End == "" {
-		return nil
-	}
-	start, err := ParseClock(q.Start)
-	if err != nil {
-		return fieldErr("QuietHours", ErrInvalidQuietHours, "quiet hours start: %v", err)
-	}
-	end, err := ParseClock(q.End)
-	if err != nil {
-		return fieldErr("QuietHours", ErrInvalidQuietHours, "quiet hours end: %v", err)
-	}
-	if start == end {
-		return fieldErr("QuietHours", ErrInvalidQuietHours, "quiet hours start and end are both %s", q.Start)
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/settings"
 )
 
@@ -174,7 +175,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	s.CatchupURL = "ftp://x"
 	s.MinSeverity = "urgent"
 	s.MutedRooms = []string{"m", "m"}
-	s.QuietHours = settings.QuietHours{Enabled: true, Start: "25:00", End: "07:00"}
+	s.QuietHours = notify.QuietHours{Enabled: true, Start: 25 * 60, End: notify.At(7, 0)}
 	s.OutageNotice = time.Second
 	err := s.Validate()
 	for _, want := range []error{
@@ -214,14 +215,20 @@ func TestValidateFields(t *testing.T) {
 		{"severity critical", func(s *settings.Settings) { s.MinSeverity = settings.SeverityCritical }, nil},
 		{"muted room not joined", func(s *settings.Settings) { s.MutedRooms = []string{"elsewhere"} }, nil},
 		{"muted bad", func(s *settings.Settings) { s.MutedRooms = []string{"a\tb"} }, settings.ErrRoomWhitespace},
-		{"quiet wraps midnight", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "22:00", "07:00"} }, nil},
-		{"quiet same day", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "12:00", "13:30"} }, nil},
-		{"quiet equal", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "12:00", "12:00"} }, settings.ErrInvalidQuietHours},
-		{"quiet bad format", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "7:00", "08:00"} }, settings.ErrInvalidQuietHours},
-		{"quiet plus sign", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "+1:00", "08:00"} }, settings.ErrInvalidQuietHours},
-		{"quiet minutes", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{true, "07:60", "08:00"} }, settings.ErrInvalidQuietHours},
-		{"quiet disabled empty", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{} }, nil},
-		{"quiet disabled but bad", func(s *settings.Settings) { s.QuietHours = settings.QuietHours{false, "x", "y"} }, settings.ErrInvalidQuietHours},
+		{"quiet wraps midnight", func(s *settings.Settings) {
+			s.QuietHours = notify.QuietHours{Enabled: true, Start: notify.At(22, 0), End: notify.At(7, 0)}
+		}, nil},
+		{"quiet same day", func(s *settings.Settings) {
+			s.QuietHours = notify.QuietHours{Enabled: true, Start: notify.At(12, 0), End: notify.At(13, 30)}
+		}, nil},
+		{"quiet equal", func(s *settings.Settings) {
+			s.QuietHours = notify.QuietHours{Enabled: true, Start: notify.At(12, 0), End: notify.At(12, 0)}
+		}, settings.ErrInvalidQuietHours},
+		{"quiet out of day", func(s *settings.Settings) {
+			s.QuietHours = notify.QuietHours{Enabled: true, Start: -1, End: notify.At(8, 0)}
+		}, settings.ErrInvalidQuietHours},
+		{"quiet disabled empty", func(s *settings.Settings) { s.QuietHours = notify.QuietHours{} }, nil},
+		{"quiet disabled but bad", func(s *settings.Settings) { s.QuietHours = notify.QuietHours{Enabled: false, Start: 0, End: 24 * 60} }, settings.ErrInvalidQuietHours},
 		{"outage off", func(s *settings.Settings) { s.OutageNotice = 0 }, nil},
 		{"outage min", func(s *settings.Settings) { s.OutageNotice = settings.MinOutageNotice }, nil},
 		{"outage negative", func(s *settings.Settings) { s.OutageNotice = -time.Minute }, settings.ErrInvalidOutageNotice},
@@ -238,42 +245,22 @@ func TestValidateFields(t *testing.T) {
 	}
 }
 
-func TestQuietHoursActive(t *testing.T) {
-	at := func(hhmm string) time.Time {
-		tm, err := time.ParseInLocation("15:04", hhmm, time.Local)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tm
+// The form and the settings file give quiet hours as text: one parser
+// (notify's) reads it, and a bad time is a field error.
+func TestParseQuietHours(t *testing.T) {
+	q, err := settings.ParseQuietHours(true, " 22:00", "7:30")
+	if err != nil || q != (notify.QuietHours{Enabled: true, Start: notify.At(22, 0), End: notify.At(7, 30)}) {
+		t.Fatalf("ParseQuietHours = %+v, %v", q, err)
 	}
-	night := settings.QuietHours{Enabled: true, Start: "22:00", End: "07:00"}
-	day := settings.QuietHours{Enabled: true, Start: "12:00", End: "13:30"}
-	for _, tc := range []struct {
-		q    settings.QuietHours
-		at   string
-		want bool
-	}{
-		{night, "21:59", false}, {night, "22:00", true}, {night, "23:59", true}, {night, "00:00", true},
-		{night, "06:59", true}, {night, "07:00", false}, {night, "12:00", false},
-		{day, "11:59", false}, {day, "12:00", true}, {day, "13:29", true}, {day, "13:30", false},
-		{settings.QuietHours{Start: "22:00", End: "07:00"}, "23:00", false},
-		{settings.QuietHours{Enabled: true, Start: "bad", End: "07:00"}, "03:00", false},
-	} {
-		if got := tc.q.Active(at(tc.at)); got != tc.want {
-			t.Errorf("%+v.Active(%s) = %v, want %v", tc.q, tc.at, got, tc.want)
-		}
+	if q, err := settings.ParseQuietHours(false, "", ""); err != nil || q != settings.Default().QuietHours {
+		t.Fatalf("empty and off = %+v, %v; want the default span", q, err)
 	}
-}
-
-func TestSeverityRank(t *testing.T) {
-	sev := settings.Severities()
-	for i := 1; i < len(sev); i++ {
-		if sev[i-1].Rank() >= sev[i].Rank() {
-			t.Errorf("%s ranks >= %s", sev[i-1], sev[i])
+	for _, bad := range [][2]string{{"25:00", "07:00"}, {"22:00", "07:60"}, {"+1:00", "08:00"}, {"x", "y"}, {"", "07:00"}} {
+		_, err := settings.ParseQuietHours(false, bad[0], bad[1])
+		fes := settings.FieldErrors(err)
+		if !errors.Is(err, settings.ErrInvalidQuietHours) || len(fes) != 1 || fes[0].Field != "QuietHours" {
+			t.Errorf("ParseQuietHours(%q, %q) = %v, want a QuietHours field error", bad[0], bad[1], err)
 		}
-	}
-	if settings.Severity("urgent").Valid() || settings.Severity("").Valid() {
-		t.Error("unknown severities are valid")
 	}
 }
 

@@ -261,8 +261,8 @@ func (f *form) load(s settings.Settings) {
 	f.muted.SetSelected(slices.Clone(s.MutedRooms))
 	f.minSeverity.SetSelected(severityLabel(s.MinSeverity))
 	f.quietOn.SetChecked(s.QuietHours.Enabled)
-	f.quietStart.SetText(s.QuietHours.Start)
-	f.quietEnd.SetText(s.QuietHours.End)
+	f.quietStart.SetText(s.QuietHours.Start.String())
+	f.quietEnd.SetText(s.QuietHours.End.String())
 	opts := make([]string, 0, len(outageChoices)+1)
 	for _, d := range outageChoices {
 		opts = append(opts, outageLabel(d))
@@ -354,15 +354,7 @@ func hostOf(raw string) string {
 }
 
 func (f *form) checkQuiet() {
-	q := settings.Settings{ServerURL: "wss://x", MinSeverity: settings.SeverityInfo,
-		QuietHours: settings.QuietHours{Enabled: f.quietOn.Checked, Start: strings.TrimSpace(f.quietStart.Text), End: strings.TrimSpace(f.quietEnd.Text)}}
-	var qerr error
-	for _, fe := range settings.FieldErrors(q.Validate()) {
-		if fe.Field == "QuietHours" {
-			qerr = fe
-		}
-	}
-	setError(f.quietErr, qerr)
+	setError(f.quietErr, f.quietHoursErr())
 	if f.quietOn.Checked {
 		f.quietStart.Enable()
 		f.quietEnd.Enable()
@@ -417,14 +409,34 @@ func (f *form) rebuildRooms(muted []string) {
 	f.muted.Refresh()
 }
 
-// collect reads the widgets into Settings (normalized, not validated).
+// quietHoursErr is the problem with the quiet hours as typed, as a field
+// error: text that is not a time, or a span that starts where it ends.
+func (f *form) quietHoursErr() error {
+	q, err := settings.ParseQuietHours(f.quietOn.Checked, f.quietStart.Text, f.quietEnd.Text)
+	if err != nil {
+		return err
+	}
+	s := settings.Default()
+	s.QuietHours = q
+	for _, fe := range settings.FieldErrors(s.Validate()) {
+		if fe.Field == "QuietHours" {
+			return fe
+		}
+	}
+	return nil
+}
+
+// collect reads the widgets into Settings (normalized, not validated;
+// quiet hours that do not parse are left at their default: onSave checks
+// quietHoursErr too).
 func (f *form) collect() settings.Settings {
+	q, _ := settings.ParseQuietHours(f.quietOn.Checked, f.quietStart.Text, f.quietEnd.Text)
 	s := settings.Settings{
 		ServerURL:    f.serverURL.Text,
 		Rooms:        slices.Clone(f.rooms),
 		CatchupURL:   f.catchupURL.Text,
 		MutedRooms:   slices.Clone(f.muted.Selected),
-		QuietHours:   settings.QuietHours{Enabled: f.quietOn.Checked, Start: f.quietStart.Text, End: f.quietEnd.Text},
+		QuietHours:   q,
 		OutageNotice: parseOutage(f.outage.Selected),
 		StartAtLogin: f.startLogin.Checked,
 	}
@@ -445,7 +457,7 @@ func (f *form) setStatus(msg string, imp widget.Importance) {
 // background, then applies and persists on the UI goroutine.
 func (f *form) onSave() {
 	s := f.collect()
-	if err := s.Validate(); err != nil {
+	if err := errors.Join(s.Validate(), f.quietHoursErr()); err != nil {
 		f.showFieldErrors(err)
 		f.setStatus("Not saved: fix the fields marked in red.", widget.DangerImportance)
 		return

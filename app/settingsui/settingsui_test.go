@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
+	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
@@ -219,7 +220,7 @@ func TestNewWindow(t *testing.T) {
 func TestFormShowsCurrentSettings(t *testing.T) {
 	cur := current()
 	cur.MutedRooms = []string{"payments", "#elsewhere"}
-	cur.QuietHours = settings.QuietHours{Enabled: true, Start: "21:00", End: "06:30"}
+	cur.QuietHours = notify.QuietHours{Enabled: true, Start: notify.At(21, 0), End: notify.At(6, 30)}
 	cur.OutageNotice = 7 * time.Minute
 	cur.MinSeverity = settings.SeverityCritical
 	cur.CatchupURL = "https://ops.example.com/api/incidents"
@@ -426,7 +427,7 @@ func TestQuietHoursAndStartAtLogin(t *testing.T) {
 	test.Tap(f.startLogin)
 	h.save(t)
 	s, _ := h.got.last(t)
-	if !s.QuietHours.Enabled || s.QuietHours.Start != "23:15" || !s.StartAtLogin {
+	if !s.QuietHours.Enabled || s.QuietHours.Start != notify.At(23, 15) || !s.StartAtLogin {
 		t.Fatalf("saved %+v", s)
 	}
 	path, _ := settings.AutostartPath()
