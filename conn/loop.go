@@ -38,6 +38,12 @@ func (c *Conn) catchUpLoop() {
 			attempt = 0
 			continue
 		}
+		if !cl.sc.IsConnected() {
+			// The link went meanwhile: the next Connected tries again.
+			c.log.Info("catch-up failed; the link is down", "err", err)
+			c.st.CatchUpFailed(cu, err, time.Time{})
+			continue
+		}
 		attempt++
 		d := socket.Backoff(attempt, c.opts.CatchUpDelay, c.opts.MaxCatchUpDelay, c.rand())
 		retry.Reset(d)

@@ -62,24 +62,32 @@ func (m *incidents) index(in *ops.Incident) (int, bool) {
 	return i, i < len(m.list) && m.list[i].UUID == in.UUID
 }
 
-// put adds or replaces one incident in the list (copy-on-write).
+// put adds or replaces one incident in the list (copy-on-write, one
+// exact-size copy per change).
 func (m *incidents) put(old *Incident, in Incident) {
-	l := m.list
 	if old != nil {
-		if i, ok := m.index(&old.Incident); ok {
-			l = slices.Delete(slices.Clone(l), i, i+1)
-		}
+		m.drop(old)
 	}
-	m.list = l
 	i, _ := m.index(&in.Incident)
-	m.list = slices.Insert(slices.Clip(l), i, in)
+	l := make([]Incident, len(m.list)+1)
+	copy(l, m.list[:i])
+	l[i] = in
+	copy(l[i+1:], m.list[i:])
+	m.list = l
 }
 
 // drop removes one incident from the list (copy-on-write).
 func (m *incidents) drop(in *Incident) {
 	if i, ok := m.index(&in.Incident); ok {
-		m.list = slices.Delete(slices.Clone(m.list), i, i+1)
+		m.removeAt(i)
 	}
+}
+
+func (m *incidents) removeAt(i int) {
+	l := make([]Incident, len(m.list)-1)
+	copy(l, m.list[:i])
+	copy(l[i:], m.list[i+1:])
+	m.list = l
 }
 
 // created records a live incident.created (already valid). It reports
@@ -116,9 +124,8 @@ func (m *incidents) evict() {
 			worst = i
 		}
 	}
-	victim := m.list[worst]
-	delete(m.open, victim.UUID)
-	m.list = slices.Delete(slices.Clone(m.list), worst, worst+1)
+	delete(m.open, m.list[worst].UUID)
+	m.removeAt(worst)
 }
 
 // resolved records a live incident.resolved. It reports whether the
