@@ -41,28 +41,24 @@ const (
 	ReplyDrop
 )
 
-// responder is a server's request handling. It lives outside Server so that
-// servers which never see a request pay nothing for it.
+// responder is a server's request handling.
 type responder struct {
+	once     sync.Once // installs the OnMessage hook on first use
 	mu       sync.Mutex
 	handlers map[string]RequestHandler
 	mode     ReplyMode
 	delay    time.Duration
 }
 
-// responders maps each *Server that handles requests to its responder.
-var responders sync.Map
-
-// requests returns s's request handling, installing it on first use.
+// requests returns s's request handling, installing it on first use: a
+// server that is never told about requests answers none.
 func (s *Server) requests() *responder {
-	if r, ok := responders.Load(s); ok {
-		return r.(*responder)
-	}
-	r, loaded := responders.LoadOrStore(s, &responder{handlers: map[string]RequestHandler{}})
-	if !loaded {
-		s.OnMessage(func(conn int, _ string, frame []byte) { s.serveRequest(r.(*responder), conn, frame) })
-	}
-	return r.(*responder)
+	r := &s.reqs
+	r.once.Do(func() {
+		r.handlers = map[string]RequestHandler{}
+		s.OnMessage(func(conn int, _ string, frame []byte) { s.serveRequest(r, conn, frame) })
+	})
+	return r
 }
 
 // HandleRequest makes the server answer requests named name with h,

@@ -105,6 +105,8 @@ type Server struct {
 	accepts  int
 	onMsg    []func(conn int, typ string, frame []byte)
 	wg       sync.WaitGroup
+
+	reqs responder // request handling (request.go)
 }
 
 // NewServer starts a server; it is listening when NewServer returns.
