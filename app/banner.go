@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -51,10 +52,10 @@ func newBannerView(act bannerActions) *bannerView {
 	if act.settings == nil {
 		b.Settings.Hide()
 	}
-	buttons := container.NewHBox(b.Reconnect, b.Settings, b.Resume)
+	buttons := container.NewCenter(container.NewHBox(b.Reconnect, b.Settings, b.Resume))
+	text := container.New(layout.NewCustomPaddedVBoxLayout(0), b.Title, b.Detail)
 	b.object = container.NewStack(b.bg, container.NewBorder(nil, nil,
-		container.NewHBox(b.bar, container.NewCenter(b.icon)), nil,
-		container.NewVBox(b.Title, b.Detail, container.NewHBox(buttons))))
+		container.NewHBox(b.bar, container.NewCenter(b.icon)), buttons, text))
 	return b
 }
 

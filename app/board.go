@@ -20,15 +20,14 @@ import (
 // one store.State by Set, and every button is a store.Commands call.
 // UI goroutine only.
 type Board struct {
-	Dot       *canvas.Circle
-	Link      *widget.Label // "Live", "Reconnecting…"
-	Server    *widget.Label
-	Sync      *widget.Label // "Up to date · 17:35:12", "As of 17:35"
-	Reconnect *widget.Button
-	Settings  *widget.Button
-	Header    *widget.Label // "Active incidents (3)"
-	Order     *widget.Select
-	AckAll    *widget.Button
+	Dot      *canvas.Circle
+	Link     *widget.Label // "Live", "Reconnecting…"
+	Server   *widget.Label
+	Sync     *widget.Label // "Up to date · 17:35:12", "As of 17:35"
+	Settings *widget.Button
+	Header   *widget.Label // "Active incidents (3)"
+	Order    *widget.Select
+	AckAll   *widget.Button
 
 	EmptyIcon  *widget.Icon
 	EmptyTitle *widget.Label
@@ -56,7 +55,6 @@ func NewBoard(cmd store.Commands, openSettings func()) *Board {
 		Link:       widget.NewLabel(""),
 		Server:     widget.NewLabel(""),
 		Sync:       widget.NewLabel(""),
-		Reconnect:  widget.NewButtonWithIcon("Reconnect now", theme.ViewRefreshIcon(), cmd.Reconnect),
 		Settings:   widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), openSettings),
 		Header:     widget.NewLabel(""),
 		AckAll:     widget.NewButtonWithIcon("Acknowledge all critical", theme.ConfirmIcon(), cmd.AcknowledgeAllCritical),
@@ -97,7 +95,7 @@ func (b *Board) layout() fyne.CanvasObject {
 	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(14, 14), b.Dot))
 	status := container.NewBorder(nil, nil,
 		container.NewHBox(dot, b.Link),
-		container.NewHBox(b.Sync, b.Reconnect, b.Settings),
+		container.NewHBox(b.Sync, b.Settings),
 		b.Server)
 	b.empty = container.NewCenter(container.NewVBox(
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), b.EmptyIcon)),
@@ -123,7 +121,6 @@ func (b *Board) Set(st store.State, now time.Time) {
 	b.Link.SetText(linkWords(st.Link))
 	b.Server.SetText(st.Server)
 	b.Sync.SetText(syncLine(st, now))
-	showIf(b.Reconnect, st.Link != store.LinkLive)
 	b.banners.set(st, now)
 
 	items := ordered(st.Incidents, b.order)

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -51,7 +52,7 @@ func newIncidentView(onAck func(uuid string)) *incidentView {
 	// The title has a line of its own, the row's full width, so that
 	// neither the metadata nor the button can squeeze it.
 	top := container.NewBorder(nil, nil, container.NewHBox(v.icon, v.Severity), container.NewHBox(v.Meta, v.Ack))
-	v.object = container.NewBorder(nil, nil, v.bar, nil, container.NewVBox(top, v.Title))
+	v.object = container.NewBorder(nil, nil, v.bar, nil, container.New(layout.NewCustomPaddedVBoxLayout(0), top, v.Title))
 	return v
 }
 

@@ -188,7 +188,7 @@ func TestButtonsAreCommands(t *testing.T) {
 		Incidents: []store.Incident{incident("c1", "db down", ops.Critical), incident("w1", "slow", ops.Warning)}})
 	test.Tap(b.rows.views[0].Ack)
 	test.Tap(b.AckAll)
-	test.Tap(b.Reconnect)
+	test.Tap(b.banners.views[0].Reconnect)
 	test.Tap(b.Settings)
 	if got := strings.Join(f.cmd.calls, ","); got != "ack c1,ackAllCritical,reconnect" || f.settings != 1 {
 		t.Fatalf("commands %q, settings %d", got, f.settings)
