@@ -267,14 +267,20 @@ func (t *Tray) rebuild(next []Item) {
 		t.items[i] = t.host.Add(it.Label, it.Disabled)
 		if it.Action != ActionNone {
 			t.wg.Add(1)
-			go t.listen(t.items[i].Clicked(), i, it.Action, t.lis)
+			go t.listen(t.items[i].Clicked(), it.Action, t.lis)
 		}
+	}
+	// fyne.io/systray tells the host of updates and removals but not of
+	// additions: an update of the first line, unchanged, announces the
+	// whole new menu.
+	if len(next) > 0 && t.items[0] != nil {
+		t.items[0].SetLabel(next[0].Label)
 	}
 	t.shown.Items = next
 }
 
-// listen forwards clicks on the item at index i until the item goes.
-func (t *Tray) listen(clicked <-chan struct{}, i int, a Action, stop <-chan struct{}) {
+// listen forwards clicks on an item until the item goes.
+func (t *Tray) listen(clicked <-chan struct{}, a Action, stop <-chan struct{}) {
 	defer t.wg.Done()
 	for {
 		select {
