@@ -40,8 +40,8 @@ type client struct {
 	tokenSent bool  // the last handshake carried a token
 }
 
-// newClient makes the client for server with the handlers and rooms set,
-// not yet connected.
+// newClient makes the client for server with its handlers, not yet
+// connected; the caller joins the rooms under Conn.mu.
 func (c *Conn) newClient(server string) (*client, error) {
 	cl := &client{c: c}
 	opts := c.opts.Socket
@@ -62,9 +62,6 @@ func (c *Conn) newClient(server string) (*client, error) {
 		socket.On(sc, incidentCreated, cl.onCreated),
 		socket.On(sc, incidentResolved, cl.onResolved),
 		socket.On(sc, monitorChanged, cl.onMonitor),
-	}
-	for _, r := range *c.rooms.Load() {
-		sc.JoinRoom(r)
 	}
 	return cl, nil
 }

@@ -133,6 +133,9 @@ func New(st *store.Store, opts Options) (*Conn, error) {
 		return nil, err
 	}
 	c.cl = cl
+	for _, r := range rooms {
+		cl.sc.JoinRoom(r)
+	}
 	st.Reset(displayName(opts.Server, opts.Name))
 	return c, nil
 }
@@ -216,6 +219,9 @@ func (c *Conn) SetServer(server, name, catchUpURL string) error {
 	// The OS pauses go onto the new client before anyone can see it.
 	cl.sc.SetOnline(!c.offline)
 	cl.sc.SetAwake(!c.asleep)
+	for _, r := range *c.rooms.Load() {
+		cl.sc.JoinRoom(r)
+	}
 	old := c.cl
 	c.cl, c.catchBase = cl, base
 	started := c.started
@@ -251,10 +257,9 @@ func (c *Conn) SetCatchUpURL(catchUpURL string) error {
 // shows exactly the new rooms' incidents.
 func (c *Conn) SetRooms(rooms []string) {
 	rooms = slices.Clone(rooms)
-	old := *c.rooms.Swap(&rooms)
 	c.mu.Lock()
+	old := *c.rooms.Swap(&rooms)
 	sc := c.cl.sc
-	c.mu.Unlock()
 	for _, r := range old {
 		if !slices.Contains(rooms, r) {
 			sc.LeaveRoom(r)
@@ -265,6 +270,7 @@ func (c *Conn) SetRooms(rooms []string) {
 			sc.JoinRoom(r)
 		}
 	}
+	c.mu.Unlock()
 	c.st.Retain(func(in ops.Incident) bool { return inRooms(rooms, in.Room) })
 	c.requestCatchUp()
 }

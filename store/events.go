@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
+)
 
 // Event is something the notifier may tell the user about. It is one of
 // Opened, Revealed, LinkLost, LinkRestored, PauseStarted and PauseEnded;
@@ -32,6 +36,16 @@ type Revealed struct {
 	// start (or since a server switch): the list was Unknown before, so
 	// these are every incident open right now, not news.
 	First bool
+}
+
+// OpsIncidents returns the incidents as the wire has them, for a notifier
+// that takes ops.Incident.
+func (r Revealed) OpsIncidents() []ops.Incident {
+	out := make([]ops.Incident, len(r.Incidents))
+	for i, in := range r.Incidents {
+		out[i] = in.Incident
+	}
+	return out
 }
 
 // LinkLost: the link stopped being live, or the very first connection

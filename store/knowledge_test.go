@@ -63,6 +63,9 @@ func TestFailedFirstCatchUpKeepsUnknown(t *testing.T) {
 	if !rev.First || uuids(rev.Incidents) != "b,a" {
 		t.Errorf("revealed %+v, want First with b,a (live was shown already)", rev)
 	}
+	if got := rev.OpsIncidents(); len(got) != 2 || got[0] != rev.Incidents[0].Incident {
+		t.Errorf("OpsIncidents %+v", got)
+	}
 	if got := uuids(st.Incidents); got != "live,b,a" {
 		t.Errorf("list %s", got)
 	}
