@@ -65,14 +65,18 @@ func (s *Store) Retain(keep func(ops.Incident) bool) (dropped int) {
 
 // Reset forgets everything about the server — incidents, monitors,
 // knowledge, link — for a switch to server (State.Server). A catch-up begun
-// before is void (CaughtUp returns ErrSuperseded). The pause stays.
+// before is void (CaughtUp returns ErrSuperseded). The pause stays, and so
+// does an outage already announced (LinkLost): its LinkRestored comes when
+// the new server's list is Current.
 func (s *Store) Reset(server string) {
 	s.apply(func(now time.Time, c *change) {
 		c.dirty = true
 		s.epoch++
 		s.inc = newIncidents(s.maxInc)
 		s.mon = newMonitors(s.maxMon)
-		s.caughtUp, s.current, s.everLive, s.lostAnnounced = false, false, false, false
+		// An announced outage goes on until the new server is Current,
+		// so the notice it raised is withdrawn then.
+		s.caughtUp, s.current, s.everLive = false, false, false
 		s.st = State{
 			Server:              server,
 			Link:                LinkConnecting,

@@ -173,3 +173,19 @@ func TestSetLinkRejectsUnknownLink(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// An outage announced for one server ends when another one, switched to,
+// is Current: the notice is withdrawn, not left behind.
+func TestOutageSurvivesASwitch(t *testing.T) {
+	clk := newFakeClock()
+	s, r := newStore(t, clk)
+	must(t, s.SetLink(store.LinkStatus{Link: store.LinkReconnecting, Reason: "connection refused"}))
+	eventOf[store.LinkLost](t, r)
+	s.Reset("ws://other")
+	must(t, s.SetLink(store.LinkStatus{Link: store.LinkReconnecting}))
+	r.noEvent(t, s) // the same outage
+	live(t, s, snap())
+	if back := eventOf[store.LinkRestored](t, r); back.NewWhileOffline != 0 {
+		t.Errorf("%+v", back)
+	}
+}
