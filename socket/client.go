@@ -39,13 +39,15 @@ type Client struct {
 	everConnected bool          // a connection succeeded since Connect
 	calls         calls         // requests awaiting their reply (call.go)
 	hsRun         *handshakeRun // the latest Options.Handshake call
+	lastSeq       uint64        // the last sequence number given to a buffered frame
 }
 
 // outgoing is one encoded frame waiting for the wire.
 type outgoing struct {
 	frame    []byte
 	noBuffer bool
-	call     *call // set for a Call's request (call.go)
+	call     *call  // set for a Call's request (call.go)
+	seq      uint64 // set when the writer first takes it (nextFrame)
 }
 
 // session is one run of the connection loop, from Connect to Disconnect (or

@@ -29,10 +29,4 @@ type realTimer struct{ t *time.Timer }
 func (t realTimer) C() <-chan time.Time { return t.t.C }
 func (t realTimer) Stop() bool          { return t.t.Stop() }
 
-// stoppedTimer never fires; it stands for "no deadline".
-type stoppedTimer struct{}
-
-func (stoppedTimer) C() <-chan time.Time { return nil }
-func (stoppedTimer) Stop() bool          { return false }
-
 func defaultRand() float64 { return rand.Float64() }

@@ -38,6 +38,7 @@ type dispatcher struct {
 	queued, taken int
 	waiting       bool
 	space         chan struct{} // cap 1: slots were freed
+	bad           *badFrames    // the queued report of bad frames, if any
 }
 
 func newDispatcher() *dispatcher {
@@ -79,10 +80,31 @@ func (d *dispatcher) push(f func()) {
 	d.mu.Unlock()
 }
 
-// pushBounded queues f, a received message, once a slot is free. It gives up
-// and reports false when abort is closed first.
-func (d *dispatcher) pushBounded(f func(), abort <-chan struct{}) bool {
+// pushBounded queues f, a received message, once a slot is free; while it
+// waits, live (if not nil) counts the reader as stalled. It gives up and
+// reports false when abort is closed first.
+func (d *dispatcher) pushBounded(f func(), abort <-chan struct{}, live *liveness) bool {
 	d.mu.Lock()
+	if !d.waitSlotLocked(abort, live) {
+		return false
+	}
+	d.queued++
+	d.q = append(d.q, f)
+	d.startLocked()
+	d.mu.Unlock()
+	return true
+}
+
+// waitSlotLocked waits, d.mu held, until a slot is free. It returns with
+// d.mu held and true, or with d.mu released and false when abort closed.
+func (d *dispatcher) waitSlotLocked(abort <-chan struct{}, live *liveness) bool {
+	if d.queued+d.taken < dispatchSlots {
+		return true
+	}
+	if live != nil {
+		live.stall()
+		defer live.unstall()
+	}
 	for d.queued+d.taken >= dispatchSlots {
 		d.waiting = true
 		d.mu.Unlock()
@@ -93,8 +115,43 @@ func (d *dispatcher) pushBounded(f func(), abort <-chan struct{}) bool {
 		}
 		d.mu.Lock()
 	}
+	return true
+}
+
+// badFrames is one queued report of bad frames. Frames that go bad before
+// it runs are added to it, so a flood of junk costs one slot, not one per
+// frame, and is still counted exactly.
+type badFrames struct {
+	n    int
+	last error
+}
+
+// pushBadFrame adds err to the queued report of bad frames or, when none is
+// waiting, queues a new one once a slot is free (as pushBounded). report
+// runs on the dispatcher with the frames it stands for.
+func (d *dispatcher) pushBadFrame(err error, report func(n int, last error), abort <-chan struct{}, live *liveness) bool {
+	d.mu.Lock()
+	if b := d.bad; b != nil {
+		b.n++
+		b.last = err
+		d.mu.Unlock()
+		return true
+	}
+	if !d.waitSlotLocked(abort, live) {
+		return false
+	}
+	b := &badFrames{n: 1, last: err}
+	d.bad = b
 	d.queued++
-	d.q = append(d.q, f)
+	d.q = append(d.q, func() {
+		d.mu.Lock()
+		if d.bad == b {
+			d.bad = nil // later bad frames start a new report
+		}
+		n, last := b.n, b.last
+		d.mu.Unlock()
+		report(n, last)
+	})
 	d.startLocked()
 	d.mu.Unlock()
 	return true
@@ -300,6 +357,16 @@ func (c *Client) OnStatusChange(f func(Status)) (unsubscribe func()) {
 // go to the Logger.
 func (c *Client) OnError(f func(error)) (unsubscribe func()) {
 	return addCallback(c, &c.cb.errs, &c.cb.errIDs, f)
+}
+
+// reportBadFrames reports n bad frames, the last of which failed with
+// last: alone as is, several as one *MalformedFramesError.
+func (c *Client) reportBadFrames(n int, last error) {
+	if n == 1 {
+		c.deliverError(last)
+		return
+	}
+	c.deliverError(&MalformedFramesError{Count: n, Last: last})
 }
 
 // report queues err for the error callbacks.

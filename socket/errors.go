@@ -3,6 +3,7 @@ package socket
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 var (
@@ -101,4 +102,27 @@ type HandlerPanicError struct {
 
 func (e *HandlerPanicError) Error() string {
 	return fmt.Sprintf("socket: handler for %q panicked: %v", e.Name, e.Value)
+}
+
+// MalformedFramesError reports a burst of bad incoming frames in one
+// report. Count is exact: summing it over the reports (counting any other
+// ErrMalformedFrame report as one) gives the number of bad frames received.
+type MalformedFramesError struct {
+	Count int   // how many bad frames this report stands for, at least 2
+	Last  error // the last of them; it matches ErrMalformedFrame
+}
+
+func (e *MalformedFramesError) Error() string {
+	return fmt.Sprintf("socket: %s malformed frames, the last: %v", thousands(e.Count), e.Last)
+}
+
+func (e *MalformedFramesError) Unwrap() error { return e.Last }
+
+// thousands formats n with thousands separators: 12,345.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
