@@ -4,9 +4,15 @@
 //
 // On the WebSocket (envelopes {"name","data","timestamp"}):
 //
-//	incident.created        Incident       {uuid, title, severity, room?, createdAt}
+//	incident.created        Incident       {uuid, title, severity, room?, createdAt,
+//	                                        description?, url?, service?, acknowledgedBy?, acknowledgedAt?}
 //	incident.resolved       IncidentRef    {uuid}
+//	incident.acknowledged   Acknowledgement {uuid, by, at}
 //	monitor.status-changed  MonitorChange  {monitorUuid, name, status, changedAt}
+//
+// and one request (socket.Call), answered by a "reply" envelope:
+//
+//	incident.acknowledge    IncidentRef {uuid} → Acknowledgement {uuid, by, at}
 //
 // Over HTTP, GET IncidentsPath returns a Snapshot: the incidents open right
 // now (and the monitors' current status), so a client can catch up on what it
@@ -20,6 +26,7 @@ package ops
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -41,23 +48,73 @@ const (
 func (s MonitorStatus) Valid() bool { return s == Up || s == Down || s == Degraded }
 
 // Incident is the payload of incident.created and an entry of a Snapshot.
+// UUID, Title, Severity and CreatedAt are always there; the rest is
+// optional and empty when the server does not send it.
 type Incident struct {
 	UUID      string   `json:"uuid"`
 	Title     string   `json:"title"`
 	Severity  Severity `json:"severity"`
 	Room      string   `json:"room,omitempty"`
 	CreatedAt int64    `json:"createdAt"` // unix milliseconds
+
+	// Description says more than the title, in plain text.
+	Description string `json:"description,omitempty"`
+	// URL is the incident in the user's operations tool. Clients open it
+	// only through Link, which accepts absolute http and https URLs.
+	URL string `json:"url,omitempty"`
+	// Service is the affected service, e.g. "checkout-api".
+	Service string `json:"service,omitempty"`
+	// AcknowledgedBy and AcknowledgedAt (unix milliseconds) say who first
+	// acknowledged the incident and when; both empty while nobody has.
+	AcknowledgedBy string `json:"acknowledgedBy,omitempty"`
+	AcknowledgedAt int64  `json:"acknowledgedAt,omitempty"`
 }
 
 // Created returns CreatedAt as a time.
 func (i Incident) Created() time.Time { return time.UnixMilli(i.CreatedAt) }
 
+// IsAcknowledged reports whether someone has acknowledged the incident.
+func (i Incident) IsAcknowledged() bool { return i.AcknowledgedBy != "" }
+
+// AcknowledgedTime returns AcknowledgedAt as a time; the zero time while
+// nobody has acknowledged the incident.
+func (i Incident) AcknowledgedTime() time.Time {
+	if !i.IsAcknowledged() {
+		return time.Time{}
+	}
+	return time.UnixMilli(i.AcknowledgedAt)
+}
+
+// Acknowledge returns the incident acknowledged as a says (a is for this
+// incident: the caller checks the uuid).
+func (i Incident) Acknowledge(a Acknowledgement) Incident {
+	i.AcknowledgedBy, i.AcknowledgedAt = a.By, a.At
+	return i
+}
+
+// Link returns URL if it is safe to open in a browser: an absolute http or
+// https URL with a host. Anything else (a relative path, javascript:,
+// file:) gives false, and the incident is shown without a link rather than
+// dropped.
+func (i Incident) Link() (string, bool) {
+	if i.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(i.URL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", false
+	}
+	return i.URL, true
+}
+
 // Limits on what a server may send; longer values are rejected rather than
 // drawn.
 const (
-	MaxUUIDLen  = 128
-	MaxTitleLen = 1000
-	MaxNameLen  = 200
+	MaxUUIDLen        = 128
+	MaxTitleLen       = 1000
+	MaxNameLen        = 200
+	MaxDescriptionLen = 16 << 10
+	MaxURLLen         = 2048
 )
 
 // ErrInvalid is matched (errors.Is) by every validation error in this package.
@@ -81,7 +138,8 @@ func checkText(field, v string, max int, required bool) error {
 }
 
 // Validate checks an incident: uuid and title non-empty, severity known,
-// sizes bounded.
+// every text bounded and UTF-8, and the acknowledgement whole (by and at
+// both set, or neither). A URL that Link would not open is not an error.
 func (i Incident) Validate() error {
 	if err := checkText("uuid", i.UUID, MaxUUIDLen, true); err != nil {
 		return err
@@ -92,7 +150,27 @@ func (i Incident) Validate() error {
 	if !i.Severity.Valid() {
 		return invalid("severity %q is not critical, warning or info", i.Severity)
 	}
-	return checkText("room", i.Room, MaxNameLen, false)
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{
+		{"room", i.Room, MaxNameLen},
+		{"description", i.Description, MaxDescriptionLen},
+		{"url", i.URL, MaxURLLen},
+		{"service", i.Service, MaxNameLen},
+	} {
+		if err := checkText(f.name, f.v, f.max, false); err != nil {
+			return err
+		}
+	}
+	if i.AcknowledgedBy == "" && i.AcknowledgedAt == 0 {
+		return nil
+	}
+	a := Acknowledgement{UUID: i.UUID, By: i.AcknowledgedBy, At: i.AcknowledgedAt}
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("acknowledgement: %w", err)
+	}
+	return nil
 }
 
 // IncidentRef names an incident: the payload of incident.resolved.
