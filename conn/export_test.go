@@ -5,3 +5,9 @@ var Fetch = fetch
 
 // MaxSnapshotBytes bounds a catch-up response.
 const MaxSnapshotBytes = maxSnapshotBytes
+
+// LinkOf is linkOf, for the table test of the words.
+var LinkOf = linkOf
+
+// TokenError wraps err as a failure of Options.Token.
+func TokenError(err error) error { return &tokenError{err: err} }

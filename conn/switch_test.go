@@ -2,11 +2,15 @@ package conn_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/socket/sockettest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -107,4 +111,44 @@ func TestOfflineAndAsleep(t *testing.T) {
 	h.c.SetAwake(true)
 	h.c.SetOnline(true)
 	h.until(t, "current again", func(s store.State) bool { return s.Knowledge == store.Current })
+}
+
+// Close while a catch-up hangs on a slow server returns promptly and
+// leaves nothing behind (goleak checks in TestMain).
+func TestCloseDuringCatchUp(t *testing.T) {
+	entered := make(chan struct{}, 1)
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-r.Context().Done()
+	})
+	srv := sockettest.Start(t, sockettest.Options{HTTP: api})
+	st := store.New(store.Options{})
+	defer st.Close()
+	c, err := conn.New(st, conn.Options{Server: srv.URL(), Socket: fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Start()
+	select {
+	case <-entered:
+	case <-time.After(wait):
+		t.Fatal("no catch-up")
+	}
+	done := make(chan struct{})
+	go func() {
+		c.Close()
+		c.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(wait):
+		t.Fatal("Close hangs on a catch-up in flight")
+	}
+	if st := st.State(); st.CatchUpErr != "" {
+		t.Errorf("a catch-up cut short by Close is no failure: %q", st.CatchUpErr)
+	}
+	if err := c.SetServer(srv.URL(), "", ""); !errors.Is(err, conn.ErrClosed) {
+		t.Errorf("SetServer after Close: %v", err)
+	}
 }

@@ -1,0 +1,50 @@
+package conn_test
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"testing"
+
+	"github.com/warpdesk/warpdesk/conn"
+	"github.com/warpdesk/warpdesk/socket"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// The link's reason is a few words a user can act on, whatever the error.
+func TestLinkWords(t *testing.T) {
+	dial := func(err error) error { return &socket.DialError{URL: "ws://h/ws", Err: err} }
+	reconnecting := socket.Status{State: socket.StateReconnecting, Attempt: 1}
+	for _, tc := range []struct {
+		st        socket.Status
+		err       error
+		tokenSent bool
+		link      store.Link
+		reason    string
+	}{
+		{socket.Status{State: socket.StateConnected}, dial(syscall.ECONNREFUSED), true, store.LinkLive, ""},
+		{socket.Status{State: socket.StateConnecting}, nil, false, store.LinkConnecting, ""},
+		{reconnecting, dial(fmt.Errorf("dial tcp: %w", syscall.ECONNREFUSED)), false, store.LinkReconnecting, "connection refused"},
+		{reconnecting, dial(fmt.Errorf("%w after 5s", socket.ErrConnectionTimeout)), false, store.LinkReconnecting, "timed out"},
+		{reconnecting, dial(&net.DNSError{Err: "no such host", Name: "h"}), false, store.LinkReconnecting, "server not found"},
+		{reconnecting, &socket.DialError{StatusCode: 502, Err: errors.New("bad handshake")}, false, store.LinkReconnecting, "server answered HTTP 502"},
+		{reconnecting, dial(fmt.Errorf("handshake: %w", conn.TokenError(errors.New("keyring locked")))), false, store.LinkReconnecting, "token unavailable: keyring locked"},
+		{reconnecting, socket.ErrHeartbeatTimeout, true, store.LinkReconnecting, "server stopped answering"},
+		{reconnecting, &socket.CloseError{Code: 1001}, true, store.LinkReconnecting, "closed by the server (1001)"},
+		{reconnecting, nil, true, store.LinkReconnecting, "connection lost"},
+		{socket.Status{State: socket.StateDisconnected, Err: fmt.Errorf("%w: 401", socket.ErrRejected)}, nil, true, store.LinkRejected, "server rejected the token"},
+		{socket.Status{State: socket.StateDisconnected, Err: fmt.Errorf("%w: 401", socket.ErrRejected)}, nil, false, store.LinkRejected, "server requires a token"},
+		{socket.Status{State: socket.StateDisconnected, Err: socket.ErrGaveUp}, nil, true, store.LinkOffline, "gave up reconnecting"},
+		{socket.Status{State: socket.StateDisconnected, Offline: true}, nil, true, store.LinkOffline, "no network"},
+		{socket.Status{State: socket.StateDisconnected, Offline: true, Asleep: true}, nil, true, store.LinkOffline, "asleep"},
+	} {
+		link, reason := conn.LinkOf(tc.st, tc.err, tc.tokenSent)
+		if link != tc.link || reason != tc.reason {
+			t.Errorf("%+v, %v: %v %q; want %v %q", tc.st, tc.err, link, reason, tc.link, tc.reason)
+		}
+	}
+	if err := conn.TokenError(errors.New("x")); !errors.Is(err, conn.ErrToken) {
+		t.Errorf("%v does not match ErrToken", err)
+	}
+}
