@@ -27,33 +27,56 @@ func (a upgradeAuth) String() string {
 
 // upgradeAuth checks the credentials on the upgrade request: the
 // Authorization header and the token query parameter. Either one matching
-// is enough; one presented and none matching fails.
-func (s *Server) upgradeAuth(r *http.Request) upgradeAuth {
-	if s.opts.Token == "" {
-		return authOK
+// is enough, and its token is returned; one presented and none matching
+// fails.
+func (s *Server) upgradeAuth(r *http.Request) (upgradeAuth, string) {
+	if !s.authRequired() {
+		return authOK, ""
 	}
 	presented := false
 	if h := r.Header.Get("Authorization"); h != "" {
 		presented = true
 		if tok, ok := strings.CutPrefix(h, "Bearer "); ok && s.tokenOK(tok) {
-			return authOK
+			return authOK, tok
 		}
 	}
 	if q := r.URL.Query(); q.Has("token") {
 		presented = true
 		if s.tokenOK(q.Get("token")) {
-			return authOK
+			return authOK, q.Get("token")
 		}
 	}
 	if presented {
-		return authFailed
+		return authFailed, ""
 	}
-	return authPending
+	return authPending, ""
 }
 
-// tokenOK compares in constant time, as a server checking secrets should.
+// authRequired reports whether connections must present a token.
+func (s *Server) authRequired() bool { return s.opts.Token != "" || len(s.opts.Tokens) > 0 }
+
+// tokenOK compares in constant time, as a server checking secrets should,
+// against every accepted token.
 func (s *Server) tokenOK(tok string) bool {
-	return subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.Token)) == 1
+	ok := 0
+	for _, want := range append([]string{s.opts.Token}, s.opts.Tokens...) {
+		if want != "" {
+			ok |= subtle.ConstantTimeCompare([]byte(tok), []byte(want))
+		}
+	}
+	return ok == 1
+}
+
+// ConnToken returns the token open connection conn authenticated with; ""
+// when it has not (yet), when it is gone, or when the server requires no
+// token. A server with several users (Tokens) tells them apart with it.
+func (s *Server) ConnToken(conn int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.conns[conn]; p != nil && p.authed {
+		return p.token
+	}
+	return ""
 }
 
 // heldFrame is a frame that arrived before auth.
@@ -90,7 +113,7 @@ func (s *Server) authFrame(p *peer, m clientMsg, frame []byte) {
 	}
 	held := p.held
 	p.held, p.heldBytes = nil, 0
-	p.authed = true
+	p.authed, p.token = true, m.Token
 	if p.authTimer != nil {
 		p.authTimer.Stop()
 	}

@@ -20,6 +20,7 @@ type peer struct {
 
 	rooms     []string
 	authed    bool
+	token     string      // the token it authenticated with
 	closing   bool        // the server has sent its close frame
 	held      []heldFrame // what arrived before auth, in order
 	heldBytes int
@@ -54,7 +55,7 @@ func (p *peer) closeHandshake(code int, reason string, wait time.Duration) {
 // serveWS serves one connection accepted by gen, the http.Server of one
 // listen.
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, gen *http.Server) {
-	auth := s.upgradeAuth(r)
+	auth, token := s.upgradeAuth(r)
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
@@ -69,7 +70,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, gen *http.Serve
 	}
 	s.nextConn++
 	s.accepts++
-	p := &peer{id: s.nextConn, ws: ws, authed: auth == authOK}
+	p := &peer{id: s.nextConn, ws: ws, authed: auth == authOK, token: token}
 	if auth == authPending {
 		p.authTimer = time.AfterFunc(s.opts.AuthTimeout, func() { s.authExpired(p) })
 	}
@@ -143,7 +144,7 @@ func (s *Server) receive(p *peer, msg []byte) {
 	if json.Unmarshal(msg, &m) != nil {
 		return
 	}
-	if m.Type == "auth" && s.opts.Token != "" {
+	if m.Type == "auth" && s.authRequired() {
 		s.authFrame(p, m, msg)
 		return
 	}

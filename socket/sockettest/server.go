@@ -36,6 +36,10 @@ type Options struct {
 	// AuthTimeout (see the package documentation). Empty means every
 	// connection is accepted as it is.
 	Token string
+	// Tokens are more tokens the server accepts, as it accepts Token (a
+	// server with several users); the server requires authentication when
+	// Token or Tokens is set. ConnToken says which one a connection used.
+	Tokens []string
 	// AuthTimeout is how long a connection may take to send its auth frame;
 	// what it sends meanwhile is held. Zero means 10s. Unused without Token.
 	AuthTimeout time.Duration
