@@ -19,12 +19,14 @@ type (
 	wireIncident ops.Incident
 	wireRef      ops.IncidentRef
 	wireMonitor  ops.MonitorChange
+	wireAck      ops.Acknowledgement
 )
 
 var (
 	incidentCreated  = socket.Define[wireIncident](ops.IncidentCreated.Name())
 	incidentResolved = socket.Define[wireRef](ops.IncidentResolved.Name())
 	monitorChanged   = socket.Define[wireMonitor](ops.MonitorStatusChanged.Name())
+	incidentAcked    = socket.Define[wireAck](ops.IncidentAcknowledged.Name())
 )
 
 // client is one server's socket.Client and its handlers. Its handlers run
@@ -62,6 +64,7 @@ func (c *Conn) newClient(server string) (*client, error) {
 		socket.On(sc, incidentCreated, cl.onCreated),
 		socket.On(sc, incidentResolved, cl.onResolved),
 		socket.On(sc, monitorChanged, cl.onMonitor),
+		socket.On(sc, incidentAcked, cl.onAck),
 	}
 	return cl, nil
 }
@@ -168,6 +171,15 @@ func (cl *client) onMonitor(w wireMonitor, _ socket.Envelope) {
 		return
 	}
 	if err := cl.c.st.MonitorChanged(ops.MonitorChange(w)); err != nil {
+		cl.c.log.Warn("dropped a message", "err", err)
+	}
+}
+
+func (cl *client) onAck(w wireAck, _ socket.Envelope) {
+	if cl.retired.Load() {
+		return
+	}
+	if err := cl.c.st.IncidentAcknowledged(ops.Acknowledgement(w)); err != nil {
 		cl.c.log.Warn("dropped a message", "err", err)
 	}
 }

@@ -136,3 +136,29 @@ func TestReconnectStaleThenCurrent(t *testing.T) {
 		t.Errorf("LinkRestored %+v", back)
 	}
 }
+
+// Every live message kind reaches the store: created, acknowledged on the
+// server, monitor changes, resolved.
+func TestLiveMessages(t *testing.T) {
+	srv := sockettest.Start(t, sockettest.Options{})
+	h := start(t, conn.Options{Server: srv.URL()})
+	h.until(t, "live", func(s store.State) bool { return s.Link == store.LinkLive })
+	in := ops.Incident{UUID: "a", Title: "API down", Severity: ops.Critical, CreatedAt: 1}
+	must(t, sockettest.Emit(srv, "", ops.IncidentCreated, in))
+	must(t, sockettest.Emit(srv, "", ops.IncidentAcknowledged, ops.Acknowledgement{UUID: "a", By: "alice", At: 2}))
+	must(t, sockettest.Emit(srv, "", ops.MonitorStatusChanged, ops.MonitorChange{MonitorUUID: "m", Name: "API", Status: ops.Down, ChangedAt: 3}))
+	// An invalid payload is dropped by the store, and the stream goes on.
+	must(t, srv.Broadcast("", ops.IncidentCreated.Name(), map[string]any{"uuid": "b", "title": "", "severity": "critical"}))
+	h.until(t, "acknowledged by alice, monitor down", func(s store.State) bool {
+		return len(s.Incidents) == 1 && s.Incidents[0].AcknowledgedBy == "alice" && len(s.Monitors) == 1 && s.Monitors[0].Status == ops.Down
+	})
+	must(t, sockettest.Emit(srv, "", ops.IncidentResolved, ops.IncidentRef{UUID: "a"}))
+	h.until(t, "resolved", func(s store.State) bool { return len(s.Incidents) == 0 })
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

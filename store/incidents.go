@@ -128,6 +128,20 @@ func (m *incidents) evict() {
 	m.removeAt(worst)
 }
 
+// serverAck records who acknowledged an open incident on the server (the
+// first acknowledgement wins, as ops.Incident.AcknowledgedBy says). It
+// reports whether anything changed.
+func (m *incidents) serverAck(a ops.Acknowledgement) bool {
+	e, ok := m.open[a.UUID]
+	if !ok || e.inc.AcknowledgedBy != "" {
+		return false
+	}
+	old := e.inc
+	e.inc.AcknowledgedBy, e.inc.AcknowledgedAt = a.By, a.At
+	m.put(&old, e.inc)
+	return true
+}
+
 // resolved records a live incident.resolved. It reports whether the
 // incident was shown.
 func (m *incidents) resolved(uuid string) (was bool) {

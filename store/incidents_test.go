@@ -224,3 +224,24 @@ func TestBounds(t *testing.T) {
 		t.Errorf("%d monitors kept, want 2", n)
 	}
 }
+
+// incident.acknowledged says who acknowledged on the server; the first one
+// wins, and this desktop's own Acked is left alone.
+func TestServerAcknowledgement(t *testing.T) {
+	s, _ := newStore(t, newFakeClock())
+	must(t, s.IncidentCreated(inc("a", 1, ops.Critical)))
+	v := s.State().Version
+	must(t, s.IncidentAcknowledged(ops.Acknowledgement{UUID: "nope", By: "bob", At: 5}))
+	if s.State().Version != v {
+		t.Error("an acknowledgement of an unknown incident published a change")
+	}
+	must(t, s.IncidentAcknowledged(ops.Acknowledgement{UUID: "a", By: "alice", At: 10}))
+	must(t, s.IncidentAcknowledged(ops.Acknowledgement{UUID: "a", By: "bob", At: 20}))
+	got := s.State().Incidents[0]
+	if got.AcknowledgedBy != "alice" || got.AcknowledgedAt != 10 || got.Acked {
+		t.Errorf("%+v", got)
+	}
+	if err := s.IncidentAcknowledged(ops.Acknowledgement{UUID: "a", By: "", At: 1}); !errors.Is(err, ops.ErrInvalid) {
+		t.Errorf("no by: %v", err)
+	}
+}

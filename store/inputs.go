@@ -40,6 +40,19 @@ func (s *Store) IncidentResolved(uuid string) error {
 	return nil
 }
 
+// IncidentAcknowledged records a live incident.acknowledged: someone
+// acknowledged the incident on the server (Incident.AcknowledgedBy, the
+// first one wins). It does not set Acked, which is this desktop's own.
+func (s *Store) IncidentAcknowledged(a ops.Acknowledgement) error {
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("store: incident.acknowledged: %w", err)
+	}
+	s.apply(func(_ time.Time, c *change) {
+		c.dirty = s.inc.serverAck(a)
+	})
+	return nil
+}
+
 // MonitorChanged records a live monitor.status-changed; a change older than
 // the one held is ignored.
 func (s *Store) MonitorChanged(m ops.MonitorChange) error {
