@@ -222,3 +222,11 @@ func TestRemoteRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestServerWithoutCommandsIgnoresThem(t *testing.T) {
+	err := ipc.NewServer(newSource(), nil, ipc.Options{}).
+		Run(context.Background(), strings.NewReader(`{"t":"reconnect"}`+"\n"), io.Discard)
+	if !errors.Is(err, ipc.ErrPeerClosed) {
+		t.Fatalf("Run returned %v, want ErrPeerClosed after the input", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -25,10 +26,23 @@ type Server struct {
 	show    bool         // a "show" is pending
 }
 
-// NewServer returns a Server for src and cmd; Run starts it.
+// NewServer returns a Server for src and cmd; Run starts it. A nil cmd
+// ignores the window's commands (a read-only window).
 func NewServer(src store.Source, cmd store.Commands, opts Options) *Server {
+	if cmd == nil {
+		cmd = ignore{}
+	}
 	return &Server{src: src, cmd: cmd, opts: opts, wake: make(chan struct{}, 1)}
 }
+
+// ignore is the Commands of a Server given none.
+type ignore struct{}
+
+func (ignore) Acknowledge(string)      {}
+func (ignore) AcknowledgeAllCritical() {}
+func (ignore) Reconnect()              {}
+func (ignore) Pause(time.Time)         {}
+func (ignore) SettingsChanged()        {}
 
 // Serve runs a Server with default Options on r (the window's stdout) and
 // w (its stdin) until ctx is done or the link ends; see Server.Run.
