@@ -6,12 +6,34 @@ import (
 	"github.com/warpdesk/warpdesk/settings"
 )
 
-// Opener returns the action for the tray's "Settings…" item (app.Config's
-// OnSettings): it builds the window from current() and shows it, or, while
-// that window is still open, brings it to the front instead of opening a
-// second one. Call the returned func on the UI goroutine (menu actions run
-// there).
+// Opener returns the action for a "Settings…" item in a process that runs
+// the app itself (app.Config's OnSettings): it builds the window from
+// current() and shows it, or, while that window is still open, brings it to
+// the front instead of opening a second one. It saves to a.Preferences().
+// Call the returned func on the UI goroutine (menu actions run there).
 func Opener(a fyne.App, current func() settings.Settings, tokens *settings.TokenStore, apply ApplyFunc) func() {
+	return opener(a, current, Options{Tokens: tokens, Apply: apply})
+}
+
+// WindowOpener returns the dashboard's Settings action in the window
+// process, for its Settings button and Ctrl+, (and the "not connected"
+// banner's button): it opens one Settings window for the settings in file,
+// re-read at each opening, saves there, and calls saved after each save or
+// forgotten token, on the UI goroutine: pass store.Commands.SettingsChanged
+// so that the agent reloads the file. A second call while the window is
+// open brings it to the front. Call the returned func on the UI goroutine.
+func WindowOpener(a fyne.App, file *settings.File, tokens *settings.TokenStore, saved func()) func() {
+	current := func() settings.Settings {
+		if err := file.Reload(); err != nil {
+			fyne.LogError("settings file", err)
+		}
+		s, _ := settings.Load(file) // invalid values are shown for fixing
+		return s
+	}
+	return opener(a, current, Options{Prefs: file, Tokens: tokens, Saved: saved})
+}
+
+func opener(a fyne.App, current func() settings.Settings, opts Options) func() {
 	var open fyne.Window
 	return func() {
 		if open != nil {
@@ -19,7 +41,7 @@ func Opener(a fyne.App, current func() settings.Settings, tokens *settings.Token
 			open.RequestFocus()
 			return
 		}
-		w := NewWindow(a, current(), tokens, apply)
+		w := NewWindowWith(a, current(), opts)
 		w.SetOnClosed(func() {
 			if open == w {
 				open = nil

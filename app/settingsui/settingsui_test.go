@@ -151,21 +151,26 @@ type harness struct {
 	kr    *memKeyring
 	store *settings.TokenStore
 	got   *applied
+	probe *fakeProbe
 }
 
 // open builds the form in a test app window, with XDG_CONFIG_HOME in a temp
 // dir (the autostart entry goes there), and waits for the initial keyring
 // check.
-func open(t *testing.T, cur settings.Settings, store *settings.TokenStore) *harness {
+func open(t *testing.T, cur settings.Settings, store *settings.TokenStore, mods ...func(*Options)) *harness {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	h := &harness{app: test.NewTempApp(t), got: &applied{}, ui: &uiQueue{}}
+	h := &harness{app: test.NewTempApp(t), got: &applied{}, ui: &uiQueue{}, probe: &fakeProbe{}}
 	if store == nil {
 		h.kr = newMem()
 		store = settings.NewTokenStore(settings.TokenStoreOptions{Keyring: h.kr, Timeout: 200 * time.Millisecond})
 	}
 	h.store = store
-	h.f = newForm(h.app.Preferences(), cur, store, h.got.apply, h.ui.do)
+	opts := Options{Prefs: h.app.Preferences(), Tokens: store, Apply: h.got.apply, Probe: h.probe.probe}
+	for _, m := range mods {
+		m(&opts)
+	}
+	h.f = newForm(cur, opts, h.ui.do)
 	h.win = test.NewTempWindow(t, h.f.content)
 	h.ui.pump(h.f)
 	return h
@@ -229,10 +234,10 @@ func TestFormShowsCurrentSettings(t *testing.T) {
 	if f.serverURL.Text != cur.ServerURL || f.catchupURL.Text != cur.CatchupURL {
 		t.Fatal("URLs not shown")
 	}
-	if !slices.Equal(f.rooms, cur.Rooms) || len(f.roomRemove) != 2 {
+	if !slices.Equal(f.rooms, cur.Normalize().Rooms) || len(f.roomRemove) != 2 {
 		t.Fatalf("rooms %v", f.rooms)
 	}
-	if !slices.Equal(f.muted.Options, []string{"#ops", "payments", "#elsewhere"}) || !slices.Equal(f.muted.Selected, cur.MutedRooms) {
+	if !slices.Equal(f.muted.Options, []string{"ops", "payments", "elsewhere"}) || !slices.Equal(f.muted.Selected, cur.Normalize().MutedRooms) {
 		t.Fatalf("muted options %v selected %v", f.muted.Options, f.muted.Selected)
 	}
 	if f.minSeverity.Selected != "Critical only" || f.outage.Selected != "After 7 minutes" {
@@ -342,12 +347,12 @@ func TestRoomsAddRemoveAndApplyLive(t *testing.T) {
 		t.Fatalf("error %q entry %q", shown(f.roomError), f.roomEntry.Text)
 	}
 	test.Type(f.roomEntry, "#db")
-	f.roomEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter adds too
-	if !slices.Equal(f.rooms, []string{"#ops", "payments", "infra", "db"}) { // "#" is not part of a name
+	f.roomEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})              // Enter adds too
+	if !slices.Equal(f.rooms, []string{"ops", "payments", "infra", "db"}) { // "#" is not part of a name
 		t.Fatalf("rooms %v", f.rooms)
 	}
-	test.Tap(f.roomRemove["#ops"])
-	if !slices.Equal(f.rooms, []string{"payments", "infra", "db"}) || f.roomRemove["#ops"] != nil {
+	test.Tap(f.roomRemove["ops"])
+	if !slices.Equal(f.rooms, []string{"payments", "infra", "db"}) || f.roomRemove["ops"] != nil {
 		t.Fatalf("rooms after remove %v", f.rooms)
 	}
 	if !slices.Equal(f.muted.Options, f.rooms) {
@@ -458,8 +463,8 @@ func TestTokenSavedToKeyring(t *testing.T) {
 
 	test.Type(h.f.token, "bad token")
 	h.save(t)
-	if !strings.Contains(h.f.status.Text, "token is not valid") || len(h.got.calls) != 1 {
-		t.Fatalf("status %q", h.f.status.Text)
+	if !strings.Contains(shown(h.f.tokenErr), "token is not valid") || len(h.got.calls) != 1 {
+		t.Fatalf("token error %q, status %q", shown(h.f.tokenErr), h.f.status.Text)
 	}
 	h.f.token.SetText("")
 
@@ -515,9 +520,9 @@ func TestHungKeyringDoesNotBlockTheUI(t *testing.T) {
 	a := test.NewTempApp(t)
 	got := &applied{}
 	ui := &uiQueue{}
-	newForm(a.Preferences(), current(), nil, nil, ui.do) // warm fyne's caches (fonts, theme)
+	newForm(current(), Options{Prefs: a.Preferences()}, ui.do) // warm fyne's caches (fonts, theme)
 	start := time.Now()
-	f := newForm(a.Preferences(), current(), store, got.apply, ui.do)
+	f := newForm(current(), Options{Prefs: a.Preferences(), Tokens: store, Apply: got.apply}, ui.do)
 	if el := time.Since(start); el > timeout/3 {
 		t.Fatalf("building the form blocked the UI goroutine for %v", el)
 	}
@@ -629,7 +634,7 @@ func TestNoTokenStore(t *testing.T) {
 	a := test.NewTempApp(t)
 	got := &applied{}
 	ui := &uiQueue{}
-	f := newForm(a.Preferences(), current(), nil, got.apply, ui.do)
+	f := newForm(current(), Options{Prefs: a.Preferences(), Apply: got.apply}, ui.do)
 	test.NewTempWindow(t, f.content)
 	if !f.token.Disabled() || !f.forgetToken.Disabled() {
 		t.Fatal("token field enabled without a token store")
