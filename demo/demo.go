@@ -2,8 +2,8 @@
 // (on socket/sockettest) that behaves like a real one, so the app does its job
 // on a machine with nothing else running.
 //
-// It accepts the demo token (ops.DemoToken) in any of the ways sockettest
-// documents: an auth frame {"type":"auth","token":...}, which may come after
+// It accepts the demo token (ops.DemoToken), and the tokens of
+// Options.Users, in any of the ways sockettest documents: an auth frame {"type":"auth","token":...}, which may come after
 // the client's room joins and messages, as it does with WarpKit's
 // SocketClient (they are held until auth succeeds); the upgrade header
 // "Authorization: Bearer <token>"; or, for browsers, which cannot set
@@ -16,6 +16,14 @@
 // reconnecting is visible. GET /api/incidents returns the open incidents (a
 // JSON ops.Snapshot, filtered by ?room=; Authorization: Bearer header) so
 // clients can catch up. Options.Compression turns on permessage-deflate.
+//
+// Clients acknowledge incidents with the incident.acknowledge request
+// (ops.Acknowledge): the server answers {uuid, by, at}, where by is the
+// user the connection's token belongs to (Options.Users; the demo token is
+// user "demo"), never a name the client gives, and broadcasts
+// incident.acknowledged to the incident's room the first time. Every
+// incident has a description, a service and a URL, a page of this server
+// (GET /incidents/{uuid}), so "open in the browser" works in the demo.
 //
 // Every knob has a default that makes a believable demo; tests make it fast
 // and deterministic (Options.Seed, Options.Interval < 0 with Step, Create,
@@ -42,7 +50,12 @@ var DefaultRooms = []string{"ops", "payments", "infra"}
 // Options configures the demo server. The zero value is the full demo.
 type Options struct {
 	// Token is the token clients must present. Empty means ops.DemoToken.
+	// It acts as user DemoUser unless Users names it.
 	Token string
+	// Users maps more accepted tokens to user names, e.g. from ParseUsers:
+	// the user a connection's token belongs to is who acknowledges what it
+	// acknowledges. Nil means Token only.
+	Users map[string]string
 	// Rooms are the rooms incidents are raised in. Nil means DefaultRooms.
 	Rooms []string
 	// Interval is the mean time between stream events (exponentially
@@ -110,6 +123,8 @@ type Server struct {
 	done   chan struct{}
 	once   sync.Once
 
+	users map[string]string // token → user name, Token included
+
 	mu       sync.Mutex
 	rng      *rand.Rand
 	open     map[string]ops.Incident
@@ -126,6 +141,7 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts:     opts,
+		users:    usersWithDemo(opts.Users, opts.Token),
 		log:      opts.Logger,
 		rng:      rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
 		open:     map[string]ops.Incident{},
@@ -136,15 +152,10 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 	for _, m := range monitorNames {
 		s.monitors[m.uuid] = ops.MonitorChange{MonitorUUID: m.uuid, Name: m.name, Status: ops.Up, ChangedAt: now}
 	}
-	for i := 0; i < opts.Initial; i++ {
-		in := s.randomIncident(s.pickRoom())
-		// Spread the initial incidents over the last hour.
-		in.CreatedAt = now - int64(opts.Initial-i)*int64(7*time.Minute/time.Millisecond)
-		s.open[in.UUID] = in
-	}
 	ws, err := sockettest.NewServer(sockettest.Options{
 		Addr:        addr,
 		Token:       opts.Token,
+		Tokens:      s.otherTokens(),
 		Compression: opts.Compression,
 		ReadLimit:   1 << 20, // clients send acks and joins; bound what a stranger can make us hold
 		RecordBytes: 4 << 20, // the record is for tests; keep it bounded however long the demo runs
@@ -155,6 +166,15 @@ func Start(ctx context.Context, addr string, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	s.ws = ws
+	sockettest.Handle(ws, ops.Acknowledge, s.serveAcknowledge)
+	s.mu.Lock()
+	for i := 0; i < opts.Initial; i++ { // now that their URLs are known
+		in := s.randomIncident(s.pickRoom())
+		// Spread the initial incidents over the last hour.
+		in.CreatedAt = now - int64(opts.Initial-i)*int64(7*time.Minute/time.Millisecond)
+		s.open[in.UUID] = in
+	}
+	s.mu.Unlock()
 	var runCtx context.Context
 	runCtx, s.cancel = context.WithCancel(ctx)
 	go s.run(runCtx)

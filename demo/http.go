@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/warpdesk/warpdesk/ops"
 )
@@ -13,6 +15,7 @@ import (
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(ops.IncidentsPath, s.serveIncidents)
+	mux.HandleFunc("GET "+incidentPagePrefix+"{uuid}", s.serveIncidentPage)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -38,7 +41,8 @@ func (s *Server) serveIncidents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
-	if r.Header.Get("Authorization") != "Bearer "+s.opts.Token {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if _, ok := s.userByToken(tok); !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="warpdesk-demo"`)
 		writeError(w, http.StatusUnauthorized, "unauthorized")
 		return
@@ -59,4 +63,28 @@ func (s *Server) serveIncidents(w http.ResponseWriter, r *http.Request) {
 func writeError(w http.ResponseWriter, code int, msg string) {
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+// incidentPagePrefix is the path of the incidents' pages, the incidents'
+// URL (ops.Incident.URL) in the demo.
+const incidentPagePrefix = "/incidents/"
+
+// serveIncidentPage shows an open incident as plain text, with no token:
+// it stands for the page of the incident in the user's operations tool,
+// which the app opens in the browser.
+func (s *Server) serveIncidentPage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	in, ok := s.open[r.PathValue("uuid")]
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !ok {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "No open incident with this id: it was resolved, or never raised.\n")
+		return
+	}
+	fmt.Fprintf(w, "%s\n\n%s · %s · room %s · raised %s\n\n%s\n",
+		in.Title, in.Severity, in.Service, in.Room, in.Created().UTC().Format(time.RFC1123), in.Description)
+	if in.IsAcknowledged() {
+		fmt.Fprintf(w, "\nAcknowledged by %s at %s\n", in.AcknowledgedBy, in.AcknowledgedTime().UTC().Format(time.RFC1123))
+	}
 }

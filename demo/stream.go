@@ -43,6 +43,9 @@ func (s *Server) Burst() {
 		s.mu.Lock()
 		in := s.randomIncident(room)
 		in.Title = fmt.Sprintf("%s: %s", svc, pick(s.rng, burstTitles))
+		in.Service = svc
+		in.Description = fmt.Sprintf("One of %d related alerts on %s raised together: a cascading failure. "+
+			"Find the first cause before acting on each one.", k, svc)
 		if i == 0 {
 			in.Severity = ops.Critical
 		}
