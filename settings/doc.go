@@ -1,9 +1,22 @@
 // Package settings is Warpdesk's configuration: the Settings model and its
-// validation, persistence in Fyne's preferences, the diff the app applies
-// live, the XDG autostart entry, and the API token in the OS keyring.
+// validation, the settings file both processes read, the diff the app
+// applies live, the XDG autostart entry, the API token in the OS keyring,
+// where a connection's token comes from, and what must be confirmed before
+// it is sent.
 //
 // It is pure Go and imports nothing from Fyne: persistence goes through the
-// small Prefs interface, which fyne.Preferences satisfies.
+// small Prefs interface, which *File and fyne.Preferences satisfy.
+//
+// # The settings file
+//
+// Open (or OpenFile) reads os.UserConfigDir()/warpdesk/settings.json, one
+// JSON object of the Prefs keys, and on the first start copies in what an
+// older Warpdesk kept in Fyne's preferences file. Writes are atomic (a
+// temporary file renamed over the old one) and Save writes once, so the
+// background agent and the window process can share it: the window saves,
+// the agent calls Reload. A corrupt file is moved aside, never overwritten,
+// and reported as a *CorruptFileError (ErrCorruptFile); the defaults are
+// used meanwhile. ServerURL "" is the built-in demo server (UsesDemo).
 //
 // # Validation
 //
@@ -35,6 +48,17 @@
 // TokenFunc adapts the store to the app's token callback, TokenProblem turns
 // its errors into one sentence for the window and the status bar, and
 // MemoryKeyring keeps demo and test tokens out of the real keyring.
+//
+// # Where the token comes from, and where it may go
+//
+// ResolveToken says which token goes to a server: the built-in demo's, the
+// command line's (-demo-token, $WARPDESK_TOKEN) for the -server of the
+// same command line only, else the keyring's. URLs that carry credentials
+// (?token=, access_token=, user-info) fail validation with
+// ErrCredentialsInURL. TokenRisks lists what the user must confirm before
+// the token is sent (ws:// or http:// to another machine, a catch-up host
+// that is not the server's); Settings.ConfirmedRisks keeps the answers per
+// host, CheckTokenRisks refuses the rest, the same on every path.
 //
 // # Testing
 //
