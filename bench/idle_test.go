@@ -151,6 +151,13 @@ func (h *trayHost) RegisterStatusNotifierItem(sender dbus.Sender, _ string) *dbu
 // RegisterStatusNotifierHost is part of the interface; hosts are not tracked.
 func (h *trayHost) RegisterStatusNotifierHost(string) *dbus.Error { return nil }
 
+// items is how many tray items have registered.
+func (h *trayHost) items() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.reg)
+}
+
 // registeredBy reports whether a process of the tree under pid has
 // registered a tray item.
 func (h *trayHost) registeredBy(pid int) bool {
