@@ -26,7 +26,7 @@
 //
 // # Frame to notification
 //
-// A live incident reaches the notifier in 9 calls over 2 goroutines, with
+// A live incident reaches the notifier in 10 calls over 2 goroutines, with
 // one JSON decode, one validation and no string round trip (the severity
 // stays an ops.Severity throughout):
 //
@@ -36,7 +36,8 @@
 //	                    → 4 Store.IncidentCreated (the one validation)
 //	                    → 5 incidents.created → 6 dispatcher.push (Opened)
 //	store dispatcher:   7 dispatcher.deliver → 8 dispatcher.guard
-//	                    → 9 the subscriber: the notifier's func(store.Event, store.State)
+//	                    → 9 the agent's subscriber func(store.Event, store.State)
+//	                    → 10 notify.Notifier.Incident
 //
 // Not counted: the closures that wrap a call for panic recovery (socket's
 // guard, the store's apply). bench/store_test.go measures the path's

@@ -150,7 +150,8 @@ func (s *Store) SetHooks(h Hooks) {
 
 // Close delivers what is queued to the subscribers, then stops the
 // dispatcher and the pause timer; later inputs are ignored. When it returns
-// no goroutine of the store is left. Safe to call twice.
+// no goroutine of the store is left. Safe to call twice, but not from a
+// subscriber (it would wait for itself).
 func (s *Store) Close() {
 	s.mu.Lock()
 	s.closed = true
