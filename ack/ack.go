@@ -1,0 +1,169 @@
+package ack
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/settings"
+)
+
+// Exit codes of Main.
+const (
+	// ExitOK: every incident given is acknowledged.
+	ExitOK = 0
+	// ExitRefused: the server refused at least one incident (not found,
+	// resolved); the others were acknowledged.
+	ExitRefused = 1
+	// ExitUsage: a bad command line, server URL or incident id; nothing was
+	// sent.
+	ExitUsage = 2
+	// ExitUnreachable: the server could not be reached, or did not answer,
+	// within the timeout.
+	ExitUnreachable = 3
+	// ExitAuth: no token, the keyring failed, the token's risks are not
+	// confirmed, or the server rejected the token.
+	ExitAuth = 4
+)
+
+// DefaultTimeout bounds the whole command when -timeout is not given.
+const DefaultTimeout = 10 * time.Second
+
+// Env is what the command takes from its process. The zero value is the
+// real process: its environment, the settings file and the OS keyring.
+type Env struct {
+	// Getenv reads $WARPDESK_SERVER and $WARPDESK_TOKEN. Nil means os.Getenv.
+	Getenv func(string) string
+	// Prefs holds the saved settings (server, confirmed risks). Nil means
+	// the settings file at settings.DefaultFilePath, read only when needed.
+	Prefs settings.Prefs
+	// Tokens is the keyring. Nil means the OS keyring.
+	Tokens *settings.TokenStore
+}
+
+// Main runs `warpdesk ack` with args (without "ack") in the real process
+// and returns the exit code. main.go dispatches to it:
+//
+//	os.Exit(ack.Main(os.Args[2:], os.Stdout, os.Stderr))
+func Main(args []string, stdout, stderr io.Writer) int {
+	return Run(context.Background(), args, stdout, stderr, Env{})
+}
+
+// config is the command line.
+type config struct {
+	server       string // -server, else $WARPDESK_SERVER; "" means the saved one
+	demoToken    bool
+	confirmRisks bool
+	timeout      time.Duration
+	uuids        []string
+}
+
+// Run is Main with the process's parts supplied (tests pass their own) and
+// a context that ends the command early.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "warpdesk ack: "+format+"\n", a...)
+		return code
+	}
+	cfg, err := parseFlags(args, env.Getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	saved := savedSettings(env, cfg.server == "", stderr)
+	server := cfg.server
+	if server == "" {
+		server = saved.ServerURL
+	}
+	if server == "" {
+		return fail(ExitUsage, "no server: give -server wss://host/ws (or set $WARPDESK_SERVER), or save one in Warpdesk's Settings")
+	}
+	if err := settings.ValidateServerURL(server); err != nil {
+		return fail(ExitUsage, "%v (server URL given: %s)", err, settings.RedactURL(server))
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, cfg.timeout, errTimeout)
+	defer cancel()
+	token, err := resolveToken(ctx, cfg, server, saved, env, stderr)
+	if err != nil {
+		return fail(ExitAuth, "%v", err)
+	}
+	return acknowledge(ctx, server, token, cfg.uuids, stdout, stderr)
+}
+
+// parseFlags reads the command line; flag errors are printed to out.
+func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("warpdesk ack", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintln(out, "usage: warpdesk ack [-server URL] [-demo-token] [-timeout 10s] UUID…")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.server, "server", getenv("WARPDESK_SERVER"), "WebSocket URL of the operations server (env WARPDESK_SERVER; default: the one saved in Settings)")
+	fs.BoolVar(&c.demoToken, "demo-token", false, "authenticate with the demo token to the -server given (a demo server started with 'warpdesk serve')")
+	fs.BoolVar(&c.confirmRisks, settings.ConfirmTokenFlag, false, "send the token to the -server given even over ws:// to another machine")
+	fs.DurationVar(&c.timeout, "timeout", DefaultTimeout, "how long the whole command may take: connecting and every answer")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, errors.New("bad command line (see -h)")
+	}
+	if c.timeout <= 0 {
+		return c, fmt.Errorf("-timeout %v: must be positive", c.timeout)
+	}
+	c.server = strings.TrimSpace(c.server)
+	c.uuids = fs.Args()
+	if len(c.uuids) == 0 {
+		fs.Usage()
+		return c, errors.New("which incident? give one or more incident ids")
+	}
+	for _, u := range c.uuids {
+		if err := (ops.IncidentRef{UUID: u}).Validate(); err != nil {
+			return c, fmt.Errorf("incident id %q: %w", truncate(u, 40), err)
+		}
+	}
+	return c, nil
+}
+
+// savedSettings loads what the app saved, reading the settings file when
+// env has no Prefs; problems are warnings (needServer: the server is
+// taken from there, so they matter).
+func savedSettings(env Env, needServer bool, stderr io.Writer) settings.Settings {
+	p := env.Prefs
+	if p == nil {
+		path, err := settings.DefaultFilePath()
+		if err != nil {
+			return settings.Default()
+		}
+		f, err := settings.OpenFile(path)
+		if err != nil && needServer {
+			fmt.Fprintf(stderr, "warpdesk ack: warning: %v\n", err)
+		}
+		p = f
+	}
+	s, err := settings.Load(p)
+	if err != nil && needServer {
+		fmt.Fprintf(stderr, "warpdesk ack: warning: saved settings have problems: %v\n", err)
+	}
+	return s
+}
+
+// truncate shortens s for an error message.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
