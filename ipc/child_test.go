@@ -23,11 +23,13 @@ func runChild(mode string) int {
 		// Acknowledges each State's first incident, answers a show with
 		// Reconnect, and exits when the agent closes the link.
 		rm := ipc.NewRemote(os.Stdin, os.Stdout, ipc.Options{})
-		rm.Subscribe(func(st store.State) {
+		ack := func(st store.State) {
 			if len(st.Incidents) > 0 {
 				rm.Acknowledge(st.Incidents[0].UUID)
 			}
-		})
+		}
+		rm.Subscribe(ack)
+		ack(rm.State()) // what arrived before Subscribe (at worst acked twice)
 		for range rm.Shows() {
 			rm.Reconnect()
 		}
@@ -86,19 +88,24 @@ func startChild(t *testing.T, mode string, src store.Source) (*ipc.Server, *comm
 func TestChildProcessWindow(t *testing.T) {
 	src := newSource()
 	srv, cmd, stop := startChild(t, "window", src)
-	src.publish(store.State{Incidents: []store.Incident{{}}})
-	src.publish(store.State{Incidents: []store.Incident{{}}})
-	st := src.publish(store.State{})
-	st.Incidents = []store.Incident{{}}
-	st.Incidents[0].UUID = "u-last"
-	src.publish(st)
+	for _, uuid := range []string{"u1", "", "u2", "u-last"} {
+		st := store.State{Incidents: []store.Incident{{}}}
+		st.Incidents[0].UUID = uuid
+		src.publish(st)
+	}
+	// States may coalesce; the child's Acknowledge("") is dropped on its
+	// side rather than sent as a malformed ack that would end the link.
 	for got := cmd.next(t); got != "ack u-last"; got = cmd.next(t) {
-		if got != "ack " {
+		if got != "ack u1" && got != "ack u2" {
 			t.Fatalf("agent got %q", got)
 		}
 	}
 	srv.Show()
-	if got := cmd.next(t); got != "reconnect" {
+	got := cmd.next(t)
+	for got == "ack u-last" { // the child may see the last State twice
+		got = cmd.next(t)
+	}
+	if got != "reconnect" {
 		t.Fatalf("after Show the agent got %q, want the child's reconnect", got)
 	}
 	runErr, exitErr := stop(true)

@@ -83,6 +83,8 @@ func TestStatesReachTheWindow(t *testing.T) {
 func TestCommandsReachTheAgent(t *testing.T) {
 	l := newLink(t)
 	until := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
+	l.remote.Acknowledge("")                                    // dropped: no incident has it
+	l.remote.Acknowledge(strings.Repeat("u", ops.MaxUUIDLen+1)) // dropped too
 	l.remote.Acknowledge("u1")
 	l.remote.AcknowledgeAllCritical()
 	l.remote.Reconnect()

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -64,7 +65,9 @@ func (rm *Remote) State() store.State {
 }
 
 // Subscribe calls fn with every State received from now on, in order, on
-// the link's reader goroutine; fn must not block. off stops it.
+// the link's reader goroutine; fn must not block. off stops it. States may
+// arrive before the first Subscribe: read State after subscribing, and
+// skip a State whose Version is not newer than the one drawn.
 func (rm *Remote) Subscribe(fn func(store.State)) (off func()) {
 	rm.mu.Lock()
 	id := rm.nextID
@@ -106,8 +109,14 @@ func (rm *Remote) Close() error {
 	return nil
 }
 
-// Acknowledge asks the agent to acknowledge the incident.
-func (rm *Remote) Acknowledge(uuid string) { rm.send(message{T: typeAck, UUID: uuid}) }
+// Acknowledge asks the agent to acknowledge the incident. A uuid no
+// incident can have ("" or too long) is dropped here: the agent would
+// end the link on it.
+func (rm *Remote) Acknowledge(uuid string) {
+	if uuid != "" && len(uuid) <= ops.MaxUUIDLen {
+		rm.send(message{T: typeAck, UUID: uuid})
+	}
+}
 
 // AcknowledgeAllCritical asks the agent to acknowledge every critical.
 func (rm *Remote) AcknowledgeAllCritical() { rm.send(message{T: typeAckAllCritical}) }
