@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -269,5 +270,31 @@ func TestStreamIncidentsHaveDetails(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown incident page: %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestUsersFlag: -users on a command line fills Options.Users, and the
+// flag never prints a token.
+func TestUsersFlag(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var users UsersFlag
+	fs.Var(&users, "users", "name:token,…")
+	if err := fs.Parse([]string{"-users", "alice:T1,bob:T2", "-users", "carol:T3"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 3 || users["T1"] != "alice" || users["T3"] != "carol" {
+		t.Fatalf("users %v", map[string]string(users))
+	}
+	if got := users.String(); got != "alice,bob,carol" {
+		t.Errorf("String() = %q", got)
+	}
+	// (The flag package repeats the value typed in its error; ours does not.)
+	if err := users.Set("dave:T1"); !errors.Is(err, ErrUsers) || strings.Contains(err.Error(), "T1") {
+		t.Errorf("a second user with alice's token: %v; want ErrUsers without the token", err)
+	}
+	s := start(t, Options{Interval: -1, Users: users})
+	if got := strings.Join(s.Users(), ","); got != "alice,bob,carol,demo" {
+		t.Errorf("server users %s", got)
 	}
 }

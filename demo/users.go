@@ -102,3 +102,42 @@ func (s *Server) Users() []string {
 	sort.Strings(out)
 	return out
 }
+
+// UsersFlag is a flag.Value for `warpdesk serve -users alice:T1,bob:T2`:
+// Set parses with ParseUsers (a repeated flag adds users), the map is
+// Options.Users. String shows the user names, never the tokens.
+type UsersFlag map[string]string
+
+// Set adds the users of list (name:token,…).
+func (u *UsersFlag) Set(list string) error {
+	add, err := ParseUsers(list)
+	if err != nil {
+		return err
+	}
+	for tok, name := range add {
+		if prev, dup := (*u)[tok]; dup && prev != name {
+			return fmt.Errorf("%w: users %s and %s have the same token", ErrUsers, prev, name)
+		}
+	}
+	if *u == nil {
+		*u = UsersFlag{}
+	}
+	for tok, name := range add {
+		(*u)[tok] = name
+	}
+	return nil
+}
+
+// String lists the user names, sorted; the tokens stay out of usage and
+// error messages.
+func (u *UsersFlag) String() string {
+	if u == nil {
+		return ""
+	}
+	names := make([]string, 0, len(*u))
+	for _, name := range *u {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
