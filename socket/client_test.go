@@ -246,23 +246,30 @@ func TestIncomingTypedValidatedAndHostile(t *testing.T) {
 	if r := raw.get()[0]; r != `{"a":{"b":[{"c":2}]}}` {
 		t.Fatalf("stripped data = %s", r)
 	}
-	eventually(t, time.Second, "errors", func() bool { return errs.len() >= 6 })
 	var malformed, decode, panics int
-	for _, e := range errs.get() {
-		var de *socket.DecodeError
-		var pe *socket.HandlerPanicError
-		switch {
-		case errors.Is(e, socket.ErrMalformedFrame):
-			malformed++
-		case errors.As(e, &de):
-			decode++
-			if de.Name != "incident.created" {
-				t.Errorf("decode error names %q", de.Name)
+	tally := func() bool {
+		malformed, decode, panics = 0, 0, 0
+		for _, e := range errs.get() {
+			var me *socket.MalformedFramesError
+			var de *socket.DecodeError
+			var pe *socket.HandlerPanicError
+			switch {
+			case errors.As(e, &me): // bad frames in a burst: one report
+				malformed += me.Count
+			case errors.Is(e, socket.ErrMalformedFrame):
+				malformed++
+			case errors.As(e, &de):
+				decode++
+				if de.Name != "incident.created" {
+					t.Errorf("decode error names %q", de.Name)
+				}
+			case errors.As(e, &pe):
+				panics++
 			}
-		case errors.As(e, &pe):
-			panics++
 		}
+		return malformed+decode+panics >= 6
 	}
+	eventually(t, time.Second, "errors", tally)
 	if malformed != 3 || decode != 2 || panics != 1 {
 		t.Fatalf("malformed=%d decode=%d panics=%d; errors: %v", malformed, decode, panics, errs.get())
 	}

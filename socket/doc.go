@@ -10,7 +10,9 @@
 //     waits a random time in [0, min(MaxReconnectDelay, ReconnectDelay·2^(n-1)));
 //   - it bounds each dial with ConnectionTimeout;
 //   - it sends the ping frame "2" every HeartbeatInterval and drops a
-//     connection whose pong "3" does not come within HeartbeatTimeout;
+//     connection from which nothing at all (the pong "3" or any other frame)
+//     arrives within HeartbeatTimeout; time the reader spends held back by
+//     slow handlers does not count, so a busy link is never dropped;
 //   - it tracks rooms (JoinRoom) and re-joins them on every connect;
 //   - it buffers messages sent while disconnected (up to BufferLimit) and
 //     writes them, in order, right after the room joins;
@@ -40,9 +42,13 @@
 // own Validate method), is reported through OnError as a *DecodeError and
 // never reaches the handler. Before anything is decoded, the keys __proto__,
 // constructor and prototype are stripped from every object at every depth,
-// as WarpKit does. Frames that are not envelopes, binary frames and frames
-// over ReadLimit are reported, never fatal (an oversized frame closes the
-// connection, which is then re-dialled).
+// as WarpKit does. Frames that are not envelopes and binary frames are
+// reported, never fatal; a burst of them is coalesced into one
+// *MalformedFramesError whose Count says exactly how many. A message whose
+// timestamp is not a number is delivered with a zero Timestamp and
+// reported. A frame over ReadLimit, and a text frame that is not valid UTF-8
+// (closed with 1007, as RFC 6455 §8.1 and browsers have it), end the
+// connection, which is then re-dialled.
 //
 // Outgoing messages are flattened next to their name, as WarpKit puts them
 // on the wire: Emit(c, Auth, AuthData{Token: "t"}) writes
@@ -89,7 +95,14 @@
 // code (DefaultRejectCodes: policy violation and the 4001/4003/4401/4403
 // auth codes) or answers the upgrade with HTTP 401/403 is not hammered: the
 // client stops, reports an error matching ErrRejected, and waits for Connect
-// or Reconnect.
+// or Reconnect. A server that answers HTTP 429 or 503 with Retry-After is
+// not dialled again before then (at most five minutes). A certificate that
+// cannot be verified (ErrCertificate) is retried only every
+// MaxReconnectDelay, and Status.Err says so meanwhile.
+//
+// Closing is never an error: a connection closed by Disconnect, SetOnline
+// or SetAwake reports nothing through OnError, and its Disconnected event
+// has a nil Err.
 //
 // Lifecycle events (Connected, Disconnected, ReconnectAttempt,
 // ReconnectFailed) come only from the client; a server frame with the same
@@ -101,7 +114,16 @@
 // still works, but the server then sees the room joins and buffered messages
 // first. Options.Handshake fixes the order: it is called before every dial
 // and can supply upgrade headers and a first message that precedes
-// everything else on the connection.
+// everything else on the connection. Credentials never go in the URL (New
+// refuses user:password@; a token in the query is at least kept out of
+// errors and logs).
+//
+// Handshake runs on a goroutine of its own. A panic in it is recovered and
+// reported as a *HandlerPanicError, and the dial counts as failed. A
+// Handshake that ignores its ctx cannot hold the client: when the dial ends
+// (ConnectionTimeout, Disconnect, a pause) the client stops waiting for it
+// and the callback is abandoned: it runs on until it returns, its result is
+// discarded, and it is not called again before then.
 //
 // # Concurrency
 //
@@ -113,7 +135,9 @@
 // and reported as a *HandlerPanicError; the other handlers still run. When
 // received messages arrive faster than handlers consume them, the reader
 // waits (back-pressure on the TCP connection) instead of queueing without
-// limit.
+// limit. Every path from the reader to the callbacks has that bound,
+// reports of bad frames included, so no flood of any kind grows memory
+// without limit.
 //
 // Call blocks only its caller and starts no goroutine; thousands may wait at
 // once. Replies bypass the dispatcher: a reply can reach its Call before the
@@ -122,8 +146,9 @@
 // short deadline there or call from a goroutine.
 //
 // A connected client runs three goroutines: its connection loop (also the
-// only writer), the reader, and the dispatcher. After Disconnect returns,
-// none is left.
+// only writer), the reader, and the dispatcher, plus one for each
+// Options.Handshake call. After Disconnect returns, none is left but an
+// abandoned Handshake that has not returned yet.
 //
 // # Delivery guarantees
 //

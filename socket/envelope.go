@@ -3,6 +3,7 @@ package socket
 import (
 	"bytes"
 	stdjson "encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -32,10 +33,14 @@ var dangerousKeys = [...]string{"__proto__", "constructor", "prototype"}
 
 // ParseEnvelope validates one text frame and splits it into an Envelope. It
 // returns an error matching ErrMalformedFrame for anything that is not a
-// JSON object with a non-empty string "name" and, if present, a numeric
-// "timestamp" (null counts as absent). Keys match exactly, as in
-// JavaScript; of duplicate keys the last one counts. It never panics,
-// whatever the input. The Envelope does not share memory with frame.
+// JSON object with a non-empty string "name", and one that also matches
+// ErrInvalidUTF8 for a frame that is not valid UTF-8. A "timestamp" that is
+// absent or null gives the zero Timestamp; one that is not a number (or
+// out of range) gives the whole Envelope with a zero Timestamp together
+// with an error matching ErrMalformedFrame: env.Name is set only when env
+// is usable. Keys match exactly, as in JavaScript; of duplicate keys the
+// last one counts. It never panics, whatever the input. The Envelope does
+// not share memory with frame.
 func ParseEnvelope(frame []byte) (Envelope, error) {
 	return parseEnvelope(bytes.Clone(frame), nil)
 }
@@ -80,7 +85,7 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 	s := scanner{b: frame}
 	i := s.ws(0)
 	if i >= len(frame) || frame[i] != '{' {
-		return Envelope{}, malformed("not a JSON object")
+		return Envelope{}, notJSON(frame, "not a JSON object")
 	}
 	i = s.ws(i + 1)
 	if i < len(frame) && frame[i] == '}' {
@@ -88,12 +93,12 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 	} else {
 		for {
 			if i >= len(frame) || frame[i] != '"' {
-				return Envelope{}, malformed("not valid JSON")
+				return Envelope{}, notJSON(frame, "not valid JSON")
 			}
 			kStart := i
 			end, kEsc, ok := s.str(i)
 			if !ok {
-				return Envelope{}, malformed("not valid JSON")
+				return Envelope{}, notJSON(frame, "not valid JSON")
 			}
 			key := frame[kStart+1 : end-1]
 			if kEsc {
@@ -101,13 +106,13 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 			}
 			i = s.ws(end)
 			if i >= len(frame) || frame[i] != ':' {
-				return Envelope{}, malformed("not valid JSON")
+				return Envelope{}, notJSON(frame, "not valid JSON")
 			}
 			i = s.ws(i + 1)
 			vStart := i
 			s.risky = false
 			if i, ok = s.value(i, 2); !ok {
-				return Envelope{}, malformed("not valid JSON")
+				return Envelope{}, notJSON(frame, "not valid JSON")
 			}
 			switch string(key) {
 			case "name":
@@ -127,11 +132,11 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 				i++
 				break
 			}
-			return Envelope{}, malformed("not valid JSON")
+			return Envelope{}, notJSON(frame, "not valid JSON")
 		}
 	}
 	if s.ws(i) != len(frame) {
-		return Envelope{}, malformed("not valid JSON")
+		return Envelope{}, notJSON(frame, "not valid JSON")
 	}
 
 	var env Envelope
@@ -140,7 +145,7 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 		return Envelope{}, malformed("no message name")
 	case name[0] != '"':
 		return Envelope{}, malformed("message name is not a string")
-	case nameEsc || !utf8.Valid(name):
+	case nameEsc:
 		var n string
 		if err := stdjson.Unmarshal(name, &n); err != nil {
 			return Envelope{}, malformed(err.Error())
@@ -152,25 +157,10 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 	if env.Name == "" {
 		return Envelope{}, malformed("no message name")
 	}
-	if ts != nil && ts[0] != 'n' {
-		if ts[0] != '-' && (ts[0] < '0' || ts[0] > '9') {
-			return Envelope{}, malformed("timestamp is not a number")
-		}
-		ms, ok := smallInt(ts)
-		if !ok {
-			f, err := strconv.ParseFloat(string(ts), 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e15 {
-				return Envelope{}, malformed("timestamp out of range")
-			}
-			ms = int64(f)
-		}
-		env.Timestamp = time.UnixMilli(ms)
+	env.Data = stdjson.RawMessage("null")
+	if data != nil {
+		env.Data = data
 	}
-	if data == nil {
-		env.Data = stdjson.RawMessage("null")
-		return env, nil
-	}
-	env.Data = data
 	if dataRisky {
 		clean, err := stripSlow(data)
 		if err != nil {
@@ -178,7 +168,32 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 		}
 		env.Data = clean
 	}
-	return env, nil
+	var err error
+	env.Timestamp, err = timestamp(ts)
+	if err != nil {
+		err = fmt.Errorf("%w: message %q: %v; delivered without it", ErrMalformedFrame, env.Name, err)
+	}
+	return env, err
+}
+
+// timestamp decodes the timestamp field: Unix milliseconds, absent or null
+// meaning the zero time.
+func timestamp(ts []byte) (time.Time, error) {
+	if ts == nil || ts[0] == 'n' {
+		return time.Time{}, nil
+	}
+	if ts[0] != '-' && (ts[0] < '0' || ts[0] > '9') {
+		return time.Time{}, errors.New("timestamp is not a number")
+	}
+	ms, ok := smallInt(ts)
+	if !ok {
+		f, err := strconv.ParseFloat(string(ts), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e15 {
+			return time.Time{}, errors.New("timestamp out of range")
+		}
+		ms = int64(f)
+	}
+	return time.UnixMilli(ms), nil
 }
 
 // smallInt parses a plain non-negative integer of at most 15 digits, the
@@ -199,6 +214,15 @@ func smallInt(b []byte) (int64, bool) {
 
 func malformed(why string) error { return fmt.Errorf("%w: %s", ErrMalformedFrame, why) }
 
+// notJSON is the error for a frame that failed to scan: invalid UTF-8 if
+// that is why, which fails the connection, or else malformed.
+func notJSON(frame []byte, why string) error {
+	if !utf8.Valid(frame) {
+		return fmt.Errorf("%w: %w", ErrMalformedFrame, ErrInvalidUTF8)
+	}
+	return malformed(why)
+}
+
 // unescapeKey decodes a quoted JSON string with escapes; on failure it
 // returns a key that matches nothing.
 func unescapeKey(quoted []byte) []byte {
@@ -213,7 +237,8 @@ func unescapeKey(quoted []byte) []byte {
 // and prototype in any object at any depth. Data whose object keys are
 // neither dangerous nor escaped (an escape could spell a dangerous key) is
 // returned as is, without re-encoding: that is the common case and costs one
-// scan. Invalid JSON is an error.
+// scan. Invalid JSON is an error, and so is a string that is not valid
+// UTF-8 (which encoding/json would silently replace with U+FFFD).
 func StripDangerousKeys(data []byte) ([]byte, error) {
 	s := scanner{b: data}
 	i := s.ws(0)
@@ -266,226 +291,4 @@ func strip(v any) bool {
 		}
 	}
 	return removed
-}
-
-// maxDepth is encoding/json's nesting limit; deeper input is invalid.
-const maxDepth = 10000
-
-// scanner validates JSON with the grammar and limits of encoding/json.Valid
-// (RFC 8259; bytes of strings are not checked for UTF-8, as there).
-type scanner struct {
-	b       []byte
-	risky   bool // an object key was dangerous or escaped
-	lastEsc bool // the last string scanned had an escape
-}
-
-func (s *scanner) ws(i int) int {
-	for i < len(s.b) {
-		switch s.b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// value scans the value starting at i (no leading space) at nesting depth
-// depth and returns the index after it.
-func (s *scanner) value(i, depth int) (int, bool) {
-	if i >= len(s.b) {
-		return i, false
-	}
-	switch c := s.b[i]; {
-	case c == '"':
-		end, esc, ok := s.str(i)
-		s.lastEsc = esc
-		return end, ok
-	case c == '{':
-		return s.object(i, depth)
-	case c == '[':
-		return s.array(i, depth)
-	case c == '-' || (c >= '0' && c <= '9'):
-		return s.number(i)
-	case c == 't':
-		return s.literal(i, "true")
-	case c == 'f':
-		return s.literal(i, "false")
-	case c == 'n':
-		return s.literal(i, "null")
-	}
-	return i, false
-}
-
-func (s *scanner) literal(i int, lit string) (int, bool) {
-	if len(s.b)-i < len(lit) || string(s.b[i:i+len(lit)]) != lit {
-		return i, false
-	}
-	return i + len(lit), true
-}
-
-func (s *scanner) object(i, depth int) (int, bool) {
-	if depth > maxDepth {
-		return i, false
-	}
-	i = s.ws(i + 1)
-	if i < len(s.b) && s.b[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		if i >= len(s.b) || s.b[i] != '"' {
-			return i, false
-		}
-		end, esc, ok := s.str(i)
-		if !ok {
-			return i, false
-		}
-		if esc || isDangerous(s.b[i+1:end-1]) {
-			s.risky = true
-		}
-		i = s.ws(end)
-		if i >= len(s.b) || s.b[i] != ':' {
-			return i, false
-		}
-		if i, ok = s.value(s.ws(i+1), depth+1); !ok {
-			return i, false
-		}
-		i = s.ws(i)
-		if i >= len(s.b) {
-			return i, false
-		}
-		switch s.b[i] {
-		case ',':
-			i = s.ws(i + 1)
-		case '}':
-			return i + 1, true
-		default:
-			return i, false
-		}
-	}
-}
-
-func (s *scanner) array(i, depth int) (int, bool) {
-	if depth > maxDepth {
-		return i, false
-	}
-	i = s.ws(i + 1)
-	if i < len(s.b) && s.b[i] == ']' {
-		return i + 1, true
-	}
-	for {
-		var ok bool
-		if i, ok = s.value(i, depth+1); !ok {
-			return i, false
-		}
-		i = s.ws(i)
-		if i >= len(s.b) {
-			return i, false
-		}
-		switch s.b[i] {
-		case ',':
-			i = s.ws(i + 1)
-		case ']':
-			return i + 1, true
-		default:
-			return i, false
-		}
-	}
-}
-
-func isDangerous(key []byte) bool {
-	switch string(key) {
-	case "__proto__", "constructor", "prototype":
-		return true
-	}
-	return false
-}
-
-// str scans the string starting at the quote at i; it returns the index
-// after the closing quote and whether it held an escape.
-func (s *scanner) str(i int) (end int, esc, ok bool) {
-	b := s.b
-	for i++; i < len(b); i++ {
-		for i < len(b) && plain[b[i]] {
-			i++
-		}
-		if i >= len(b) {
-			break
-		}
-		switch c := b[i]; {
-		case c == '"':
-			return i + 1, esc, true
-		case c == '\\':
-			esc = true
-			i++
-			if i >= len(b) {
-				return i, esc, false
-			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if len(b)-i < 5 || !isHex(b[i+1]) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) {
-					return i, esc, false
-				}
-				i += 4
-			default:
-				return i, esc, false
-			}
-		case c < 0x20:
-			return i, esc, false
-		}
-	}
-	return i, esc, false
-}
-
-// plain marks the bytes that stand for themselves inside a JSON string.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < 256; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-func (s *scanner) number(i int) (int, bool) {
-	b := s.b
-	if b[i] == '-' {
-		i++
-	}
-	if i >= len(b) {
-		return i, false
-	}
-	switch {
-	case b[i] == '0':
-		i++
-	case b[i] >= '1' && b[i] <= '9':
-		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		}
-	default:
-		return i, false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return i, false
-		}
-		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return i, false
-		}
-		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		}
-	}
-	return i, true
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 var (
@@ -39,8 +40,20 @@ var (
 	// ErrTypeField is returned by Send and Emit when the payload has its own
 	// "type" field, which the wire format reserves for the message name.
 	ErrTypeField = errors.New(`socket: payload has a "type" field`)
-	// ErrInvalidURL is returned by New for a URL that is not ws:// or wss://.
+	// ErrInvalidURL is returned by New for a URL that can never connect.
 	ErrInvalidURL = errors.New("socket: invalid URL")
+	// ErrCertificate is matched by the error reported when the server's TLS
+	// certificate could not be verified; errors.As reaches the crypto/x509
+	// error. Retrying soon will not fix it, so the client retries only every
+	// MaxReconnectDelay, and Status.Err says why meanwhile.
+	ErrCertificate = errors.New("socket: server certificate not trusted")
+	// ErrNoName is returned by Send, Emit and EncodeMessage for an empty
+	// message name.
+	ErrNoName = errors.New("socket: empty message name")
+	// ErrInvalidUTF8 is matched by the error reported when a text frame is
+	// not valid UTF-8. As RFC 6455 §8.1 and browsers have it, the client
+	// then closes the connection with 1007 and reconnects.
+	ErrInvalidUTF8 = errors.New("socket: text frame is not valid UTF-8")
 )
 
 // DialError reports a failed connection attempt.
@@ -48,6 +61,9 @@ type DialError struct {
 	URL        string // the server URL without credentials or query, which may hold a token
 	Attempt    int    // 0 for the first dial since Connect
 	StatusCode int    // HTTP status of a refused upgrade, or 0
+	// RetryAfter is the server's Retry-After on HTTP 429 or 503, at most
+	// five minutes: the next dial waits at least that long.
+	RetryAfter time.Duration
 	Err        error
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/warpdesk/warpdesk/socket"
 )
@@ -73,7 +74,7 @@ func TestDeepNestingLikeEncodingJSON(t *testing.T) {
 			t.Errorf("StripDangerousKeys on %d bytes: err %v, encoding/json valid %v", len(s), err, json.Valid([]byte(s)))
 		}
 		_, err := socket.ParseEnvelope([]byte(s))
-		if _, _, _, ok := expectEnvelope([]byte(s)); ok != (err == nil) {
+		if _, _, _, ok, _ := expectEnvelope([]byte(s)); ok != (err == nil) {
 			t.Errorf("ParseEnvelope on %d bytes: err %v, want ok %v", len(s), err, ok)
 		}
 	}
@@ -129,9 +130,10 @@ func decodeAny(t *testing.T, b []byte) any {
 }
 
 // expectEnvelope is the reference for ParseEnvelope, built on encoding/json:
-// ok is whether the frame is a valid envelope.
-func expectEnvelope(frame []byte) (name string, ts time.Time, data json.RawMessage, ok bool) {
-	if !json.Valid(frame) {
+// ok is whether the frame is a valid envelope; badTS that it is one but for
+// its timestamp (ts is then zero).
+func expectEnvelope(frame []byte) (name string, ts time.Time, data json.RawMessage, ok, badTS bool) {
+	if !utf8.Valid(frame) || !json.Valid(frame) {
 		return
 	}
 	var m map[string]json.RawMessage
@@ -145,15 +147,16 @@ func expectEnvelope(frame []byte) (name string, ts time.Time, data json.RawMessa
 	if raw, has := m["timestamp"]; has && string(raw) != "null" {
 		var f float64
 		if json.Unmarshal(raw, &f) != nil || math.Abs(f) > 1e15 {
-			return
+			badTS = true
+		} else {
+			ts = time.UnixMilli(int64(f))
 		}
-		ts = time.UnixMilli(int64(f))
 	}
 	data, has = m["data"]
 	if !has {
 		data = json.RawMessage("null")
 	}
-	return name, ts, data, true
+	return name, ts, data, true, badTS
 }
 
 func FuzzParseEnvelope(f *testing.F) {
@@ -166,18 +169,24 @@ func FuzzParseEnvelope(f *testing.F) {
 		if !bytes.Equal(in, frame) {
 			t.Fatal("ParseEnvelope modified its input")
 		}
-		name, ts, data, ok := expectEnvelope(frame)
+		name, ts, data, ok, badTS := expectEnvelope(frame)
 		if !ok {
-			if err == nil {
+			if err == nil || env.Name != "" {
 				t.Fatalf("accepted %q as %+v", frame, env)
 			}
 			if !errors.Is(err, socket.ErrMalformedFrame) {
 				t.Fatalf("error %v does not match ErrMalformedFrame", err)
 			}
+			if !utf8.Valid(frame) && !errors.Is(err, socket.ErrInvalidUTF8) {
+				t.Fatalf("error %v for %q does not match ErrInvalidUTF8", err, frame)
+			}
 			return
 		}
-		if err != nil {
-			t.Fatalf("rejected valid envelope %q: %v", frame, err)
+		if badTS != (err != nil) {
+			t.Fatalf("envelope %q with a bad timestamp %v: err %v", frame, badTS, err)
+		}
+		if err != nil && !errors.Is(err, socket.ErrMalformedFrame) {
+			t.Fatalf("error %v does not match ErrMalformedFrame", err)
 		}
 		if env.Name != name || !env.Timestamp.Equal(ts) {
 			t.Fatalf("got name %q ts %v, want %q %v", env.Name, env.Timestamp, name, ts)
@@ -207,9 +216,9 @@ func FuzzStripDangerousKeys(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out, err := socket.StripDangerousKeys(data)
-		if !json.Valid(data) {
+		if !json.Valid(data) || !utf8.Valid(data) {
 			if err == nil {
-				t.Fatalf("accepted invalid JSON %q", data)
+				t.Fatalf("accepted invalid JSON or UTF-8 %q", data)
 			}
 			return
 		}

@@ -80,6 +80,11 @@ type Options struct {
 	// discarded, and Handshake is not called again before it has returned
 	// (dials meanwhile fail with ErrConnectionTimeout).
 	Handshake func(ctx context.Context) (Handshake, error)
+	// Compression offers permessage-deflate (RFC 7692) on the upgrade;
+	// frames are compressed only if the server accepts it. It saves bandwidth
+	// on text-heavy streams and costs CPU on both ends. False means no
+	// compression.
+	Compression bool
 	// Dialer dials the connection. Nil means a copy of
 	// websocket.DefaultDialer.
 	Dialer *websocket.Dialer

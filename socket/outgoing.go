@@ -34,8 +34,11 @@ var (
 // fields flattened next to "type", as WarpKit's emit puts them on the wire
 // ({"type":"auth","token":"t"}). A nil payload gives {"type":name}. A payload
 // that is not a JSON object fails with ErrNotObject, one with its own "type"
-// field with ErrTypeField.
+// field with ErrTypeField, an empty name with ErrNoName.
 func EncodeMessage(name string, data any) ([]byte, error) {
+	if name == "" {
+		return nil, ErrNoName
+	}
 	nameJSON, err := json.Marshal(name)
 	if err != nil {
 		return nil, err

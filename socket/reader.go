@@ -1,6 +1,7 @@
 package socket
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -47,29 +48,37 @@ func (r *reader) loop() error {
 		if err != nil {
 			return err
 		}
-		if !r.handle(frame) {
-			return nil
+		if ok, err := r.handle(frame); !ok {
+			return err
 		}
 	}
 }
 
-// handle passes one text frame on. It reports false when the connection is
-// closing.
-func (r *reader) handle(frame []byte) bool {
+// handle passes one text frame on. It reports false when reading must end:
+// with an error for a frame that is not UTF-8, which fails the connection
+// (RFC 6455 §8.1), nil when the connection is closing.
+func (r *reader) handle(frame []byte) (bool, error) {
 	if len(frame) == 1 && frame[0] == pongFrame[0] {
 		r.fr.unread() // frameArrived has answered the ping
-		return true
+		return true, nil
 	}
 	env, err := parseEnvelope(frame, r.names)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrInvalidUTF8):
+		return false, err
+	case err != nil && env.Name == "":
 		r.fr.unread()
-		return r.bad(err)
+		return r.bad(err), nil
+	case err != nil: // usable, but for its timestamp
+		if !r.bad(err) {
+			return false, nil
+		}
 	}
 	if env.Name == replyName {
 		r.c.routeReply(r.cn, env) // replies go to their Call (call.go)
-		return true
+		return true, nil
 	}
-	return r.c.disp.pushBounded(func() { r.c.deliver(env) }, r.cn.done, &r.cn.live)
+	return r.c.disp.pushBounded(func() { r.c.deliver(env) }, r.cn.done, &r.cn.live), nil
 }
 
 // bad reports a bad frame, coalesced with the bad frames before it whose

@@ -34,7 +34,10 @@ type Status struct {
 	Attempt int
 	// Err says why the client stopped by itself: it matches ErrRejected
 	// (the server refused the client) or ErrGaveUp (MaxReconnectAttempts
-	// reached). It is nil otherwise, and cleared by Connect or Reconnect.
+	// reached). While reconnecting it matches ErrCertificate when the
+	// server's certificate failed and the client retries only every
+	// MaxReconnectDelay. It is nil otherwise, and cleared by a connection,
+	// Connect or Reconnect.
 	Err error
 }
 

@@ -184,9 +184,15 @@ func (w *writer) readEnded() error {
 		}
 		return cerr
 	}
-	if errors.Is(err, websocket.ErrReadLimit) {
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit):
 		err = fmt.Errorf("%w: over %d bytes", ErrFrameTooLarge, w.c.opts.ReadLimit)
 		w.code = websocket.CloseMessageTooBig
+	case errors.Is(err, ErrInvalidUTF8):
+		// Fail the connection as RFC 6455 §8.1 says and browsers do.
+		w.code = websocket.CloseInvalidFramePayloadData
+		msg := websocket.FormatCloseMessage(w.code, "invalid UTF-8")
+		_ = w.cn.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cleanCloseBound))
 	}
 	w.c.report(err)
 	return err
