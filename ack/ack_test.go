@@ -268,3 +268,18 @@ func TestNoFyne(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenRisksConfirmedFirst: the token does not go over ws:// to
+// another machine unless confirmed, as in the app.
+func TestTokenRisksConfirmedFirst(t *testing.T) {
+	w := newWorld(t)
+	w.vars["WARPDESK_TOKEN"] = "T-alice"
+	code, _, errs := w.run(t, "-server", "ws://192.0.2.1/ws", "u1")
+	if code != ack.ExitAuth || !strings.Contains(errs, "unencrypted") || !strings.Contains(errs, "-confirm-token-risks") {
+		t.Fatalf("exit %d, stderr %q; want %d, the risk and how to confirm it", code, errs, ack.ExitAuth)
+	}
+	code, _, errs = w.run(t, "-server", "ws://192.0.2.1/ws", "-confirm-token-risks", "-timeout", "300ms", "u1")
+	if code != ack.ExitUnreachable {
+		t.Fatalf("confirmed: exit %d, stderr %q; want it to try (and not reach) the server", code, errs)
+	}
+}
