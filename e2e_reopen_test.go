@@ -72,8 +72,7 @@ func TestEndToEndReopen(t *testing.T) {
 		openDashboard(t, watcher, item, via)
 		id := waitDashboard(t, warp, true)
 		screenshotNotBlank(t)
-		closeDashboard(t, id)
-		waitDashboard(t, warp, false)
+		closeDashboard(t, warp, id)
 		t.Logf("cycle %d/%d: opened via %s, closed; waiting %v", i+1, cycles, via, hide)
 		time.Sleep(hide)
 		if alive(warp) != nil {
@@ -183,13 +182,35 @@ func waitDashboard(t *testing.T, agent *proc, visible bool) string {
 }
 
 // closeDashboard closes the window the way a user does: focus it and press
-// Alt+F4, which openbox turns into WM_DELETE_WINDOW.
-func closeDashboard(t *testing.T, id string) {
+// Alt+F4, which openbox turns into WM_DELETE_WINDOW. A key pressed while
+// openbox is still settling focus can go astray, so it presses again until
+// the window is gone.
+func closeDashboard(t *testing.T, agent *proc, id string) {
 	t.Helper()
-	out, err := exec.Command("xdotool", "windowactivate", "--sync", id, "key", "--clearmodifiers", "alt+F4").CombinedOutput()
-	if err != nil {
-		t.Fatalf("closing the dashboard: %v\n%s", err, out)
+	for try := 1; ; try++ {
+		out, err := exec.Command("xdotool", "windowactivate", "--sync", id, "key", "--clearmodifiers", "alt+F4").CombinedOutput()
+		if err != nil && try == 1 {
+			t.Fatalf("closing the dashboard: %v\n%s", err, out)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if !dashboardVisible() {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if try == 5 {
+			t.Fatalf("the dashboard did not close after %d presses of Alt+F4", try)
+		}
+		if err := alive(agent); err != nil {
+			t.Fatalf("the agent died while closing the dashboard: %v", err)
+		}
 	}
+}
+
+func dashboardVisible() bool {
+	out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Warpdesk$").Output()
+	return len(strings.Fields(string(out))) > 0
 }
 
 // alive is nil while p runs, otherwise how it ended.
