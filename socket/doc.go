@@ -9,6 +9,8 @@
 //   - it reconnects with full-jitter exponential backoff (Backoff): attempt n
 //     waits a random time in [0, min(MaxReconnectDelay, ReconnectDelay·2^(n-1)));
 //   - it bounds each dial with ConnectionTimeout;
+//   - it offers permessage-deflate when Options.Compression is set (a
+//     frame's ReadLimit then applies to its inflated size);
 //   - it sends the ping frame "2" every HeartbeatInterval and drops a
 //     connection from which nothing at all (the pong "3" or any other frame)
 //     arrives within HeartbeatTimeout; time the reader spends held back by

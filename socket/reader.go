@@ -22,7 +22,7 @@ type reader struct {
 // read runs the reader of cn until the connection ends.
 func (c *Client) read(cn *connection) {
 	defer close(cn.readDone)
-	r := reader{c: c, cn: cn, names: nameCache{}}
+	r := reader{c: c, cn: cn, names: nameCache{}, fr: frameReader{limit: int(c.opts.ReadLimit)}}
 	cn.readErr = r.loop()
 }
 
@@ -97,6 +97,9 @@ const frameChunk = 32 << 10
 // block alive). A frame larger than a block gets a block of its own, which
 // is given up once the frame is handed out.
 type frameReader struct {
+	// limit bounds a frame after decompression (gorilla's ReadLimit counts
+	// the bytes on the wire, which a deflate bomb multiplies).
+	limit int
 	block []byte
 	off   int // where the next frame starts
 	last  int // where the last frame started, for unread
@@ -120,6 +123,10 @@ func (fr *frameReader) next(r io.Reader) ([]byte, error) {
 		}
 		m, err := r.Read(fr.block[fr.off:])
 		fr.off += m
+		if fr.off-start > fr.limit {
+			fr.block, fr.off, fr.last = nil, 0, 0
+			return nil, websocket.ErrReadLimit
+		}
 		if err == io.EOF {
 			frame := fr.block[start:fr.off:fr.off]
 			fr.last = start
