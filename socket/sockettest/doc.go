@@ -24,7 +24,8 @@
 //
 // A token presented on the upgrade that does not match, a wrong auth frame,
 // or no auth within AuthTimeout, closes the connection with code 4001
-// "unauthorized".
+// "unauthorized". A server with several users accepts Options.Tokens as
+// well as Token; ConnToken tells which one a connection presented.
 //
 // The auth frame need not come first. WarpKit's client, on every open,
 // re-joins its rooms and flushes its send buffer before it fires Connected,
