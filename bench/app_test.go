@@ -18,6 +18,7 @@ import (
 
 var (
 	appIdle = flag.Duration("app.idle", 60*time.Second, "how long BenchmarkAppIdle measures the idle processes")
+	appTick = flag.Duration("app.dashboard.tick", 0, "the dashboard case's app.WindowOptions.Tick (0: the default; negative: no ticker)")
 	appBin  = flag.String("app.bin", "", "a Warpdesk binary for BenchmarkAppIdle to measure instead of building this tree's (e.g. an older release)")
 )
 
@@ -25,7 +26,7 @@ var (
 type idleCase struct {
 	name string   // metric prefix
 	args []string // after the binary
-	bare bool     // the bare Fyne window rather than Warpdesk
+	bin  string   // the binary; "" means Warpdesk
 	cmd  *exec.Cmd
 	log  string
 }
@@ -39,7 +40,11 @@ type idleCase struct {
 //
 //   - bare: the bare Fyne window;
 //   - hidden: Warpdesk with -hidden, connected to the demo server, in the tray;
-//   - shown: Warpdesk connected to it with its dashboard open and untouched.
+//   - shown: Warpdesk connected to it with its dashboard open and untouched;
+//   - dashboard: the window process's dashboard alone (bench/windowidle:
+//     app.RunWindow on a fixed State with 3 incidents, no agent);
+//   - bare-ticking: the bare window with its label set to the time every
+//     second, the cost of one redraw a second.
 //
 // Each Warpdesk has its own XDG directories. Once both have caught up with
 // the 3 incidents (and the hidden one has a tray item) and 5s have passed,
@@ -56,10 +61,11 @@ func BenchmarkAppIdle(b *testing.B) {
 		b.Skip("no DISPLAY: run under scripts/headless.sh (Xvfb + a private session bus)")
 	}
 	dir := b.TempDir()
-	app, bare := filepath.Join(dir, "warpdesk"), filepath.Join(dir, "barewindow")
+	app, bare, dash := filepath.Join(dir, "warpdesk"), filepath.Join(dir, "barewindow"), filepath.Join(dir, "windowidle")
 	builds := []struct{ out, pkg string }{
 		{app, "github.com/warpdesk/warpdesk"},
 		{bare, "github.com/warpdesk/warpdesk/bench/barewindow"},
+		{dash, "github.com/warpdesk/warpdesk/bench/windowidle"},
 	}
 	if *appBin != "" {
 		app, builds = *appBin, builds[1:]
@@ -86,18 +92,20 @@ func BenchmarkAppIdle(b *testing.B) {
 
 	server := []string{"-server", "ws://" + addr + "/ws", "-demo-token"}
 	cases := []*idleCase{
-		{name: "bare", bare: true},
+		{name: "bare", bin: bare},
 		{name: "hidden", args: append([]string{"-hidden"}, server...)},
 		{name: "shown", args: server},
+		{name: "dashboard", bin: dash, args: []string{"-tick=" + appTick.String()}},
+		{name: "bare-ticking", bin: bare, args: []string{"-tick=1s"}},
 	}
 	for _, c := range cases {
-		bin, cenv := app, append(env, xdgDirs(b, filepath.Join(dir, c.name))...)
-		if c.bare {
-			bin = bare
+		bin, cenv := c.bin, append(env, xdgDirs(b, filepath.Join(dir, c.name))...)
+		if bin == "" {
+			bin = app
 		}
 		c.cmd, c.log = startProc(b, dir, c.name, bin, cenv, c.args...)
 	}
-	for _, c := range cases[1:] {
+	for _, c := range cases[1:3] {
 		waitFor(b, 90*time.Second, func() bool {
 			log, _ := os.ReadFile(c.log)
 			return strings.Contains(string(log), "caught up") && strings.Contains(string(log), "open=3")
@@ -117,7 +125,7 @@ func BenchmarkAppIdle(b *testing.B) {
 			b.ReportMetric(r.cpu/base.cpu, c.name+"-cpu-x-bare")
 			b.ReportMetric(r.wakeups/base.wakeups, c.name+"-wakeups-x-bare")
 		}
-		b.Logf("%-6s %6.2f %% of a core, %6.1f wakeups/s, %5.1f MiB (%s)", c.name, r.cpu, r.wakeups, r.rss, r.detail)
+		b.Logf("%-12s %6.2f %% of a core, %6.1f wakeups/s, %5.1f MiB (%s)", c.name, r.cpu, r.wakeups, r.rss, r.detail)
 	}
 	b.Logf("targets (issue 9): hidden ≤ 0.2 %% and ≤ 20 wakeups/s; shown ≤ 1 %%; load average %s", loadAvg())
 	b.ReportMetric(0, "ns/op")
