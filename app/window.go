@@ -22,6 +22,12 @@ type WindowOptions struct {
 	// (ipc.Remote.Shows); when it closes the agent is gone and the window
 	// closes, which ends the process. Nil: no requests.
 	Shows <-chan struct{}
+	// SettingsShows delivers the agent's requests to open Settings
+	// (ipc.Remote.SettingsShows). Nil: none.
+	SettingsShows <-chan struct{}
+	// StartWithSettings opens Settings as soon as the window shows (the
+	// agent started this process for the tray's "Settings…").
+	StartWithSettings bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Tick is how often the time-dependent text (ages, "Up to date") is
@@ -143,17 +149,35 @@ func (w *Window) stopAll() {
 }
 
 // RunWindow is the window process's main loop: it builds the dashboard,
-// shows it, raises it on every request from opts.Shows, and runs fa until
-// the window closes (by the user, or because opts.Shows closed).
+// shows it, raises it on every request from opts.Shows (opens Settings on
+// every one from opts.SettingsShows), and runs fa until the window closes
+// (by the user, or because opts.Shows closed: the agent is gone). Its two
+// relay goroutines end when those channels close (ipc.Remote closes both
+// when the link ends).
 func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOptions) {
 	w := NewWindow(fa, src, cmd, opts)
 	w.Show()
+	if opts.StartWithSettings && opts.OpenSettings != nil {
+		opts.OpenSettings()
+	}
 	if opts.Shows != nil {
 		go func() {
 			for range opts.Shows {
 				fyne.Do(w.Raise)
 			}
-			fyne.Do(w.Close)
+			// Quit, not Close: Fyne 2.7.1 dereferences a destroyed
+			// window's viewport when a pointer event of the same batch
+			// reaches a window closed from code (SIGSEGV in
+			// glfw SetInputMode ← processMouseMoved); stopping the
+			// driver does not.
+			fyne.Do(fa.Quit)
+		}()
+	}
+	if opts.SettingsShows != nil && opts.OpenSettings != nil {
+		go func() {
+			for range opts.SettingsShows {
+				fyne.Do(opts.OpenSettings)
+			}
 		}()
 	}
 	fa.Run()

@@ -3,6 +3,7 @@ package app
 import (
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -309,4 +310,28 @@ func luminance(c color.Color) float64 {
 		return math.Pow((x+0.055)/1.055, 2.4)
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// RunWindow with the test app (whose Run returns at once): the window is
+// built and shown, Settings opens at start when asked, and nothing is left
+// subscribed or ticking after Run returns.
+func TestRunWindowStartsWithSettings(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	fa := test.NewTempApp(t)
+	src, opened := &source{}, 0
+	RunWindow(fa, src, &commandLog{}, WindowOptions{StartWithSettings: true, Tick: time.Hour,
+		OpenSettings: func() { opened++ }})
+	if opened != 1 {
+		t.Fatalf("Settings opened %d times at start, want 1", opened)
+	}
+	var titles []string
+	for _, w := range fa.Driver().AllWindows() {
+		titles = append(titles, w.Title())
+	}
+	if !slices.Contains(titles, "Warpdesk") {
+		t.Fatalf("windows %q, no Warpdesk", titles)
+	}
+	if len(src.subs) != 0 {
+		t.Fatal("still subscribed after RunWindow returned")
+	}
 }

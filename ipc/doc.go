@@ -11,6 +11,7 @@
 //
 //	agent → window: {"t":"state","state":{…}}   a store.State snapshot
 //	                {"t":"show"}                  raise the window
+//	                {"t":"showSettings"}          open its Settings window
 //	window → agent: {"t":"ack","uuid":"…"}       store.Commands, one a line:
 //	                {"t":"ackAllCritical"} {"t":"reconnect"}
 //	                {"t":"pause","until":"…"} {"t":"settingsChanged"}

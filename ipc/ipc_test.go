@@ -101,6 +101,13 @@ func TestShowReachesTheWindow(t *testing.T) {
 	l := newLink(t)
 	l.srv.Show()
 	recv(t, l.remote.Shows(), "a show request")
+	l.srv.ShowSettings()
+	recv(t, l.remote.SettingsShows(), "a settings request")
+	select {
+	case <-l.remote.Shows():
+		t.Fatal("ShowSettings also raised the dashboard")
+	default:
+	}
 }
 
 // A burst of States while the window is not reading is coalesced into the
@@ -152,6 +159,9 @@ func TestCancelEndsTheLink(t *testing.T) {
 	}
 	if _, ok := <-remote.Shows(); ok {
 		t.Fatal("Shows still open after the link ended")
+	}
+	if _, ok := <-remote.SettingsShows(); ok {
+		t.Fatal("SettingsShows still open after the link ended")
 	}
 	remote.Reconnect() // after the end: dropped, no panic, no block
 }

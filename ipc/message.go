@@ -34,6 +34,7 @@ func (o Options) maxLine() int {
 const (
 	typeState           = "state"
 	typeShow            = "show"
+	typeShowSettings    = "showSettings"
 	typeAck             = "ack"
 	typeAckAllCritical  = "ackAllCritical"
 	typeReconnect       = "reconnect"

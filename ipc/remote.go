@@ -23,6 +23,7 @@ type Remote struct {
 
 	cmds  chan message  // to the writer
 	shows chan struct{} // cap 1; closed when the link ends
+	setts chan struct{} // cap 1; closed when the link ends
 	ready chan struct{} // closed at the first State
 	done  chan struct{} // closed when the link ends
 	wg    sync.WaitGroup
@@ -47,6 +48,7 @@ func NewRemote(r io.Reader, w io.Writer, opts Options) *Remote {
 		r: r, w: w, opts: opts,
 		cmds:  make(chan message, commandQueue),
 		shows: make(chan struct{}, 1),
+		setts: make(chan struct{}, 1),
 		ready: make(chan struct{}),
 		done:  make(chan struct{}),
 		subs:  map[int]func(store.State){},
@@ -85,6 +87,10 @@ func (rm *Remote) Subscribe(fn func(store.State)) (off func()) {
 // itself (requests close together may arrive as one). It is closed when
 // the link ends.
 func (rm *Remote) Shows() <-chan struct{} { return rm.shows }
+
+// SettingsShows receives a value each time the agent asks the window to
+// open Settings (Server.ShowSettings), like Shows.
+func (rm *Remote) SettingsShows() <-chan struct{} { return rm.setts }
 
 // Ready is closed once the first State has arrived.
 func (rm *Remote) Ready() <-chan struct{} { return rm.ready }
@@ -158,20 +164,21 @@ func (rm *Remote) end(err error) {
 
 func (rm *Remote) readLoop() {
 	defer close(rm.shows)
+	defer close(rm.setts)
 	lr := newLineReader(rm.r, rm.opts.maxLine())
 	first := true
 	for {
 		m, err := lr.next()
 		if err == nil {
-			err = m.check(typeState, typeShow)
+			err = m.check(typeState, typeShow, typeShowSettings)
 		}
 		if err != nil {
 			rm.end(err)
 			return
 		}
-		if m.T == typeShow {
+		if ch := map[string]chan struct{}{typeShow: rm.shows, typeShowSettings: rm.setts}[m.T]; ch != nil {
 			select {
-			case rm.shows <- struct{}{}:
+			case ch <- struct{}{}:
 			default:
 			}
 			continue

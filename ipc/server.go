@@ -24,6 +24,7 @@ type Server struct {
 	queued  bool         // a State was queued since Run began
 	newest  uint64       // Version of the newest State queued
 	show    bool         // a "show" is pending
+	setts   bool         // a "showSettings" is pending
 }
 
 // NewServer returns a Server for src and cmd; Run starts it. A nil cmd
@@ -56,6 +57,15 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, src store.Source, cmd 
 func (s *Server) Show() {
 	s.mu.Lock()
 	s.show = true
+	s.mu.Unlock()
+	s.signal()
+}
+
+// ShowSettings asks the window to open its Settings window (the tray's
+// "Settings…"), like Show otherwise.
+func (s *Server) ShowSettings() {
+	s.mu.Lock()
+	s.setts = true
 	s.mu.Unlock()
 	s.signal()
 }
@@ -124,16 +134,22 @@ func (s *Server) writeLoop(ctx context.Context, w io.Writer) error {
 		case <-s.wake:
 		}
 		s.mu.Lock()
-		st, show := s.pending, s.show
-		s.pending, s.show = nil, false
+		st, show, setts := s.pending, s.show, s.setts
+		s.pending, s.show, s.setts = nil, false, false
 		s.mu.Unlock()
 		if st != nil {
 			if err := writeMessage(w, message{T: typeState, State: st}); err != nil {
 				return err
 			}
 		}
-		if show {
-			if err := writeMessage(w, message{T: typeShow}); err != nil {
+		for _, m := range []struct {
+			on bool
+			t  string
+		}{{show, typeShow}, {setts, typeShowSettings}} {
+			if !m.on {
+				continue
+			}
+			if err := writeMessage(w, message{T: m.t}); err != nil {
 				return err
 			}
 		}
