@@ -127,7 +127,8 @@ func (s *session) explain(ctx context.Context, err error) (int, string) {
 		}
 		return ExitUnreachable, msg
 	case errors.Is(cause, errTimeout):
-		return ExitUnreachable, fmt.Sprintf("%s did not answer within the timeout", s.server)
+		return ExitUnreachable, fmt.Sprintf("%s did not answer within the timeout "+
+			"(a server that does not implement incident.acknowledge never answers)", s.server)
 	case errors.Is(err, socket.ErrConnectionLost):
 		return ExitUnreachable, fmt.Sprintf("the connection to %s kept dropping before the answer: %v", s.server, err)
 	case cause != nil:
