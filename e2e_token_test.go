@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,7 +135,7 @@ func TestEndToEndNotificationIdentity(t *testing.T) {
 	needDesktop(t)
 	bus := dbustest.Start(t, dbustest.Session)
 	notes := notifytest.Start(t, bus.Address, notifytest.Options{})
-	warp, _ := streamingApp(t, bus.Address, "5", "-no-tray")
+	warp, _ := streamingApp(t, bus.Address, "3", "-no-tray") // seed 3 opens warnings within seconds
 	calls := notes.WaitCalls(t, 1)
 	for _, c := range calls {
 		if c.AppIcon != installedDesktopEntry {
@@ -150,6 +151,81 @@ func TestEndToEndNotificationIdentity(t *testing.T) {
 	}
 	_ = warp.cmd.Process.Signal(syscall.SIGTERM)
 	warp.wait(t, 20*time.Second)
+}
+
+// Issue 15 item 3 on the command line: a -server that carries the token is
+// refused at once, pointing to the token field, without echoing the token.
+func TestEndToEndServerURLWithTokenRefused(t *testing.T) {
+	needDesktop(t)
+	bin := buildBinary(t)
+	const secret = "Sekr1t-in-the-url"
+	for _, url := range []string{"wss://ops.example.com/ws?token=" + secret, "wss://me:" + secret + "@ops.example.com/ws"} {
+		warp := startProc(t, "app", bin, childEnv(t, sessionBus(t)), "-server", url, "-no-tray")
+		code := warp.wait(t, 20*time.Second)
+		out := warp.output()
+		if code == 0 {
+			t.Errorf("-server %s: exit 0, want a refusal", settings.RedactURL(url))
+		}
+		if !strings.Contains(out, "token field") {
+			t.Errorf("-server %s: the refusal does not point to the token field:\n%s", settings.RedactURL(url), out)
+		}
+		if strings.Contains(out, secret) {
+			t.Errorf("-server %s: the output echoes the token", settings.RedactURL(url))
+		}
+	}
+}
+
+// Issue 15 item 4 on the command line: the keyring's token does not go
+// over ws:// to another machine unless -confirm-token-risks says so.
+func TestEndToEndCleartextTokenNeedsConfirmation(t *testing.T) {
+	needDesktop(t)
+	ip := outwardIP(t)
+	kr := keyringtest.Start(t)
+	tok := randomToken(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := demo.Start(ctx, net.JoinHostPort(ip, "0"), demo.Options{Token: tok, Seed: 11, Initial: 2,
+		Interval: -1, BurstEvery: -1, DropEvery: -1})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); srv.Close() })
+	if err := settings.NewTokenStore(settings.TokenStoreOptions{}).Set(ctx, srv.URL(), settings.Secret(tok)); err != nil {
+		t.Fatal(err)
+	}
+	bin := buildBinary(t)
+
+	warp := startProc(t, "app", bin, childEnv(t, kr.Bus.Address), "-server", srv.URL(), "-no-tray", "-v")
+	time.Sleep(8 * time.Second)
+	if out := warp.output(); strings.Contains(out, "caught up") || !strings.Contains(out, settings.ConfirmTokenFlag) {
+		t.Errorf("ws:// to %s without confirmation: caught up %v, mentions -%s %v",
+			ip, strings.Contains(out, "caught up"), settings.ConfirmTokenFlag, strings.Contains(out, settings.ConfirmTokenFlag))
+	}
+	_ = warp.cmd.Process.Signal(syscall.SIGTERM)
+	warp.wait(t, 20*time.Second)
+
+	warp = startProc(t, "app", bin, childEnv(t, kr.Bus.Address), "-server", srv.URL(), "-no-tray", "-v",
+		"-"+settings.ConfirmTokenFlag)
+	waitLog(t, warp, "caught up")
+	_ = warp.cmd.Process.Signal(syscall.SIGTERM)
+	warp.wait(t, 20*time.Second)
+}
+
+// outwardIP is an IPv4 address of this machine that is not loopback, so
+// that ws:// to it counts as crossing the network.
+func outwardIP(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() {
+			return n.IP.String()
+		}
+	}
+	t.Skip("no non-loopback IPv4 address")
+	return ""
 }
 
 // tokenForms are the ways the token's bytes could be written down: as they
