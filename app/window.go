@@ -1,6 +1,8 @@
 package app
 
 import (
+	"log"
+	"os"
 	"sync"
 	"time"
 
@@ -34,6 +36,15 @@ type WindowOptions struct {
 	// redrawn while the window is shown; zero means one second, negative
 	// never (tests call tick themselves).
 	Tick time.Duration
+	// ExitAfter bounds how long RunWindow waits for Fyne to stop once the
+	// window has closed before it ends the process itself (exit status 0):
+	// Fyne 2.7.1 and 2.8.1 can hang in shutdown (docs/fyne-reopen-crash.md),
+	// and a window process that outlives its window would swallow the
+	// agent's next "show". Zero means 5 s.
+	ExitAfter time.Duration
+
+	// exit ends the process; os.Exit unless a test replaces it.
+	exit func(code int)
 }
 
 // Window is the window process's dashboard window: a Board fed by a
@@ -155,7 +166,21 @@ func (w *Window) stopAll() {
 // relay goroutines end when those channels close (ipc.Remote closes both
 // when the link ends).
 func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOptions) {
+	if opts.ExitAfter <= 0 {
+		opts.ExitAfter = 5 * time.Second
+	}
+	if opts.exit == nil {
+		opts.exit = os.Exit
+	}
 	w := NewWindow(fa, src, cmd, opts)
+	var watchdog *time.Timer
+	w.Win.SetOnClosed(func() {
+		w.stopAll()
+		watchdog = time.AfterFunc(opts.ExitAfter, func() {
+			log.Printf("warpdesk window: Fyne did not stop within %v of the window closing: exiting", opts.ExitAfter)
+			opts.exit(0)
+		})
+	})
 	w.Show()
 	if opts.StartWithSettings && opts.OpenSettings != nil {
 		opts.OpenSettings()
@@ -165,12 +190,7 @@ func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 			for range opts.Shows {
 				fyne.Do(w.Raise)
 			}
-			// Quit, not Close: Fyne 2.7.1 dereferences a destroyed
-			// window's viewport when a pointer event of the same batch
-			// reaches a window closed from code (SIGSEGV in
-			// glfw SetInputMode ← processMouseMoved); stopping the
-			// driver does not.
-			fyne.Do(fa.Quit)
+			fyne.Do(w.Close)
 		}()
 	}
 	if opts.SettingsShows != nil && opts.OpenSettings != nil {
@@ -181,5 +201,8 @@ func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 		}()
 	}
 	fa.Run()
+	if watchdog != nil {
+		watchdog.Stop()
+	}
 	w.stopAll()
 }

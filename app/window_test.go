@@ -335,3 +335,44 @@ func TestRunWindowStartsWithSettings(t *testing.T) {
 		t.Fatal("still subscribed after RunWindow returned")
 	}
 }
+
+// hangingApp's Run closes the dashboard as a user would and then, like
+// Fyne's shutdown race, does not return until release is closed.
+type hangingApp struct {
+	fyne.App
+	hang    bool
+	release chan struct{}
+}
+
+func (a *hangingApp) Run() {
+	for _, w := range a.Driver().AllWindows() {
+		if w.Title() == "Warpdesk" {
+			w.Close()
+		}
+	}
+	if a.hang {
+		<-a.release
+	}
+}
+
+// A window process whose Fyne hangs after the window closed ends itself;
+// one whose Fyne stops does not.
+func TestRunWindowEndsAHungShutdown(t *testing.T) {
+	for _, hang := range []bool{true, false} {
+		fa := &hangingApp{App: test.NewTempApp(t), hang: hang, release: make(chan struct{})}
+		exited := make(chan int, 1)
+		opts := WindowOptions{Tick: -1, ExitAfter: 50 * time.Millisecond,
+			exit: func(code int) { exited <- code; close(fa.release) }}
+		RunWindow(fa, &source{}, &commandLog{}, opts)
+		select {
+		case code := <-exited:
+			if !hang || code != 0 {
+				t.Fatalf("hang %v: exit(%d)", hang, code)
+			}
+		case <-time.After(time.Second):
+			if hang {
+				t.Fatal("a hung shutdown was not ended")
+			}
+		}
+	}
+}
