@@ -123,7 +123,7 @@ func (cl *client) setLink(st socket.Status, dialling bool) {
 	link, reason := linkOf(st, lastErr, tokenSent)
 	ls := store.LinkStatus{Link: link, Reason: reason}
 	if link == store.LinkReconnecting && st.Attempt > 0 && !dialling {
-		ls.NextAttempt = nextDial(time.Now(), st.Attempt, cl.c.opts.Socket)
+		ls.NextAttempt = nextDial(time.Now(), st.Attempt, lastErr, cl.c.opts.Socket)
 	}
 	_ = cl.c.st.SetLink(ls) // link is one of the store's
 }

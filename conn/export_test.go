@@ -11,3 +11,6 @@ var LinkOf = linkOf
 
 // TokenError wraps err as a failure of Options.Token.
 func TokenError(err error) error { return &tokenError{err: err} }
+
+// NextDial is nextDial.
+var NextDial = nextDial

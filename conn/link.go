@@ -30,7 +30,10 @@ func linkOf(st socket.Status, lastErr error, tokenSent bool) (store.Link, string
 		return store.LinkOffline, "asleep"
 	case st.Offline:
 		return store.LinkOffline, "no network"
-	case st.State == socket.StateConnecting:
+	case st.Err != nil: // a reason the socket keeps retrying slowly for
+		lastErr = st.Err
+	}
+	if st.State == socket.StateConnecting {
 		return store.LinkConnecting, describe(lastErr, "")
 	}
 	return store.LinkReconnecting, describe(lastErr, "connection lost")
@@ -61,7 +64,7 @@ func describe(err error, none string) string {
 		return "network unreachable"
 	case errors.As(err, &dns):
 		return "server not found"
-	case errors.As(err, &x509u), errors.As(err, &x509h), errors.As(err, &x509c):
+	case errors.Is(err, socket.ErrCertificate), errors.As(err, &x509u), errors.As(err, &x509h), errors.As(err, &x509c):
 		return "certificate not trusted"
 	case errors.Is(err, socket.ErrHeartbeatTimeout):
 		return "server stopped answering"
@@ -82,9 +85,14 @@ func (e *tokenError) Is(t error) bool {
 	return t == ErrToken
 }
 
-// nextDial is the latest the socket's next redial can come: its backoff is
-// a random wait within the window Backoff gives for r → 1.
-func nextDial(now time.Time, attempt int, opts socket.Options) time.Time {
+// maxRetryAfter is the socket's cap on a server's Retry-After.
+const maxRetryAfter = 5 * time.Minute
+
+// nextDial is the latest the socket's next redial can come after lastErr,
+// following its schedule: a random wait within the window Backoff gives
+// for r → 1, at least the server's Retry-After (capped), and the maximum
+// delay after a certificate failure.
+func nextDial(now time.Time, attempt int, lastErr error, opts socket.Options) time.Time {
 	base, max := opts.ReconnectDelay, opts.MaxReconnectDelay
 	if base <= 0 {
 		base = socket.DefaultReconnectDelay
@@ -92,5 +100,16 @@ func nextDial(now time.Time, attempt int, opts socket.Options) time.Time {
 	if max <= 0 {
 		max = socket.DefaultMaxReconnectDelay
 	}
-	return now.Add(socket.Backoff(attempt, base, max, 1))
+	if max < base {
+		max = base
+	}
+	if errors.Is(lastErr, socket.ErrCertificate) {
+		return now.Add(max)
+	}
+	d := socket.Backoff(attempt, base, max, 1)
+	var de *socket.DialError
+	if errors.As(lastErr, &de) && de.RetryAfter > d {
+		d = min(de.RetryAfter, maxRetryAfter)
+	}
+	return now.Add(d)
 }

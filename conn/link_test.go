@@ -6,6 +6,7 @@ import (
 	"net"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/socket"
@@ -33,6 +34,7 @@ func TestLinkWords(t *testing.T) {
 		{reconnecting, socket.ErrHeartbeatTimeout, true, store.LinkReconnecting, "server stopped answering"},
 		{reconnecting, &socket.CloseError{Code: 1001}, true, store.LinkReconnecting, "closed by the server (1001)"},
 		{reconnecting, nil, true, store.LinkReconnecting, "connection lost"},
+		{socket.Status{State: socket.StateReconnecting, Err: fmt.Errorf("%w: x509", socket.ErrCertificate)}, nil, true, store.LinkReconnecting, "certificate not trusted"},
 		{socket.Status{State: socket.StateDisconnected, Err: fmt.Errorf("%w: 401", socket.ErrRejected)}, nil, true, store.LinkRejected, "server rejected the token"},
 		{socket.Status{State: socket.StateDisconnected, Err: fmt.Errorf("%w: 401", socket.ErrRejected)}, nil, false, store.LinkRejected, "server requires a token"},
 		{socket.Status{State: socket.StateDisconnected, Err: socket.ErrGaveUp}, nil, true, store.LinkOffline, "gave up reconnecting"},
@@ -46,5 +48,28 @@ func TestLinkWords(t *testing.T) {
 	}
 	if err := conn.TokenError(errors.New("x")); !errors.Is(err, conn.ErrToken) {
 		t.Errorf("%v does not match ErrToken", err)
+	}
+}
+
+// The next attempt follows the socket's schedule, at the latest.
+func TestNextDial(t *testing.T) {
+	now := time.Date(2026, 12, 1, 17, 35, 0, 0, time.UTC)
+	opts := socket.Options{ReconnectDelay: time.Second, MaxReconnectDelay: 8 * time.Second}
+	for _, tc := range []struct {
+		attempt int
+		err     error
+		want    time.Duration
+	}{
+		{1, nil, time.Second},
+		{3, nil, 4 * time.Second},
+		{9, nil, 8 * time.Second},
+		{1, &socket.DialError{StatusCode: 503, RetryAfter: 30 * time.Second}, 30 * time.Second},
+		{1, &socket.DialError{StatusCode: 503, RetryAfter: time.Hour}, 5 * time.Minute},
+		{1, fmt.Errorf("%w: x509", socket.ErrCertificate), 8 * time.Second},
+	} {
+		got := conn.NextDial(now, tc.attempt, tc.err, opts).Sub(now)
+		if got > tc.want || got < tc.want-time.Millisecond {
+			t.Errorf("attempt %d after %v: %v, want %v", tc.attempt, tc.err, got, tc.want)
+		}
 	}
 }
