@@ -14,6 +14,9 @@ import (
 	"github.com/warpdesk/warpdesk/settings"
 )
 
+// The settings file is what Load and Save work on in both processes.
+var _ settings.Prefs = (*settings.File)(nil)
+
 func openFile(t *testing.T, path string) *settings.File {
 	t.Helper()
 	f, err := settings.OpenFile(path)
