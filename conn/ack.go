@@ -1,0 +1,33 @@
+package conn
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/socket"
+)
+
+// Acknowledge asks the server to acknowledge the incident as the token's
+// user (the incident.acknowledge request, ops.Acknowledge) and records the
+// answer in the store (Incident.AcknowledgedBy/At). Acknowledging again is
+// harmless: the answer names the first acknowledgement. ctx bounds the
+// wait; a refusal is a *socket.RemoteError (Code ops.CodeNotFound for an
+// incident the server does not know), a link lost before the answer
+// socket.ErrConnectionLost. The store's own Acknowledge (Acked, this
+// desktop's mark) is separate.
+func (c *Conn) Acknowledge(ctx context.Context, uuid string) (ops.Acknowledgement, error) {
+	ref := ops.IncidentRef{UUID: uuid}
+	if err := ref.Validate(); err != nil {
+		return ops.Acknowledgement{}, fmt.Errorf("conn: acknowledge: %w", err)
+	}
+	cl, _ := c.current()
+	a, err := socket.Call(ctx, cl.sc, ops.Acknowledge, ref)
+	if err != nil {
+		return a, fmt.Errorf("conn: acknowledge %s: %w", uuid, err)
+	}
+	if err := c.st.IncidentAcknowledged(a); err != nil {
+		return a, fmt.Errorf("conn: acknowledge %s: the answer: %w", uuid, err)
+	}
+	return a, nil
+}

@@ -1,0 +1,37 @@
+package conn_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/warpdesk/warpdesk/conn"
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/socket"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+func TestAcknowledgeOnTheServer(t *testing.T) {
+	srv := demoServer(t, -1)
+	in, err := srv.Create(ops.Incident{UUID: "a", Title: "API down", Severity: ops.Critical, Room: "ops"})
+	must(t, err)
+	h := start(t, conn.Options{Server: srv.URL(), Token: staticToken(srv.Token()), Rooms: []string{"ops"}})
+	h.until(t, "current", func(s store.State) bool { return s.Knowledge == store.Current && len(s.Incidents) == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	a, err := h.c.Acknowledge(ctx, in.UUID)
+	if err != nil || a.UUID != "a" || a.By == "" {
+		t.Fatalf("Acknowledge = %+v, %v", a, err)
+	}
+	st := h.until(t, "acknowledged", func(s store.State) bool { return s.Incidents[0].AcknowledgedBy != "" })
+	if st.Incidents[0].AcknowledgedBy != a.By || st.Incidents[0].Acked {
+		t.Errorf("%+v", st.Incidents[0])
+	}
+	var re *socket.RemoteError
+	if _, err := h.c.Acknowledge(ctx, "nope"); !errors.As(err, &re) || re.Code != ops.CodeNotFound {
+		t.Errorf("unknown incident: %v", err)
+	}
+	if _, err := h.c.Acknowledge(ctx, ""); !errors.Is(err, ops.ErrInvalid) {
+		t.Errorf("empty uuid: %v", err)
+	}
+}
