@@ -21,8 +21,10 @@ type WindowOptions struct {
 	// runs on the UI goroutine. Nil hides the Settings buttons and Ctrl+,.
 	OpenSettings func()
 	// Shows delivers the agent's requests to raise the window
-	// (ipc.Remote.Shows); when it closes the agent is gone and the window
-	// closes, which ends the process. Nil: no requests.
+	// (ipc.Remote.Shows); when it closes the agent is gone and the process
+	// ends at once (exit status 0): closing the window from code can crash
+	// Fyne 2.7.1 when a pointer event of the same batch reaches the closing
+	// window. Nil: no requests.
 	Shows <-chan struct{}
 	// SettingsShows delivers the agent's requests to open Settings
 	// (ipc.Remote.SettingsShows). Nil: none.
@@ -161,10 +163,11 @@ func (w *Window) stopAll() {
 
 // RunWindow is the window process's main loop: it builds the dashboard,
 // shows it, raises it on every request from opts.Shows (opens Settings on
-// every one from opts.SettingsShows), and runs fa until the window closes
-// (by the user, or because opts.Shows closed: the agent is gone). Its two
-// relay goroutines end when those channels close (ipc.Remote closes both
-// when the link ends).
+// every one from opts.SettingsShows), and runs fa until the user closes
+// the window; it ends the process when opts.Shows closes (the agent is
+// gone) or when Fyne hangs after the window closed (see ExitAfter). Its
+// two relay goroutines end when those channels close (ipc.Remote closes
+// both when the link ends).
 func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOptions) {
 	if opts.ExitAfter <= 0 {
 		opts.ExitAfter = 5 * time.Second
@@ -190,7 +193,7 @@ func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 			for range opts.Shows {
 				fyne.Do(w.Raise)
 			}
-			fyne.Do(w.Close)
+			opts.exit(0)
 		}()
 	}
 	if opts.SettingsShows != nil && opts.OpenSettings != nil {

@@ -340,13 +340,14 @@ func TestRunWindowStartsWithSettings(t *testing.T) {
 // Fyne's shutdown race, does not return until release is closed.
 type hangingApp struct {
 	fyne.App
-	hang    bool
-	release chan struct{}
+	hang       bool
+	closeFirst bool
+	release    chan struct{}
 }
 
 func (a *hangingApp) Run() {
 	for _, w := range a.Driver().AllWindows() {
-		if w.Title() == "Warpdesk" {
+		if w.Title() == "Warpdesk" && a.closeFirst {
 			w.Close()
 		}
 	}
@@ -359,7 +360,7 @@ func (a *hangingApp) Run() {
 // one whose Fyne stops does not.
 func TestRunWindowEndsAHungShutdown(t *testing.T) {
 	for _, hang := range []bool{true, false} {
-		fa := &hangingApp{App: test.NewTempApp(t), hang: hang, release: make(chan struct{})}
+		fa := &hangingApp{App: test.NewTempApp(t), hang: hang, closeFirst: true, release: make(chan struct{})}
 		exited := make(chan int, 1)
 		opts := WindowOptions{Tick: -1, ExitAfter: 50 * time.Millisecond,
 			exit: func(code int) { exited <- code; close(fa.release) }}
@@ -374,5 +375,30 @@ func TestRunWindowEndsAHungShutdown(t *testing.T) {
 				t.Fatal("a hung shutdown was not ended")
 			}
 		}
+	}
+}
+
+// The agent gone (Shows closed), the window process ends rather than
+// close its window from code.
+func TestRunWindowExitsWhenTheAgentGoes(t *testing.T) {
+	fa := &hangingApp{App: test.NewTempApp(t), hang: true, release: make(chan struct{})}
+	shows := make(chan struct{})
+	exited := make(chan int, 1)
+	opts := WindowOptions{Tick: -1, Shows: shows, exit: func(code int) { exited <- code; close(fa.release) }}
+	close(shows)
+	RunWindow(fa, &source{}, &commandLog{}, opts)
+	if code := recvCode(t, exited); code != 0 {
+		t.Fatalf("exit(%d)", code)
+	}
+}
+
+func recvCode(t *testing.T, ch <-chan int) int {
+	t.Helper()
+	select {
+	case c := <-ch:
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("the process was not ended")
+		return -1
 	}
 }
