@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
+	"github.com/warpdesk/warpdesk/internal/termenv"
 	"github.com/warpdesk/warpdesk/ops"
-	"github.com/warpdesk/warpdesk/settings"
 )
 
 // Exit codes of Main.
@@ -35,17 +34,10 @@ const (
 // DefaultTimeout bounds the whole command when -timeout is not given.
 const DefaultTimeout = 10 * time.Second
 
-// Env is what the command takes from its process. The zero value is the
-// real process: its environment, the settings file and the OS keyring.
-type Env struct {
-	// Getenv reads $WARPDESK_SERVER and $WARPDESK_TOKEN. Nil means os.Getenv.
-	Getenv func(string) string
-	// Prefs holds the saved settings (server, confirmed risks). Nil means
-	// the settings file at settings.DefaultFilePath, read only when needed.
-	Prefs settings.Prefs
-	// Tokens is the keyring. Nil means the OS keyring.
-	Tokens *settings.TokenStore
-}
+// Env is what the command takes from its process (shared with `warpdesk
+// listen`). The zero value is the real process: its environment, the
+// settings file and the OS keyring.
+type Env = termenv.Env
 
 // Main runs `warpdesk ack` with args (without "ack") in the real process
 // and returns the exit code. main.go dispatches to it:
@@ -57,11 +49,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // config is the command line.
 type config struct {
-	server       string // -server, else $WARPDESK_SERVER; "" means the saved one
-	demoToken    bool
-	confirmRisks bool
-	timeout      time.Duration
-	uuids        []string
+	conn    termenv.Flags
+	timeout time.Duration
+	uuids   []string
 }
 
 // Run is Main with the process's parts supplied (tests pass their own) and
@@ -81,24 +71,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, env Env) 
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	saved := savedSettings(env, cfg.server == "", stderr)
-	server := cfg.server
-	if server == "" {
-		server = saved.ServerURL
-	}
-	if server == "" {
-		return fail(ExitUsage, "no server: give -server wss://host/ws (or set $WARPDESK_SERVER), or save one in Warpdesk's Settings")
-	}
-	if err := settings.ValidateServerURL(server); err != nil {
-		return fail(ExitUsage, "%v (server URL given: %s)", err, settings.RedactURL(server))
+	target, err := termenv.Resolve(cfg.conn, env, "warpdesk ack", stderr)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, cfg.timeout, errTimeout)
 	defer cancel()
-	token, err := resolveToken(ctx, cfg, server, saved, env, stderr)
+	token, _, err := target.Token(ctx, env, "", "warpdesk ack", stderr)
 	if err != nil {
 		return fail(ExitAuth, "%v", err)
 	}
-	return acknowledge(ctx, server, token, cfg.uuids, stdout, stderr)
+	return acknowledge(ctx, target.Server, token, cfg.uuids, stdout, stderr)
 }
 
 // parseFlags reads the command line; flag errors are printed to out.
@@ -110,9 +93,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		fmt.Fprintln(out, "usage: warpdesk ack [-server URL] [-demo-token] [-timeout 10s] UUID…")
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&c.server, "server", getenv("WARPDESK_SERVER"), "WebSocket URL of the operations server (env WARPDESK_SERVER; default: the one saved in Settings)")
-	fs.BoolVar(&c.demoToken, "demo-token", false, "authenticate with the demo token to the -server given (a demo server started with 'warpdesk serve')")
-	fs.BoolVar(&c.confirmRisks, settings.ConfirmTokenFlag, false, "send the token to the -server given even over ws:// to another machine")
+	c.conn.Register(fs, getenv)
 	fs.DurationVar(&c.timeout, "timeout", DefaultTimeout, "how long the whole command may take: connecting and every answer")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -123,7 +104,6 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 	if c.timeout <= 0 {
 		return c, fmt.Errorf("-timeout %v: must be positive", c.timeout)
 	}
-	c.server = strings.TrimSpace(c.server)
 	c.uuids = fs.Args()
 	if len(c.uuids) == 0 {
 		fs.Usage()
@@ -135,29 +115,6 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 		}
 	}
 	return c, nil
-}
-
-// savedSettings loads what the app saved, reading the settings file when
-// env has no Prefs; problems are warnings (needServer: the server is
-// taken from there, so they matter).
-func savedSettings(env Env, needServer bool, stderr io.Writer) settings.Settings {
-	p := env.Prefs
-	if p == nil {
-		path, err := settings.DefaultFilePath()
-		if err != nil {
-			return settings.Default()
-		}
-		f, err := settings.OpenFile(path)
-		if err != nil && needServer {
-			fmt.Fprintf(stderr, "warpdesk ack: warning: %v\n", err)
-		}
-		p = f
-	}
-	s, err := settings.Load(p)
-	if err != nil && needServer {
-		fmt.Fprintf(stderr, "warpdesk ack: warning: saved settings have problems: %v\n", err)
-	}
-	return s
 }
 
 // truncate shortens s for an error message.
