@@ -6,12 +6,13 @@ import (
 	"sync"
 )
 
-// callbacks is the registry of everything a client calls back.
+// callbacks is the registry of everything a client calls back. The
+// handler lists are copied on write, so that the dispatcher reads one per
+// message without copying it.
 type callbacks struct {
 	mu       sync.RWMutex
 	nextID   uint64
-	handlers map[string]map[uint64]*handler
-	order    map[string][]uint64
+	handlers map[string][]*handler // by registry key, in registration order
 	state    map[uint64]func(State)
 	status   map[uint64]func(Status)
 	errs     map[uint64]func(error)
@@ -25,23 +26,21 @@ func (c *Client) addHandler(key string, h *handler) func() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.handlers == nil {
-		r.handlers = map[string]map[uint64]*handler{}
-		r.order = map[string][]uint64{}
+		r.handlers = map[string][]*handler{}
 	}
-	r.nextID++
-	id := r.nextID
-	if r.handlers[key] == nil {
-		r.handlers[key] = map[uint64]*handler{}
-	}
-	r.handlers[key][id] = h
-	r.order[key] = append(r.order[key], id)
+	// Clip: append must not write into an array a reader may hold.
+	r.handlers[key] = append(slices.Clip(r.handlers[key]), h)
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			r.mu.Lock()
 			defer r.mu.Unlock()
-			delete(r.handlers[key], id)
-			r.order[key] = removeID(r.order[key], id)
+			list := slices.DeleteFunc(slices.Clone(r.handlers[key]), func(x *handler) bool { return x == h })
+			if len(list) == 0 {
+				delete(r.handlers, key)
+			} else {
+				r.handlers[key] = list
+			}
 		})
 	}
 }
@@ -56,22 +55,13 @@ func removeID(ids []uint64, id uint64) []uint64 {
 	return out
 }
 
-// handlersFor returns the handlers registered for key, in registration order.
+// handlersFor returns the handlers registered for key, in registration
+// order. The slice is shared: the caller must not modify it.
 func (c *Client) handlersFor(key string) []*handler {
 	r := &c.cb
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	ids := r.order[key]
-	if len(ids) == 0 {
-		return nil
-	}
-	out := make([]*handler, 0, len(ids))
-	for _, id := range ids {
-		if h := r.handlers[key][id]; h != nil {
-			out = append(out, h)
-		}
-	}
-	return out
+	return r.handlers[key]
 }
 
 // addCallback registers f in one of the plain callback lists.
@@ -186,13 +176,24 @@ func (c *Client) guard(name string, f func()) {
 func (c *Client) deliver(env Envelope) {
 	var reported []string
 	for _, h := range c.handlersFor(env.Name) {
-		var err error
-		c.guard(env.Name, func() { err = h.fromJSON(env) })
+		err := c.decodeAndRun(h, env)
 		if err != nil && !slices.Contains(reported, err.Error()) {
 			reported = append(reported, err.Error())
 			c.deliverError(err)
 		}
 	}
+}
+
+// decodeAndRun runs one handler on env, turning a panic into a reported
+// *HandlerPanicError. It is guard without a closure, as it runs for every
+// message.
+func (c *Client) decodeAndRun(h *handler, env Envelope) error {
+	defer func() {
+		if v := recover(); v != nil {
+			c.deliverError(&HandlerPanicError{Name: env.Name, Value: v, Stack: debug.Stack()})
+		}
+	}()
+	return h.fromJSON(env)
 }
 
 // dispatchValue queues a lifecycle event for the handlers of key.

@@ -72,16 +72,17 @@ func newClient(rawURL string, opts Options, clk clock, rnd func() float64) (*Cli
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	return &Client{
+	c := &Client{
 		url:    u.String(),
 		shown:  shown,
 		opts:   opts,
 		log:    opts.Logger,
 		clock:  clk,
 		rand:   rnd,
-		disp:   newDispatcher(),
 		status: Status{State: StateDisconnected},
-	}, nil
+	}
+	c.disp = newDispatcher(c.deliver)
+	return c, nil
 }
 
 // URL returns the server URL the client dials.

@@ -21,15 +21,16 @@ const dispatchSlots = 1024
 // and a goroutine-id lookup per message at low rates.
 type dispatcher struct {
 	mu      sync.Mutex
-	q       []func()
-	spare   []func()
+	deliver func(Envelope) // runs the handlers of a received message
+	q       []task
+	spare   []task
 	running bool
 	keep    bool         // stay while idle (the client is running)
 	work    *sync.Cond   // signalled when q gains work or keep is cleared
 	idle    *sync.Cond   // broadcast when running becomes false
 	goid    atomic.Int64 // id of the running goroutine, 0 when none
 
-	// Received messages are counted, not wrapped: pushBounded counts them
+	// Received messages are counted, not wrapped: pushMessage counts them
 	// in (queued: in q, taken: in the batch being run) and run counts a
 	// batch's out when it is done, so the bound costs no channel operation
 	// per message. A reader that finds no slot waits on space.
@@ -39,8 +40,15 @@ type dispatcher struct {
 	bad           *badFrames    // the queued report of bad frames, if any
 }
 
-func newDispatcher() *dispatcher {
-	d := &dispatcher{space: make(chan struct{}, 1)}
+// task is one queued callback: f, or when f is nil the delivery of env (a
+// received message, queued without a closure of its own).
+type task struct {
+	f   func()
+	env Envelope
+}
+
+func newDispatcher(deliver func(Envelope)) *dispatcher {
+	d := &dispatcher{deliver: deliver, space: make(chan struct{}, 1)}
 	d.idle = sync.NewCond(&d.mu)
 	d.work = sync.NewCond(&d.mu)
 	return d
@@ -73,21 +81,21 @@ func (d *dispatcher) setKeep(keep bool) {
 // push queues f; it never blocks.
 func (d *dispatcher) push(f func()) {
 	d.mu.Lock()
-	d.q = append(d.q, f)
+	d.q = append(d.q, task{f: f})
 	d.startLocked()
 	d.mu.Unlock()
 }
 
-// pushBounded queues f, a received message, once a slot is free; while it
-// waits, live (if not nil) counts the reader as stalled. It gives up and
-// reports false when abort is closed first.
-func (d *dispatcher) pushBounded(f func(), abort <-chan struct{}, live *liveness) bool {
+// pushMessage queues the delivery of env, a received message, once a slot
+// is free; while it waits, live (if not nil) counts the reader as stalled.
+// It gives up and reports false when abort is closed first.
+func (d *dispatcher) pushMessage(env Envelope, abort <-chan struct{}, live *liveness) bool {
 	d.mu.Lock()
 	if !d.waitSlotLocked(abort, live) {
 		return false
 	}
 	d.queued++
-	d.q = append(d.q, f)
+	d.q = append(d.q, task{env: env})
 	d.startLocked()
 	d.mu.Unlock()
 	return true
@@ -125,7 +133,7 @@ type badFrames struct {
 }
 
 // pushBadFrame adds err to the queued report of bad frames or, when none is
-// waiting, queues a new one once a slot is free (as pushBounded). report
+// waiting, queues a new one once a slot is free (as pushMessage). report
 // runs on the dispatcher with the frames it stands for.
 func (d *dispatcher) pushBadFrame(err error, report func(n int, last error), abort <-chan struct{}, live *liveness) bool {
 	d.mu.Lock()
@@ -141,7 +149,7 @@ func (d *dispatcher) pushBadFrame(err error, report func(n int, last error), abo
 	b := &badFrames{n: 1, last: err}
 	d.bad = b
 	d.queued++
-	d.q = append(d.q, func() {
+	d.q = append(d.q, task{f: func() {
 		d.mu.Lock()
 		if d.bad == b {
 			d.bad = nil // later bad frames start a new report
@@ -149,7 +157,7 @@ func (d *dispatcher) pushBadFrame(err error, report func(n int, last error), abo
 		n, last := b.n, b.last
 		d.mu.Unlock()
 		report(n, last)
-	})
+	}})
 	d.startLocked()
 	d.mu.Unlock()
 	return true
@@ -173,9 +181,13 @@ func (d *dispatcher) run() {
 		d.q = d.spare[:0]
 		d.taken, d.queued = d.queued, 0
 		d.mu.Unlock()
-		for i, f := range batch {
-			f()
-			batch[i] = nil
+		for i := range batch {
+			if t := &batch[i]; t.f != nil {
+				t.f()
+			} else {
+				d.deliver(t.env)
+			}
+			batch[i] = task{}
 		}
 		d.mu.Lock()
 		d.spare = batch[:0]

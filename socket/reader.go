@@ -78,7 +78,7 @@ func (r *reader) handle(frame []byte) (bool, error) {
 		r.c.routeReply(r.cn, env) // replies go to their Call (call.go)
 		return true, nil
 	}
-	return r.c.disp.pushBounded(func() { r.c.deliver(env) }, r.cn.done, &r.cn.live), nil
+	return r.c.disp.pushMessage(env, r.cn.done, &r.cn.live), nil
 }
 
 // bad reports a bad frame, coalesced with the bad frames before it whose

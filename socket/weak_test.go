@@ -98,6 +98,7 @@ func TestCertificateFailureIsDistinctAndSlow(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	opts := fast()
+	opts.ConnectionTimeout = 5 * time.Second // a TLS handshake on a loaded machine
 	opts.MaxReconnectDelay = 300 * time.Millisecond
 	c := newClient(t, "wss"+strings.TrimPrefix(srv.URL, "https"), opts)
 	var errs recorder[error]
