@@ -114,8 +114,8 @@ func readObject(path string) (map[string]json.RawMessage, error) {
 }
 
 // flush writes the keys changed since the last write over what the file
-// holds now (another process may have written other keys). Called with
-// f.mu held.
+// holds now (another process may have written other keys), under a lock
+// file so that no other process writes in between. Called with f.mu held.
 func (f *File) flush() error {
 	if len(f.dirty) == 0 {
 		return nil
@@ -123,6 +123,11 @@ func (f *File) flush() error {
 	if f.stuck {
 		return fmt.Errorf("settings file %s: %w", f.path, errNotWritable)
 	}
+	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
+		return fmt.Errorf("settings file: %w", err)
+	}
+	unlock, _ := lockFile(f.path) // best effort: the write itself is atomic
+	defer unlock()
 	base, err := readObject(f.path)
 	var perr *os.PathError
 	switch {

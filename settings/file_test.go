@@ -3,6 +3,7 @@ package settings_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,8 +62,10 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Fatalf("file is not the JSON object of the keys: %s", data)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
-	if len(entries) != 1 {
-		t.Fatalf("directory holds %v, want only settings.json (no temporary files left)", entries)
+	for _, e := range entries {
+		if e.Name() != "settings.json" && e.Name() != "settings.json.lock" {
+			t.Fatalf("directory holds %v, want only settings.json and its lock (no temporary files left)", entries)
+		}
 	}
 }
 
@@ -351,6 +354,63 @@ func TestSettingsWriterProcess(t *testing.T) {
 			s = b
 		}
 		if err := settings.Save(f, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Two real processes writing different keys at the same time: each write
+// re-reads the file under the lock, so neither loses the other's keys.
+func TestFileWritersAcrossProcesses(t *testing.T) {
+	if os.Getenv(keysEnv) != "" {
+		t.Skip("the writer half runs in TestSettingsKeysProcess")
+	}
+	path := filepath.Join(t.TempDir(), "settings.json")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSettingsKeysProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), keysEnv+"="+path)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	f := openFile(t, path)
+	for i := range writerKeys {
+		f.SetInt(fmt.Sprintf("parent.%d", i), i)
+		if err := f.Err(); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("writer: %v\n%s", err, out.String())
+	}
+	got := openFile(t, path)
+	lost := 0
+	for i := range writerKeys {
+		for _, k := range []string{fmt.Sprintf("parent.%d", i), fmt.Sprintf("child.%d", i)} {
+			if got.Int(k) != i {
+				lost++
+			}
+		}
+	}
+	if lost > 0 {
+		t.Fatalf("%d of %d keys lost between two writing processes", lost, 2*writerKeys)
+	}
+}
+
+const (
+	keysEnv    = "WARPDESK_TEST_SETTINGS_KEYS"
+	writerKeys = 150
+)
+
+func TestSettingsKeysProcess(t *testing.T) {
+	path := os.Getenv(keysEnv)
+	if path == "" {
+		t.Skip("runs only as TestFileWritersAcrossProcesses' child")
+	}
+	f := openFile(t, path)
+	for i := range writerKeys {
+		f.SetInt(fmt.Sprintf("child.%d", i), i)
+		if err := f.Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
