@@ -158,7 +158,10 @@
 // connection; a connection that drops mid-flush keeps the rest for the next
 // one. The protocol has no acknowledgements, so a frame written into a
 // connection that then dies can still be lost in the kernel's buffers; the
-// client cannot know. Call is the way to know: the reply confirms the
+// client cannot know. How much depends on how far the server's reading
+// lags: about one message per kill while the client sends a trickle, but a
+// kill in the middle of a large backlog flush can take megabytes (what the
+// socket buffers held), since a flush writes as fast as they take it. Call is the way to know: the reply confirms the
 // server acted. NoBuffer messages are never carried over to another
 // connection. Disconnect clears the buffer.
 //
