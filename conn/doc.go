@@ -30,18 +30,19 @@
 // one JSON decode, one validation and no string round trip (the severity
 // stays an ops.Severity throughout):
 //
-//	socket reader:      parseEnvelope (the frame's envelope)
-//	socket dispatcher:  1 Client.deliver → 2 handler.fromJSON (the one decode,
-//	                    into wireIncident) → 3 client.onCreated (room check)
-//	                    → 4 Store.IncidentCreated (the one validation)
-//	                    → 5 incidents.created → 6 dispatcher.push (Opened)
-//	store dispatcher:   7 dispatcher.deliver → 8 dispatcher.guard
-//	                    → 9 the agent's subscriber func(store.Event, store.State)
+//	socket reader:      parseEnvelope, then the dispatcher's queue
+//	socket dispatcher:  1 Client.deliver → 2 Client.decodeAndRun
+//	                    → 3 handler.fromJSON (the one decode, into
+//	                    wireIncident) → 4 client.onCreated (room check)
+//	                    → 5 Store.IncidentCreated (the one validation)
+//	                    → 6 incidents.created → 7 dispatcher.push (Opened)
+//	store dispatcher:   drain → 8 dispatcher.callEvent (panic isolation)
+//	                    → 9 the agent's func(store.Event, store.State)
 //	                    → 10 notify.Notifier.Incident
 //
-// Not counted: the closures that wrap a call for panic recovery (socket's
-// guard, the store's apply). bench/store_test.go measures the path's
-// latency and allocations.
+// Not counted: the store's apply closure around step 6 (the lock and the
+// publication). bench/store_test.go measures the path's latency and
+// allocations.
 //
 // # Concurrency
 //

@@ -149,7 +149,9 @@ func (d *dispatcher) run() {
 	}
 }
 
-// drain delivers everything queued.
+// drain delivers everything queued: each subscriber is called straight
+// from here, through a method that recovers its panic (no closure, no
+// extra call on the path of an event).
 func (d *dispatcher) drain() {
 	for {
 		d.mu.Lock()
@@ -161,39 +163,48 @@ func (d *dispatcher) drain() {
 			return
 		}
 		for i := range q {
-			d.deliver(&q[i], states, events)
-		}
-	}
-}
-
-func (d *dispatcher) deliver(it *item, states []*stateSub, events []*eventSub) {
-	if it.only != nil {
-		if !it.only.off.Load() {
-			d.guard(func() { it.only.fn(it.state) })
-		}
-		return
-	}
-	for _, s := range states {
-		if !s.off.Load() && it.state.Version > s.from {
-			d.guard(func() { s.fn(it.state) })
-		}
-	}
-	for _, ev := range it.events {
-		for _, s := range events {
-			if !s.off.Load() && it.state.Version > s.from {
-				d.guard(func() { s.fn(ev, it.state) })
+			it := &q[i]
+			if it.only != nil {
+				d.callState(it.only, it.state)
+				continue
+			}
+			for _, s := range states {
+				if it.state.Version > s.from {
+					d.callState(s, it.state)
+				}
+			}
+			for _, ev := range it.events {
+				for _, s := range events {
+					if it.state.Version > s.from {
+						d.callEvent(s, ev, it.state)
+					}
+				}
 			}
 		}
 	}
 }
 
-func (d *dispatcher) guard(f func()) {
-	defer func() {
-		if v := recover(); v != nil {
-			d.log.Error("store: a subscriber panicked", "panic", v, "stack", string(debug.Stack()))
-		}
-	}()
-	f()
+func (d *dispatcher) callState(s *stateSub, st State) {
+	if s.off.Load() {
+		return
+	}
+	defer d.recover()
+	s.fn(st)
+}
+
+func (d *dispatcher) callEvent(s *eventSub, ev Event, st State) {
+	if s.off.Load() {
+		return
+	}
+	defer d.recover()
+	s.fn(ev, st)
+}
+
+// recover logs a subscriber's panic; the others still run.
+func (d *dispatcher) recover() {
+	if v := recover(); v != nil {
+		d.log.Error("store: a subscriber panicked", "panic", v, "stack", string(debug.Stack()))
+	}
 }
 
 // close delivers what is queued, then stops; it returns when the goroutine
