@@ -74,7 +74,7 @@ func (l *listener) run(ctx context.Context, fail func(int, string, ...any) int) 
 		tr.say("stopped")
 		return ExitOK
 	case reason := <-tr.rejected:
-		return fail(ExitAuth, "%s refused the connection: %s: check the token in Warpdesk's Settings or $WARPDESK_TOKEN",
+		return fail(ExitAuth, "%s: %s; check the token in Warpdesk's Settings or $WARPDESK_TOKEN",
 			server, orUnknown(reason))
 	}
 }
