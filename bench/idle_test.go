@@ -2,11 +2,14 @@ package bench
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
@@ -179,4 +182,52 @@ func (h *trayHost) registeredBy(pid int) bool {
 		}
 	}
 	return false
+}
+
+// TestProcCost checks the counters the idle benchmarks are made of against
+// processes whose behaviour is known: this one, a child, and one that
+// has ended.
+func TestProcCost(t *testing.T) {
+	child := exec.Command("sleep", "30")
+	if err := child.Start(); err != nil {
+		t.Skip("no sleep(1):", err)
+	}
+	defer func() { child.Process.Kill(); child.Wait() }()
+
+	self, ok := readCost(os.Getpid())
+	if !ok || self.Procs != 1 || self.Switches <= 0 || self.RSSMiB <= 0 {
+		t.Fatalf("readCost(self) = %+v, %v; want one process with switches and memory", self, ok)
+	}
+	if !slices.Contains(descendants(os.Getpid()), child.Process.Pid) {
+		t.Fatalf("descendants(self) = %v, without the child %d", descendants(os.Getpid()), child.Process.Pid)
+	}
+	total, each := treeCost(os.Getpid())
+	if len(each) < 2 || total.Procs != len(each) || total.Switches < self.Switches {
+		t.Fatalf("treeCost(self) = %+v over %d processes; want self and the child", total, len(each))
+	}
+	if got := comm(child.Process.Pid); got != "sleep 30" {
+		t.Errorf("comm(child) = %q, want \"sleep 30\" (the command and its subcommand)", got)
+	}
+
+	// Spinning moves the CPU counter (however loaded the machine: the
+	// wait is bounded generously, and no speed is asserted).
+	before, _ := readCost(os.Getpid())
+	for start := time.Now(); ; {
+		if now, _ := readCost(os.Getpid()); now.CPU-before.CPU >= 0.05 {
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("30s of spinning did not move the CPU counter by 50ms")
+		}
+		for spin := time.Now(); time.Since(spin) < 10*time.Millisecond; {
+		}
+	}
+
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Skip("no true(1):", err)
+	}
+	if c, ok := readCost(ended.Process.Pid); ok {
+		t.Errorf("readCost(an ended process) = %+v, true", c)
+	}
 }
