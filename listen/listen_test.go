@@ -1,6 +1,7 @@
 package listen_test
 
 import (
+	"context"
 	"encoding/json"
 	"os/exec"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/warpdesk/warpdesk/listen"
 	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/settings"
 )
 
 // TestCatchUpThenLive: what was open before the command started is printed
@@ -207,5 +209,44 @@ func TestNoFyne(t *testing.T) {
 		if strings.Contains(dep, "fyne") || strings.Contains(dep, "go-gl") {
 			t.Errorf("listen depends on %s", dep)
 		}
+	}
+}
+
+// TestTokenRevoked: a server that closes a live connection because the
+// token is no longer good (4001) ends the command with ExitAuth, as a
+// token rejected from the start does.
+func TestTokenRevoked(t *testing.T) {
+	w := newWorld(t)
+	r := w.start(t, "-server", w.srv.URL())
+	waitLine(t, &r.errs, "connected to")
+	w.srv.Socket().CloseAll(4001, "token revoked")
+	if code := r.exit(t); code != listen.ExitAuth {
+		t.Fatalf("exit %d, want %d", code, listen.ExitAuth)
+	}
+	waitLine(t, &r.errs, "warpdesk listen: "+w.srv.URL()+": server rejected the token")
+}
+
+// TestSavedServerAndKeyring: with no -server, the server, rooms and token
+// are the ones the app saved (Settings and the keyring).
+func TestSavedServerAndKeyring(t *testing.T) {
+	w := newWorld(t)
+	s := settings.Default()
+	s.ServerURL, s.Rooms = w.srv.URL(), []string{"infra"}
+	if err := settings.Save(w.env.Prefs, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.env.Tokens.Set(context.Background(), w.srv.URL(), "T-bob"); err != nil {
+		t.Fatal(err)
+	}
+	w.create(t, "Disk full", ops.Warning, "infra")
+	r := w.start(t)
+	waitLine(t, &r.out, "WARNING  infra    Disk full (caught up)")
+	waitLine(t, &r.errs, "(rooms: infra)")
+	waitLine(t, &r.errs, "$WARPDESK_TOKEN is set but no -server")
+	w.waitJoined(t, "infra")
+	w.create(t, "Backup failed", ops.Critical, "infra")
+	waitLine(t, &r.out, "Backup failed")
+	if tok := w.srv.Socket().ConnToken(w.srv.Socket().ConnIDs()[0]); tok != "T-bob" {
+		t.Errorf("the connection used another token than the keyring's")
 	}
 }
