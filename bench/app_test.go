@@ -212,15 +212,19 @@ func startProc(b *testing.B, dir, name, bin string, env []string, args ...string
 }
 
 // xdgDirs gives a process XDG directories of its own under dir, so that
-// two apps share no settings, cache or lock.
+// two apps share no settings, cache, runtime socket or lock.
 func xdgDirs(b *testing.B, dir string) []string {
 	var env []string
-	for _, d := range []string{"config", "data", "cache"} {
+	for _, d := range []string{"config", "data", "cache", "runtime"} {
 		p := filepath.Join(dir, d)
 		if err := os.MkdirAll(p, 0o700); err != nil {
 			b.Fatal(err)
 		}
-		env = append(env, "XDG_"+strings.ToUpper(d)+"_HOME="+p)
+		name := "XDG_" + strings.ToUpper(d) + "_HOME"
+		if d == "runtime" {
+			name = "XDG_RUNTIME_DIR"
+		}
+		env = append(env, name+"="+p)
 	}
 	return env
 }
