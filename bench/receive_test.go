@@ -29,6 +29,11 @@ var bareRate float64
 //   - GoccyJSON: the same with github.com/goccy/go-json (reference).
 //   - Client: the full socket.Client path: read, envelope parse,
 //     dangerous-key stripping, typed decode into a struct, handler.
+//   - BareDeflate, ClientDeflate: Bare and Client with permessage-deflate
+//     negotiated (Options.Compression), from a server that compresses each
+//     of its 1,024 envelopes once (gorilla's PreparedMessage).
+//
+// wire-B/msg is the bytes the server wrote per message, headers included.
 //
 // Every sub-benchmark reports msgs/s, and all but Bare report x-bare, their
 // rate divided by Bare's in the same run. Run with -benchtime=1000000x to
@@ -36,20 +41,36 @@ var bareRate float64
 func BenchmarkReceive(b *testing.B) {
 	fs := startFloodServer(b)
 	b.Run("Bare", func(b *testing.B) {
-		benchBare(b, fs, nil)
+		benchBare(b, fs.url(), websocket.DefaultDialer, nil)
 		bareRate = report(b, 0)
+		b.ReportMetric(float64(len(fs.block))/ringSize, "wire-B/msg")
 	})
 	b.Run("StdJSON", func(b *testing.B) {
-		benchBare(b, fs, typedDispatch(json.Unmarshal))
+		benchBare(b, fs.url(), websocket.DefaultDialer, typedDispatch(json.Unmarshal))
 		report(b, bareRate)
 	})
 	b.Run("GoccyJSON", func(b *testing.B) {
-		benchBare(b, fs, typedDispatch(goccy.Unmarshal))
+		benchBare(b, fs.url(), websocket.DefaultDialer, typedDispatch(goccy.Unmarshal))
 		report(b, bareRate)
 	})
 	b.Run("Client", func(b *testing.B) {
-		benchClient(b, fs)
+		benchClient(b, fs.url(), false)
 		report(b, bareRate)
+		b.ReportMetric(float64(len(fs.block))/ringSize, "wire-B/msg")
+	})
+	ds := startDeflateServer(b)
+	deflate := &websocket.Dialer{EnableCompression: true}
+	b.Run("BareDeflate", func(b *testing.B) {
+		ds.resetWire()
+		benchBare(b, ds.url(), deflate, nil)
+		report(b, bareRate)
+		b.ReportMetric(ds.wirePerMsg(b.N), "wire-B/msg")
+	})
+	b.Run("ClientDeflate", func(b *testing.B) {
+		ds.resetWire()
+		benchClient(b, ds.url(), true)
+		report(b, bareRate)
+		b.ReportMetric(ds.wirePerMsg(b.N), "wire-B/msg")
 	})
 }
 
@@ -93,8 +114,8 @@ func typedDispatch(unmarshal func([]byte, any) error) func([]byte) {
 
 // benchBare reads b.N frames with gorilla's ReadMessage and hands each to
 // handle (nil: nothing).
-func benchBare(b *testing.B, fs *floodServer, handle func([]byte)) {
-	ws, _, err := websocket.DefaultDialer.Dial(fs.url(), nil)
+func benchBare(b *testing.B, url string, d *websocket.Dialer, handle func([]byte)) {
+	ws, _, err := d.Dial(url, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -118,8 +139,8 @@ func benchBare(b *testing.B, fs *floodServer, handle func([]byte)) {
 
 // benchClient receives b.N envelopes through socket.Client and a typed
 // handler.
-func benchClient(b *testing.B, fs *floodServer) {
-	c, err := socket.New(fs.url(), socket.Options{HeartbeatInterval: -1})
+func benchClient(b *testing.B, url string, compression bool) {
+	c, err := socket.New(url, socket.Options{HeartbeatInterval: -1, Compression: compression})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,6 +20,10 @@ const (
 	DefaultBufferLimit       = 1000
 	DefaultReadLimit         = 1 << 20 // 1 MiB
 	DefaultWriteTimeout      = 10 * time.Second
+	// DefaultReadBufferSize is the read buffer of the default Dialer: 16 KiB
+	// instead of gorilla's 4 KiB cuts read system calls 4× under load, for
+	// 12 KiB more per connection.
+	DefaultReadBufferSize = 16 << 10
 )
 
 // DefaultRejectCodes are the close codes by which a server says "you may not
@@ -86,7 +90,7 @@ type Options struct {
 	// compression.
 	Compression bool
 	// Dialer dials the connection. Nil means a copy of
-	// websocket.DefaultDialer.
+	// websocket.DefaultDialer with a DefaultReadBufferSize read buffer.
 	Dialer *websocket.Dialer
 	// Logger receives debug and warning records. Nil means no logging.
 	Logger *slog.Logger
@@ -139,6 +143,7 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Dialer == nil {
 		d := *websocket.DefaultDialer
+		d.ReadBufferSize = DefaultReadBufferSize
 		o.Dialer = &d
 	}
 	if o.Logger == nil {
