@@ -4,9 +4,11 @@
 # Recommended packages are installed too: that is the set the tests were verified
 # with (gnome-keyring in particular).
 set -euo pipefail
+# gcc-mingw-w64-x86-64: `make cross` (the Windows build, cgo through mingw-w64);
+# desktop-file-utils, xz-utils and file: `make package` (unpack and validate the archive).
 want=(pkg-config libgl1-mesa-dev libx11-dev libgl1-mesa-dri libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev dbus dbus-daemon xauth xvfb gnome-keyring
-      iproute2 imagemagick)
+      iproute2 imagemagick gcc-mingw-w64-x86-64 desktop-file-utils xz-utils make file)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
