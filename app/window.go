@@ -42,8 +42,14 @@ type WindowOptions struct {
 	// window has closed before it ends the process itself (exit status 0):
 	// Fyne 2.7.1 and 2.8.1 can hang in shutdown (docs/fyne-reopen-crash.md),
 	// and a window process that outlives its window would swallow the
-	// agent's next "show". Zero means 5 s.
+	// agent's next "show". Zero means 3 s.
 	ExitAfter time.Duration
+
+	// OnClosed runs on the UI goroutine when the user has closed the
+	// window, before Fyne stops: pass the ipc.Remote's Close so that the
+	// agent learns at once that no window is shown (and starts a new
+	// process for its next "show") even if Fyne's shutdown lingers.
+	OnClosed func()
 
 	// exit ends the process; os.Exit unless a test replaces it.
 	exit func(code int)
@@ -170,7 +176,7 @@ func (w *Window) stopAll() {
 // both when the link ends).
 func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOptions) {
 	if opts.ExitAfter <= 0 {
-		opts.ExitAfter = 5 * time.Second
+		opts.ExitAfter = 3 * time.Second
 	}
 	if opts.exit == nil {
 		opts.exit = os.Exit
@@ -179,6 +185,9 @@ func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 	var watchdog *time.Timer
 	w.Win.SetOnClosed(func() {
 		w.stopAll()
+		if opts.OnClosed != nil {
+			opts.OnClosed()
+		}
 		watchdog = time.AfterFunc(opts.ExitAfter, func() {
 			log.Printf("warpdesk window: Fyne did not stop within %v of the window closing: exiting", opts.ExitAfter)
 			opts.exit(0)

@@ -362,9 +362,13 @@ func TestRunWindowEndsAHungShutdown(t *testing.T) {
 	for _, hang := range []bool{true, false} {
 		fa := &hangingApp{App: test.NewTempApp(t), hang: hang, closeFirst: true, release: make(chan struct{})}
 		exited := make(chan int, 1)
-		opts := WindowOptions{Tick: -1, ExitAfter: 50 * time.Millisecond,
+		closed := 0
+		opts := WindowOptions{Tick: -1, ExitAfter: 50 * time.Millisecond, OnClosed: func() { closed++ },
 			exit: func(code int) { exited <- code; close(fa.release) }}
 		RunWindow(fa, &source{}, &commandLog{}, opts)
+		if closed != 1 {
+			t.Fatalf("hang %v: OnClosed ran %d times", hang, closed)
+		}
 		select {
 		case code := <-exited:
 			if !hang || code != 0 {
