@@ -2,6 +2,7 @@ package listen_test
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warpdesk/warpdesk/listen"
 	"github.com/warpdesk/warpdesk/ops"
 )
 
@@ -109,5 +111,36 @@ func TestProcess(t *testing.T) {
 	}
 	if code := p.cmd.ProcessState.ExitCode(); code != 4 {
 		t.Errorf("rejected token: exit %d, want 4", code)
+	}
+}
+
+// TestProcessJSONAcrossRestart: the process's -json lines parse, and a
+// server that stops and comes back is reported and caught up on.
+func TestProcessJSONAcrossRestart(t *testing.T) {
+	w := newWorld(t)
+	w.create(t, "API down", ops.Critical, "ops")
+	p := startProcess(t, "T-alice", "-server", w.srv.URL(), "-rooms", "ops", "-json", "-max-reconnect-delay", "200ms")
+	waitLine(t, &p.errs, "connected to")
+	w.srv.Stop()
+	waitLine(t, &p.errs, "connection to "+w.srv.URL()+" lost")
+	w.create(t, "Missed", ops.Warning, "ops")
+	if err := w.srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	waitLine(t, &p.errs, "reconnected to "+w.srv.URL())
+	waitLine(t, &p.out, `"title":"Missed"`)
+	if code := p.signal(t, syscall.SIGTERM); code != 0 {
+		t.Errorf("exit %d after SIGTERM, want 0", code)
+	}
+	var got []listen.Line
+	for _, l := range p.out.lines() {
+		var line listen.Line
+		if err := json.Unmarshal([]byte(l), &line); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		got = append(got, line)
+	}
+	if len(got) != 2 || got[0].Title != "API down" || !got[0].Initial || got[1].Title != "Missed" || !got[1].CaughtUp || got[1].Initial {
+		t.Errorf("lines %+v: want API down (initial) and Missed (caught up)", got)
 	}
 }
