@@ -53,7 +53,7 @@ func (h *systrayHost) guard(op string, f func()) {
 	f()
 }
 
-func (h *systrayHost) SetIcon(png []byte) { h.guard("icon", func() { systray.SetIcon(png) }) }
+func (h *systrayHost) SetIcon(png []byte) { h.guard("icon", func() { systray.SetIcon(osIcon(png)) }) }
 
 func (h *systrayHost) SetTooltip(text string) {
 	h.guard("tooltip", func() { systray.SetTooltip(text) })
