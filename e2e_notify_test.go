@@ -8,10 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warpdesk/warpdesk/app"
+	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/internal/dbustest"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/tray"
 )
 
 // streamingApp starts a demo server that creates an incident every 100 ms
@@ -26,7 +27,9 @@ func streamingApp(t *testing.T, busAddr, seed string, appArgs ...string) (*proc,
 		"-interval", "100ms", "-burst-every", "-1s", "-drop-every", "-1s")
 	t.Cleanup(func() { server.stop(t) })
 	waitTCP(t, addr)
-	args := append([]string{"-server", "ws://" + addr + "/ws", "-v"}, appArgs...)
+	// A real server's rooms are the user's to choose: the demo's are never
+	// joined unless asked for.
+	args := append([]string{"-server", "ws://" + addr + "/ws", "-rooms", strings.Join(demo.DefaultRooms, ","), "-v"}, appArgs...)
 	return startProc(t, "app", bin, append(env, "WARPDESK_TOKEN="+ops.DemoToken), args...), env
 }
 
@@ -123,7 +126,7 @@ func TestEndToEndPauseThenDigest(t *testing.T) {
 		}
 		t.Fatalf("clicking %q never led to %s", label, what)
 	}
-	hasResume := func(v trayView) bool { _, ok := v.find(app.LabelResume); return ok }
+	hasResume := func(v trayView) bool { _, ok := v.find(tray.LabelResume); return ok }
 	// until polls for up to 30 s.
 	until := func(what string, cond func() bool) {
 		t.Helper()
@@ -138,12 +141,12 @@ func TestEndToEndPauseThenDigest(t *testing.T) {
 		}
 	}
 	waitTray(t, watcher, item, "live", func(v trayView) bool { return strings.HasPrefix(v.Tooltip, "Live") })
-	clickUntil(app.LabelPauseHour, "a paused menu", hasResume)
+	clickUntil(tray.LabelPauseHour, "a paused menu", hasResume)
 	// Info incidents are below the default minimum and stay out of the
 	// digest: wait for one that would have notified.
 	held := regexp.MustCompile(`severity=(warning|critical) decision=paused`)
 	until("an incident held by the pause", func() bool { return held.MatchString(warp.output()) })
-	clickUntil(app.LabelResume, "a resumed menu", func(v trayView) bool { return !hasResume(v) })
+	clickUntil(tray.LabelResume, "a resumed menu", func(v trayView) bool { return !hasResume(v) })
 	until("the digest", func() bool {
 		for _, c := range notes.Calls() {
 			if strings.Contains(c.Summary, "while notifications were paused") {

@@ -18,10 +18,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warpdesk/warpdesk/app"
+	"github.com/warpdesk/warpdesk/demo"
+	"github.com/warpdesk/warpdesk/internal/buildinfo"
 	"github.com/warpdesk/warpdesk/internal/dbustest"
 	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/tray"
 )
+
+// appID is the app's id: the D-Bus, desktop-file and settings name.
+const appID = buildinfo.ID
 
 // raceBuild is true when the test binary is built with -race; the binary
 // under test is then built the same way, sharing the build cache.
@@ -46,7 +51,7 @@ func TestEndToEnd(t *testing.T) {
 	waitTCP(t, addr)
 
 	warp := startProc(t, "app", bin, append(env, "WARPDESK_TOKEN="+ops.DemoToken),
-		"-server", "ws://"+addr+"/ws", "-max-reconnect-delay", "300ms", "-v")
+		"-server", "ws://"+addr+"/ws", "-rooms", strings.Join(demo.DefaultRooms, ","), "-max-reconnect-delay", "300ms", "-v")
 
 	item := watcher.waitItem(t, 60*time.Second)
 	t.Logf("item registered: %s %s", item.Name, item.Path)
@@ -61,12 +66,12 @@ func TestEndToEnd(t *testing.T) {
 	if live.Title != "Warpdesk" {
 		t.Errorf("the tray item's title is %q, want Warpdesk", live.Title)
 	}
-	for _, l := range []string{app.LabelOpen, app.LabelReconnect, app.LabelSettings, app.LabelQuit} {
+	for _, l := range []string{tray.LabelOpen, tray.LabelReconnect, tray.LabelSettings, tray.LabelQuit} {
 		if _, ok := live.find(l); !ok {
 			t.Errorf("the tray menu has no %q: %v", l, live.Menu)
 		}
 	}
-	if e, _ := live.find(app.LabelReconnect); e.Enabled {
+	if e, _ := live.find(tray.LabelReconnect); e.Enabled {
 		t.Error("Reconnect now is enabled while live")
 	}
 
@@ -76,7 +81,7 @@ func TestEndToEnd(t *testing.T) {
 	// The server goes away: icon, tooltip and menu say so.
 	server.stop(t)
 	down := waitTray(t, watcher, item, "not live after the server stopped", func(v trayView) bool {
-		return (strings.HasPrefix(v.Tooltip, "Reconnecting…") || strings.HasPrefix(v.Tooltip, "Offline")) &&
+		return (strings.HasPrefix(v.Tooltip, "Reconnecting") || strings.HasPrefix(v.Tooltip, "Offline")) &&
 			v.firstLine() == v.Tooltip
 	})
 	t.Logf("down: tooltip %q icon %s", down.Tooltip, down.IconSum[:12])
@@ -86,7 +91,7 @@ func TestEndToEnd(t *testing.T) {
 	if down.IconSum == live.IconSum {
 		t.Error("the tray icon did not change when the connection was lost")
 	}
-	if e, _ := down.find(app.LabelReconnect); !e.Enabled {
+	if e, _ := down.find(tray.LabelReconnect); !e.Enabled {
 		t.Error("Reconnect now is not enabled while reconnecting")
 	}
 
@@ -104,9 +109,9 @@ func TestEndToEnd(t *testing.T) {
 	// menu (the menu stays put while reconnecting, so its ids are stable).
 	server.stop(t)
 	down = waitTray(t, watcher, item, "not live again", func(v trayView) bool {
-		return strings.HasPrefix(v.Tooltip, "Reconnecting…")
+		return strings.HasPrefix(v.Tooltip, "Reconnecting")
 	})
-	e, ok := down.find(app.LabelReconnect)
+	e, ok := down.find(tray.LabelReconnect)
 	if !ok {
 		t.Fatalf("no Reconnect now in %v", down.Menu)
 	}
@@ -123,7 +128,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	quit, ok := v.find(app.LabelQuit)
+	quit, ok := v.find(tray.LabelQuit)
 	if !ok {
 		t.Fatalf("no Quit in %v", v.Menu)
 	}
@@ -537,4 +542,40 @@ func sessionBus(t *testing.T) string {
 		return addr
 	}
 	return dbustest.Start(t, dbustest.Session).Address
+}
+
+// TestEndToEndNoNoise: with the C.UTF-8 locale of containers and CI, no
+// Warpdesk process prints Fyne's "Error parsing user locale C" (Fyne's lang
+// package logs it while initialising; see internal/cleanlocale), and a
+// first run says nothing about settings problems it does not have.
+func TestEndToEndNoNoise(t *testing.T) {
+	needDesktop(t)
+	bin := buildBinary(t)
+	var env []string
+	for _, kv := range childEnv(t, "") {
+		if !strings.HasPrefix(kv, "LANG=") && !strings.HasPrefix(kv, "LC_") && !strings.HasPrefix(kv, "LANGUAGE=") &&
+			!strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "LANG=C.UTF-8")
+	addr := freeAddr(t)
+	server := startProc(t, "server", bin, env, "serve", "-addr", addr, "-interval", "-1s")
+	waitTCP(t, addr)
+	warp := startProc(t, "app", bin, env, "-no-tray")
+	waitLog(t, warp, "caught up")
+	waitLog(t, warp, "window opened")
+	time.Sleep(2 * time.Second) // the window process initialises Fyne too
+	if err := warp.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	warp.wait(t, 20*time.Second)
+	server.stop(t)
+	for name, out := range map[string]string{"serve": server.output(), "agent and window": warp.output()} {
+		for _, noise := range []string{"Fyne error", "Error parsing user locale", "Preferences load error", "settings have problems"} {
+			if strings.Contains(out, noise) {
+				t.Errorf("%s printed %q:\n%s", name, noise, out)
+			}
+		}
+	}
 }

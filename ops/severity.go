@@ -1,10 +1,5 @@
 package ops
 
-import (
-	"fmt"
-	"strings"
-)
-
 // Severity of an incident: the one severity type of Warpdesk. The wire, the
 // store, the notification rules and the settings file all use it, with the
 // one ordering Rank defines, so no layer converts it through strings.
@@ -16,9 +11,6 @@ const (
 	Warning  Severity = "warning"
 	Info     Severity = "info"
 )
-
-// Severities lists the valid severities, most severe first (Rank order).
-func Severities() []Severity { return []Severity{Critical, Warning, Info} }
 
 // Valid reports whether s is one of Critical, Warning, Info.
 func (s Severity) Valid() bool { return s == Critical || s == Warning || s == Info }
@@ -55,20 +47,4 @@ func (s Severity) Label() string {
 		return "Info"
 	}
 	return "Unknown"
-}
-
-// ParseSeverity reads a severity typed by a person or a config file: case
-// and surrounding space are ignored, and "crit" and "warn" are accepted.
-// Anything else is an error matching ErrInvalid. (Payloads from the server
-// are not parsed: they must carry one of the exact values.)
-func ParseSeverity(text string) (Severity, error) {
-	switch strings.ToLower(strings.TrimSpace(text)) {
-	case "critical", "crit":
-		return Critical, nil
-	case "warning", "warn":
-		return Warning, nil
-	case "info":
-		return Info, nil
-	}
-	return "", fmt.Errorf("%w: severity %q is not critical, warning or info", ErrInvalid, text)
 }

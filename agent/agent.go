@@ -1,0 +1,192 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/warpdesk/warpdesk/assets"
+	"github.com/warpdesk/warpdesk/conn"
+	"github.com/warpdesk/warpdesk/demo"
+	"github.com/warpdesk/warpdesk/internal/buildinfo"
+	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/socket"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// Link is what the agent needs of the connection to a server; *conn.Conn
+// implements it. Tests pass a fake.
+type Link interface {
+	Start()
+	Reconnect()
+	SetServer(server, name, catchUpURL string) error
+	SetCatchUpURL(catchUpURL string) error
+	SetRooms(rooms []string)
+	SetOnline(online bool)
+	SetAwake(awake bool)
+	Close()
+}
+
+// Options are what New needs besides the command line. The zero value
+// means production: the settings file, the OS keyring, desktop
+// notifications, a real connection.
+type Options struct {
+	// Prefs holds the saved settings; nil means settings.Open (the
+	// settings file, shared with the window process).
+	Prefs settings.Prefs
+	// Tokens is the keyring; nil means the OS keyring.
+	Tokens *settings.TokenStore
+	// Deliverer shows notifications; nil means notify.NewSystem.
+	Deliverer notify.Deliverer
+	// Dial builds the Link feeding st; nil means conn.New.
+	Dial func(st *store.Store, o conn.Options) (Link, error)
+	// Logger receives what the agent does; nil discards.
+	Logger *slog.Logger
+}
+
+// Agent is the background process: settings, token, connection, store,
+// notifier (and, in Run, the tray, the OS watcher and the window process).
+type Agent struct {
+	cfg    Config
+	log    *slog.Logger
+	prefs  settings.Prefs
+	tokens *settings.TokenStore
+	st     *store.Store
+	link   Link
+	notes  *notify.Notifier
+	closer []func() // in reverse order of creation
+	dial   func(st *store.Store, o conn.Options) (Link, error)
+	offEv  func()
+
+	mu     sync.Mutex
+	saved  settings.Settings // the file's settings, as last read
+	cur    settings.Settings // the settings in force
+	origin settings.TokenOrigin
+	demo   *demo.Server
+
+	open func(settings bool) // set by Run: start or raise the window
+}
+
+// New builds the agent for cfg: it reads the settings, starts the demo
+// server when the settings in force use it, and prepares the store, the
+// notifier and the connection, without dialling (Run does).
+func New(cfg Config, o Options) (*Agent, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	a := &Agent{cfg: cfg, log: o.Logger, prefs: o.Prefs, tokens: o.Tokens, dial: o.Dial}
+	if a.prefs == nil {
+		f, err := settings.Open(buildinfo.ID)
+		if err != nil {
+			a.log.Warn("settings file", "err", err)
+		}
+		a.prefs = f
+	}
+	if a.tokens == nil {
+		a.tokens = settings.NewTokenStore(settings.TokenStoreOptions{})
+	}
+	if a.dial == nil {
+		a.dial = func(st *store.Store, o conn.Options) (Link, error) { return conn.New(st, o) }
+	}
+	saved, err := settings.Load(a.prefs)
+	if err != nil {
+		a.log.Warn("saved settings have problems; using what is valid", "err", err)
+	}
+	a.saved, a.cur = saved, inForce(saved, cfg)
+	a.origin = settings.TokenOrigin{
+		CommandLineServer: cfg.Server, DemoFlag: cfg.DemoToken, DemoFlagToken: ops.DemoToken, EnvToken: cfg.EnvToken,
+	}
+	for _, w := range a.origin.Warnings() {
+		a.log.Warn(w)
+	}
+	if err := a.build(o.Deliverer); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// build creates the store, the notifier and the link for a.cur.
+func (a *Agent) build(d notify.Deliverer) error {
+	a.st = store.New(store.Options{Logger: a.log.With("component", "store")})
+	a.closer = append(a.closer, a.st.Close)
+	if d == nil {
+		sys := notify.NewSystem(notify.SystemOptions{
+			AppName: buildinfo.Name, AppIcon: buildinfo.ID, DesktopEntry: buildinfo.ID,
+			OnClick: func(string) { a.Open(false) }, Logger: a.log.With("component", "notify"),
+		})
+		a.closer = append(a.closer, func() { _ = sys.Close() })
+		d = sys
+	}
+	a.notes = notify.New(d, notify.Options{AppName: buildinfo.Name, Icon: assets.NotifyIcon.Content(), Logger: a.log.With("component", "notify")})
+	a.closer = append(a.closer, func() { _ = a.notes.Close() })
+	a.notes.SetRules(rules(a.cur, a.st.State()))
+	a.offEv = a.st.SubscribeEvents(a.event)
+	a.closer = append(a.closer, func() { a.offEv() })
+
+	server, name, err := a.endpoint(a.cur)
+	if err != nil {
+		return err
+	}
+	link, err := a.dial(a.st, conn.Options{
+		Server: server, Name: name, CatchUpURL: a.cur.CatchupURL, Rooms: rooms(a.cur),
+		Token:  a.token,
+		Socket: socket.Options{MaxReconnectDelay: a.cfg.MaxReconnectDelay},
+		Logger: a.log.With("component", "conn"),
+	})
+	if err != nil {
+		return fmt.Errorf("server %s: %w", settings.RedactURL(server), err)
+	}
+	a.link = link
+	a.closer = append(a.closer, func() {
+		link.Close()
+		a.log.Info("disconnected from the server")
+	})
+	a.st.SetHooks(store.Hooks{Reconnect: link.Reconnect, SettingsChanged: a.SettingsChanged})
+	return nil
+}
+
+// endpoint is the URL and display name of the server s chooses, starting
+// the demo server when s uses it.
+func (a *Agent) endpoint(s settings.Settings) (server, name string, err error) {
+	if !s.UsesDemo() {
+		return s.ServerURL, "", nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.demo == nil {
+		srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{Logger: a.log.With("component", "demo")})
+		if err != nil {
+			return "", "", fmt.Errorf("demo server: %w", err)
+		}
+		a.demo = srv
+		a.origin.DemoServerURL, a.origin.DemoToken = srv.URL(), settings.Secret(srv.Token())
+		a.log.Info("demo mode", "server", srv.URL())
+	}
+	return a.demo.URL(), "Demo server", nil
+}
+
+// Store is the agent's store (the window and the tray render it).
+func (a *Agent) Store() *store.Store { return a.st }
+
+// Close stops everything New and Run started, in reverse order; safe to
+// call more than once.
+func (a *Agent) Close() {
+	for i := len(a.closer) - 1; i >= 0; i-- {
+		a.closer[i]()
+	}
+	a.closer = nil
+	a.mu.Lock()
+	srv := a.demo
+	a.demo = nil
+	a.mu.Unlock()
+	if srv != nil {
+		srv.Close()
+	}
+}
