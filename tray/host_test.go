@@ -4,8 +4,8 @@ package tray
 
 import (
 	"bytes"
-	"image"
-	_ "image/png"
+	"image/color"
+	"image/png"
 	"sync"
 	"testing"
 	"time"
@@ -268,10 +268,11 @@ func (p *panel) waitShown(t *testing.T, what string, cond func(shown) bool) show
 	return last
 }
 
-// pixmap is the StatusNotifierItem pixmap fyne.io/systray makes of png.
-func pixmap(t *testing.T, png []byte) []byte {
+// pixmap is the StatusNotifierItem pixmap png must become: ARGB32 in
+// network byte order, not premultiplied.
+func pixmap(t *testing.T, data []byte) []byte {
 	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
+	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,8 +280,8 @@ func pixmap(t *testing.T, png []byte) []byte {
 	out := make([]byte, 0, b.Dx()*b.Dy()*4)
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bl, a := img.At(x, y).RGBA()
-			out = append(out, byte(a), byte(r), byte(g), byte(bl))
+			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			out = append(out, c.A, c.R, c.G, c.B)
 		}
 	}
 	return out

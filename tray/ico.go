@@ -8,19 +8,27 @@ import (
 	"runtime"
 )
 
-// osIcon is the icon as fyne.io/systray wants it: a PNG, except on
-// Windows, where it must be an .ico file's bytes. Our PNGs are known good;
-// were one not, it is passed on unchanged and systray logs why it cannot
-// load it.
+// osIcon is the icon as fyne.io/systray wants it on this system: an .ico
+// file's bytes on Windows (it loads the icon with LoadImage), a PNG on
+// macOS, and on Linux and the BSDs the straight-alpha format (see
+// straight.go) that survives its pixmap conversion. Our PNGs are known
+// good; were one not, it is passed on unchanged and systray logs why it
+// cannot load it.
 func osIcon(png []byte) []byte {
-	if runtime.GOOS != "windows" {
+	var out []byte
+	var err error
+	switch runtime.GOOS {
+	case "windows":
+		out, err = icoFromPNG(png)
+	case "darwin":
 		return png
+	default:
+		out, err = straightFromPNG(png)
 	}
-	ico, err := icoFromPNG(png)
 	if err != nil {
 		return png
 	}
-	return ico
+	return out
 }
 
 // icoFromPNG wraps a PNG in a one-image .ico container (a PNG-compressed
