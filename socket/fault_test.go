@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -161,226 +160,6 @@ func TestFaultResetHalfCloseDelayThrottle(t *testing.T) {
 	}
 }
 
-// TestFaultServerKilledAndRestarted kills the server 200 times while the
-// client keeps sending. Every message sent while the client was not
-// connected must reach the server exactly once, in order, after the rooms
-// are rejoined. Frames written into a connection just before it dies can
-// vanish in the kernel (the protocol has no acks): they are counted, and
-// they are the only ones allowed to be missing.
-func TestFaultServerKilledAndRestarted(t *testing.T) {
-	const cycles = 200
-	srv := sockettest.Start(t, sockettest.Options{})
-	opts := fast()
-	opts.ReconnectDelay, opts.MaxReconnectDelay = time.Millisecond, 4*time.Millisecond
-	opts.BufferLimit = 1 << 20
-	c := newClient(t, srv.URL(), opts)
-	c.JoinRoom("ops")
-	c.JoinRoom("alerts")
-	c.Connect()
-	waitConnected(t, c)
-
-	type seq struct {
-		N int `json:"n"`
-	}
-	msg := socket.Define[seq]("seq")
-	var (
-		mu       sync.Mutex
-		offline  = map[int]bool{} // sent while not connected
-		sent     int
-		offCount atomic.Int64
-	)
-	stop := make(chan struct{})
-	senderDone := make(chan struct{})
-	go func() {
-		defer close(senderDone)
-		for n := 0; ; n++ {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			before := !c.IsConnected()
-			if err := socket.Emit(c, msg, seq{N: n}); err != nil {
-				t.Errorf("emit %d: %v", n, err)
-				return
-			}
-			after := !c.IsConnected()
-			mu.Lock()
-			sent = n + 1
-			if before && after {
-				offline[n] = true
-				offCount.Add(1)
-			}
-			mu.Unlock()
-			time.Sleep(200 * time.Microsecond)
-		}
-	}()
-
-	// received returns the seq numbers the server has, in arrival order.
-	// The server's hook collects what arrives as it arrives, so that
-	// polling it does not hold up the server's reading (which would leave
-	// more frames in the kernel at each kill).
-	var (
-		rmu     sync.Mutex
-		arrived []int
-		got     = map[int]bool{}
-	)
-	srv.OnMessage(func(_ int, typ string, frame []byte) {
-		if typ != "seq" {
-			return
-		}
-		var v seq
-		if err := json.Unmarshal(frame, &v); err != nil {
-			t.Errorf("server got %q: %v", frame, err)
-			return
-		}
-		rmu.Lock()
-		arrived = append(arrived, v.N)
-		got[v.N] = true
-		rmu.Unlock()
-	})
-	received := func() []int {
-		rmu.Lock()
-		defer rmu.Unlock()
-		return slices.Clone(arrived)
-	}
-	has := func(want []int) bool {
-		rmu.Lock()
-		defer rmu.Unlock()
-		for _, n := range want {
-			if !got[n] {
-				return false
-			}
-		}
-		return true
-	}
-
-	sentNow := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return sent
-	}
-	// kills[i] is the range of messages sent from just before kill i until
-	// the client noticed it: the only ones a kill may take with it.
-	var kills [][2]int
-	start := time.Now()
-	for cycle := 0; cycle < cycles; cycle++ {
-		lo := sentNow()
-		srv.Stop()
-		if c.IsConnected() {
-			eventually(t, time.Second, fmt.Sprintf("client notices kill %d", cycle), func() bool { return !c.IsConnected() })
-		}
-		kills = append(kills, [2]int{lo, sentNow()})
-		base := offCount.Load()
-		eventually(t, time.Second, "messages sent while down", func() bool { return offCount.Load() >= base+3 })
-		if err := srv.Restart(); err != nil {
-			t.Fatal(err)
-		}
-		// Once connected, and once the send in progress has been recorded,
-		// no more messages are classified as sent while disconnected: all
-		// of them went into this connection's first flush, and must arrive
-		// before the next kill.
-		eventually(t, 5*time.Second, "reconnected", c.IsConnected)
-		mu.Lock()
-		sentAt := sent
-		mu.Unlock()
-		eventually(t, time.Second, "a send after the reconnect", func() bool {
-			mu.Lock()
-			defer mu.Unlock()
-			return sent >= sentAt+2
-		})
-		mu.Lock()
-		var want []int
-		for n := range offline {
-			want = append(want, n)
-		}
-		mu.Unlock()
-		deadline := time.Now().Add(5 * time.Second)
-		for !(c.IsConnected() && has(want)) {
-			if time.Now().After(deadline) {
-				var missing []int
-				for _, n := range want {
-					if !has([]int{n}) {
-						missing = append(missing, n)
-					}
-				}
-				slices.Sort(missing)
-				t.Fatalf("cycle %d: offline messages not delivered after 5s: state %v, buffered %d, server conns %v, accepts %d, missing %v",
-					cycle, c.State(), c.Buffered(), srv.ConnIDs(), srv.Accepts(), missing)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}
-	close(stop)
-	<-senderDone
-	mu.Lock()
-	total := sent
-	mu.Unlock()
-	eventually(t, 2*time.Second, "the last message", func() bool { return c.Buffered() == 0 && has([]int{total - 1}) })
-	elapsed := time.Since(start)
-
-	// Exactly once, in order.
-	arrivals := received()
-	for i := 1; i < len(arrivals); i++ {
-		if arrivals[i] <= arrivals[i-1] {
-			t.Fatalf("server received %d after %d: duplicate or out of order", arrivals[i], arrivals[i-1])
-		}
-	}
-	// Only frames written into a dying connection may be missing.
-	seen := map[int]bool{}
-	for _, n := range arrivals {
-		seen[n] = true
-	}
-	var lost []int
-	maxBefore := 0 // the most messages a lost one was sent before its kill
-	for n := 0; n < total; n++ {
-		if !seen[n] {
-			if offline[n] {
-				t.Fatalf("message %d, sent while disconnected, never arrived", n)
-			}
-			lost = append(lost, n)
-			// How long before the next kill was it sent (in messages)?
-			// Only reported: with a message every ~0.2-1ms and a few ms of
-			// connection per cycle, no bound would tell a kernel loss from
-			// a client bug; the exactly-once check above is what holds.
-			for _, k := range kills {
-				if n < k[1] {
-					maxBefore = max(maxBefore, k[0]-n)
-					break
-				}
-			}
-		}
-	}
-	// Rooms rejoined first on every connection.
-	conns := map[int][]string{}
-	var order []int
-	for _, f := range srv.Frames() {
-		if _, ok := conns[f.Conn]; !ok {
-			order = append(order, f.Conn)
-		}
-		conns[f.Conn] = append(conns[f.Conn], f.Text)
-	}
-	// Every restart's connection carried that cycle's offline messages, so
-	// it has frames and was accepted; the first connection may have died
-	// before the server even counted it.
-	if len(order) < cycles || srv.Accepts() < cycles {
-		t.Fatalf("%d connections with frames (%d accepted) for %d restarts", len(order), srv.Accepts(), cycles)
-	}
-	joins := []string{`"room.join","room":"ops"`, `"room.join","room":"alerts"`}
-	for _, id := range order {
-		// A connection killed early shows a prefix of this order.
-		for i, f := range conns[id] {
-			if i < len(joins) && !strings.Contains(f, joins[i]) {
-				t.Fatalf("connection %d did not start with the room joins: %.200q", id, conns[id])
-			}
-		}
-	}
-	t.Logf("%d kills in %v: %d messages sent, %d while disconnected (all delivered once, in order); "+
-		"%d lost in the kernel (written into a connection as it died, %.2f per kill, "+
-		"each sent at most %d messages before its kill)",
-		cycles, elapsed.Round(time.Millisecond), total, len(offline), len(lost), float64(len(lost))/cycles, maxBefore)
-}
-
 // badServer accepts TCP connections and treats each with the current
 // behaviour; nil means forward to a real server.
 type badServer struct {
@@ -469,12 +248,22 @@ func TestFaultHandshakeNeverWedges(t *testing.T) {
 	var once sync.Once
 	release := func() { once.Do(func() { close(hold) }) }
 	t.Cleanup(release)
+	for _, tc := range handshakeFaults(hold) {
+		t.Run(tc.name, func(t *testing.T) { checkHandshakeFault(t, bad, tc) })
+	}
+	release()
+}
 
-	cases := []struct {
-		name string
-		act  func(net.Conn)
-		want error // an error the client must report, if any
-	}{
+// handshakeFault is a way for a server to botch the handshake.
+type handshakeFault struct {
+	name string
+	act  func(net.Conn)
+	want error // an error the client must report, if any
+}
+
+// handshakeFaults are the faults; hold is closed when the test ends.
+func handshakeFaults(hold <-chan struct{}) []handshakeFault {
+	return []handshakeFault{
 		{"never answers the upgrade", func(nc net.Conn) {
 			readRequest(nc)
 			<-hold
@@ -508,38 +297,38 @@ func TestFaultHandshakeNeverWedges(t *testing.T) {
 			<-hold
 		}, nil},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			bad.set(tc.act)
-			opts := fast()
-			opts.ConnectionTimeout = 100 * time.Millisecond
-			c, err := socket.New("ws://"+bad.ln.Addr().String()+"/ws", opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ev := watch(c)
-			var attempts atomic.Int64
-			socket.On(c, socket.ReconnectAttempt, func(socket.ReconnectAttemptEvent, socket.Envelope) { attempts.Add(1) })
-			c.Connect()
-			// It keeps trying: the fault does not wedge the dial loop.
-			eventually(t, 3*time.Second, "three redials", func() bool { return attempts.Load() >= 3 })
-			if tc.want != nil {
-				if _, ok := ev.firstMatching(tc.want); !ok {
-					t.Fatalf("no error matching %v among %v", tc.want, ev.errs.get())
-				}
-			}
-			if len(ev.errs.get()) == 0 {
-				t.Fatal("the fault was not reported")
-			}
-			// Healed, it connects.
-			bad.set(nil)
-			eventually(t, 2*time.Second, "connected once the server behaves", c.IsConnected)
-			start := time.Now()
-			c.Disconnect()
-			if d := time.Since(start); d > 500*time.Millisecond {
-				t.Fatalf("Disconnect took %v", d)
-			}
-		})
+}
+
+// checkHandshakeFault runs a client against bad showing tc: it keeps
+// trying, reports the fault, connects once healed, and disconnects at once.
+func checkHandshakeFault(t *testing.T, bad *badServer, tc handshakeFault) {
+	bad.set(tc.act)
+	opts := fast()
+	opts.ConnectionTimeout = 100 * time.Millisecond
+	c, err := socket.New("ws://"+bad.ln.Addr().String()+"/ws", opts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	release()
+	ev := watch(c)
+	var attempts atomic.Int64
+	socket.On(c, socket.ReconnectAttempt, func(socket.ReconnectAttemptEvent, socket.Envelope) { attempts.Add(1) })
+	c.Connect()
+	// It keeps trying: the fault does not wedge the dial loop.
+	eventually(t, 3*time.Second, "three redials", func() bool { return attempts.Load() >= 3 })
+	if tc.want != nil {
+		if _, ok := ev.firstMatching(tc.want); !ok {
+			t.Fatalf("no error matching %v among %v", tc.want, ev.errs.get())
+		}
+	}
+	if len(ev.errs.get()) == 0 {
+		t.Fatal("the fault was not reported")
+	}
+	// Healed, it connects.
+	bad.set(nil)
+	eventually(t, 2*time.Second, "connected once the server behaves", c.IsConnected)
+	start := time.Now()
+	c.Disconnect()
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Fatalf("Disconnect took %v", d)
+	}
 }
