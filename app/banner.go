@@ -68,26 +68,24 @@ func (b *bannerView) set(bn Banner, st store.State, canSettings bool) {
 	case BannerPaused:
 		accent, icon = theme.ColorNamePrimary, theme.MediaPauseIcon()
 	}
-	b.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
-	b.bar.FillColor = theme.Color(accent)
-	b.bg.Refresh()
-	b.bar.Refresh()
-	b.icon.SetResource(theme.NewColoredResource(icon, accent))
-	b.Title.SetText(bn.Title)
-	b.Detail.SetText(bn.Detail)
-	b.Detail.Hidden = bn.Detail == ""
+	setRectFill(b.bg, theme.Color(theme.ColorNameInputBackground))
+	setRectFill(b.bar, theme.Color(accent))
+	setResource(b.icon, theme.NewColoredResource(icon, accent))
+	setText(b.Title, bn.Title)
+	setText(b.Detail, bn.Detail)
+	showIf(b.Detail, bn.Detail != "")
 	linkBanner := bn.Kind == BannerUnknown || bn.Kind == BannerStale
 	showIf(b.Reconnect, linkBanner && st.Link != store.LinkLive)
 	showIf(b.Settings, canSettings && linkBanner)
 	showIf(b.Resume, bn.Kind == BannerPaused)
-	b.object.Refresh()
 }
 
-// showIf shows o when on, hides it otherwise.
+// showIf shows o when on, hides it otherwise (only when that changes).
 func showIf(o fyne.CanvasObject, on bool) {
-	if on {
+	switch {
+	case on && !o.Visible():
 		o.Show()
-	} else {
+	case !on && o.Visible():
 		o.Hide()
 	}
 }

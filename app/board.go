@@ -116,11 +116,10 @@ func (b *Board) layout() fyne.CanvasObject {
 // Set draws st as of now: the one render path of the window process.
 func (b *Board) Set(st store.State, now time.Time) {
 	b.st, b.now = st, now
-	b.Dot.FillColor = linkColor(st)
-	b.Dot.Refresh()
-	b.Link.SetText(linkWords(st.Link))
-	b.Server.SetText(st.Server)
-	b.Sync.SetText(syncLine(st, now))
+	setCircleFill(b.Dot, linkColor(st))
+	setText(b.Link, linkWords(st.Link))
+	setText(b.Server, st.Server)
+	setText(b.Sync, syncLine(st, now))
 	b.banners.set(st, now)
 
 	items := ordered(st.Incidents, b.order)
@@ -128,7 +127,7 @@ func (b *Board) Set(st store.State, now time.Time) {
 	if st.Knowledge == store.Stale {
 		header += " as of " + clock(now, st.AsOf)
 	}
-	b.Header.SetText(header)
+	setText(b.Header, header)
 	showIf(b.AckAll, unackedCritical(items) > 0)
 	b.rows.set(items, now)
 	b.setEmpty(st, now, len(items) == 0)
@@ -137,8 +136,7 @@ func (b *Board) Set(st store.State, now time.Time) {
 		r, g, bl, _ := theme.Color(theme.ColorNameBackground).RGBA()
 		veil = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 0x99}
 	}
-	b.Veil.FillColor = veil
-	b.Veil.Refresh()
+	setRectFill(b.Veil, veil)
 	b.monitors.set(st.Monitors, now)
 }
 
@@ -149,17 +147,17 @@ func (b *Board) setEmpty(st store.State, now time.Time, empty bool) {
 	showIf(b.empty, empty)
 	switch st.Knowledge {
 	case store.Current:
-		b.EmptyIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-		b.EmptyTitle.SetText("No active incidents")
-		b.EmptyNote.SetText(EmptyNoteQuiet)
+		setResource(b.EmptyIcon, theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		setText(b.EmptyTitle, "No active incidents")
+		setText(b.EmptyNote, EmptyNoteQuiet)
 	case store.Stale:
-		b.EmptyIcon.SetResource(theme.HistoryIcon())
-		b.EmptyTitle.SetText("No incidents as of " + clock(now, st.AsOf))
-		b.EmptyNote.SetText("Not live: incidents raised since then are not shown yet.")
+		setResource(b.EmptyIcon, theme.HistoryIcon())
+		setText(b.EmptyTitle, "No incidents as of "+clock(now, st.AsOf))
+		setText(b.EmptyNote, "Not live: incidents raised since then are not shown yet.")
 	default:
-		b.EmptyIcon.SetResource(theme.QuestionIcon())
-		b.EmptyTitle.SetText("Incidents unknown")
-		b.EmptyNote.SetText("The server has not answered yet, so this is not an all clear.")
+		setResource(b.EmptyIcon, theme.QuestionIcon())
+		setText(b.EmptyTitle, "Incidents unknown")
+		setText(b.EmptyNote, "The server has not answered yet, so this is not an all clear.")
 	}
 }
 

@@ -59,17 +59,19 @@ func newIncidentView(onAck func(uuid string)) *incidentView {
 func (v *incidentView) set(in store.Incident, now time.Time) {
 	look := lookOf(in.Severity)
 	v.uuid = in.UUID
-	v.bar.FillColor = look.Color
-	v.bar.Refresh()
-	v.icon.SetResource(look.Icon)
-	v.Severity.Importance = look.Importance
-	v.Severity.SetText(look.Word)
-	v.Title.SetText(in.Title)
+	setRectFill(v.bar, look.Color)
+	setResource(v.icon, look.Icon)
+	if v.Severity.Importance != look.Importance {
+		v.Severity.Importance = look.Importance
+		v.Severity.Refresh()
+	}
+	setText(v.Severity, look.Word)
+	setText(v.Title, in.Title)
 	meta := Age(now, in.Created())
 	if in.Room != "" {
 		meta = "#" + in.Room + " · " + meta
 	}
-	v.Meta.SetText(meta)
+	setText(v.Meta, meta)
 	showIf(v.Ack, in.Severity == ops.Critical && !in.Acked)
 }
 
@@ -95,7 +97,7 @@ func (r *incidentRows) set(items []store.Incident, now time.Time) {
 	for i := range n {
 		r.views[i].set(items[i], now)
 	}
-	r.more.SetText(fmt.Sprintf("…and %d more", len(items)-n))
+	setText(r.more, fmt.Sprintf("…and %d more", len(items)-n))
 	if n == r.shown && len(r.box.Objects) == n+btoi(len(items) > n) {
 		return
 	}
@@ -146,10 +148,9 @@ func (m *monitorRows) set(ms []ops.MonitorChange, now time.Time) {
 	for i, mc := range ms {
 		_, icon, c := monitorLook(mc.Status)
 		v := m.views[i]
-		v.bar.FillColor = c
-		v.bar.Refresh()
-		v.icon.SetResource(icon)
-		v.Line.SetText(MonitorLine(mc, now))
+		setRectFill(v.bar, c)
+		setResource(v.icon, icon)
+		setText(v.Line, MonitorLine(mc, now))
 	}
 	want := max(len(ms), 1)
 	if len(m.box.Objects) == want && (len(ms) > 0) == (m.box.Objects[0] != m.empty) {

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The dashboard redraws from the whole State once a second (ages, "Up to
+// date"); these setters touch a widget only when what it shows changed, so
+// that a tick repaints only the few texts that moved.
+
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
+}
+
+func setResource(i *widget.Icon, r fyne.Resource) {
+	if i.Resource == nil || r == nil || i.Resource.Name() != r.Name() {
+		i.SetResource(r)
+	}
+}
+
+func sameColor(a, b color.Color) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	ar, ag, ab, aa := a.RGBA()
+	br, bg, bb, ba := b.RGBA()
+	return ar == br && ag == bg && ab == bb && aa == ba
+}
+
+func setRectFill(r *canvas.Rectangle, c color.Color) {
+	if !sameColor(r.FillColor, c) {
+		r.FillColor = c
+		r.Refresh()
+	}
+}
+
+func setCircleFill(d *canvas.Circle, c color.Color) {
+	if !sameColor(d.FillColor, c) {
+		d.FillColor = c
+		d.Refresh()
+	}
+}
