@@ -188,3 +188,31 @@ func TestCloseUnsubscribesAndStops(t *testing.T) {
 		t.Errorf("a State applied after Close: %q", tt)
 	}
 }
+
+// TestWithTheRealStore closes the loop through the real store: a click
+// becomes a Command, the store publishes the change, the tray shows it.
+func TestWithTheRealStore(t *testing.T) {
+	st := store.New(store.Options{})
+	t.Cleanup(st.Close) // after the tray's Close (Cleanups run last first)
+	opt := newRecorder().options()
+	opt.Commands = st
+	h := &fakeHost{}
+	tr := newTray(st, opt, h)
+	tr.apply(time.Now())
+	tr.run(st)
+	t.Cleanup(tr.Close)
+
+	h.click(LabelPauseHour)
+	waitFor(t, "the store's pause in the tooltip", func() bool {
+		tt, _, _ := h.view()
+		return strings.HasPrefix(tt, TextUnknown+" · notifications paused until ")
+	})
+	waitFor(t, "the paused unknown icon", func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return string(h.icon) == string(IconUnknown.PNG(true))
+	})
+	waitFor(t, "Resume", func() bool { _, m, _ := h.view(); return strings.Contains(strings.Join(m, "|"), LabelResume) })
+	h.click(LabelResume)
+	waitFor(t, "the pause gone", func() bool { tt, _, _ := h.view(); return tt == TextUnknown })
+}
