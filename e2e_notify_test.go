@@ -157,3 +157,32 @@ func TestEndToEndPauseThenDigest(t *testing.T) {
 		return false
 	})
 }
+
+// Clicking a notification opens the dashboard: the agent, hidden in the
+// tray, starts the window process; a second click raises it instead of
+// starting another.
+func TestEndToEndNotificationClickOpensWindow(t *testing.T) {
+	needDesktop(t)
+	bus := dbustest.Start(t, dbustest.Session)
+	notes := notifytest.Start(t, bus.Address, notifytest.Options{})
+	watcher := startWatcher(t, bus.Address)
+	warp, _ := streamingApp(t, bus.Address, "11", "-hidden")
+	defer warp.stop(t)
+	watcher.waitItem(t, 60*time.Second)
+	calls := notes.WaitCalls(t, 1)
+	time.Sleep(time.Second) // the agent's D-Bus connection stores the reply before it can take the click
+	if strings.Contains(warp.output(), "window opened") {
+		t.Fatal("the window opened although the agent started -hidden")
+	}
+	if err := notes.Click(calls[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, warp, "window opened")
+	if err := notes.Click(calls[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	if n := strings.Count(warp.output(), "window opened"); n != 1 {
+		t.Errorf("%d window processes started for two clicks, want 1", n)
+	}
+}
