@@ -73,11 +73,15 @@ func withRooms(base *url.URL, rooms []string) string {
 // maxSnapshotBytes bounds what a catch-up response may weigh.
 const maxSnapshotBytes = 8 << 20
 
-// fetch GETs the catch-up endpoint. The token, when not empty, goes in an
-// Authorization: Bearer header. The body may be a Snapshot object or a bare
-// JSON array of incidents. Entries are not validated here: the store does
-// that, once.
-func fetch(ctx context.Context, hc *http.Client, endpoint, token string) (ops.Snapshot, error) {
+// FetchSnapshot GETs a catch-up endpoint (see CatchUpURL) once. The token,
+// when not empty, goes in an Authorization: Bearer header. The body may be
+// an ops.Snapshot object or a bare JSON array of incidents, up to 8 MiB.
+// Entries are not validated here: Store.CaughtUp does that, once. Errors:
+// a *StatusError for a status other than 200 (matching ErrCatchUpRefused
+// for 401 and 403), ErrBadSnapshot for a body that is not a snapshot, the
+// transport's error (without the URL's query) otherwise; Describe puts
+// them in words.
+func FetchSnapshot(ctx context.Context, hc *http.Client, endpoint, token string) (ops.Snapshot, error) {
 	var snap ops.Snapshot
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
 	if err != nil {

@@ -1,7 +1,7 @@
 package conn
 
 // Fetch is fetch, for the catch-up tests.
-var Fetch = fetch
+var Fetch = FetchSnapshot
 
 // MaxSnapshotBytes bounds a catch-up response.
 const MaxSnapshotBytes = maxSnapshotBytes

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -39,17 +41,25 @@ func linkOf(st socket.Status, lastErr error, tokenSent bool) (store.Link, string
 	return store.LinkReconnecting, describe(lastErr, "connection lost")
 }
 
-// describe says in a few words why a dial failed or a connection ended.
-// The words never include the URL's query or credentials.
+// Describe says in a few words why a dial, a connection or a catch-up
+// failed ("connection refused", "timed out", "server not found",
+// "certificate not trusted", "server answered HTTP 502", "token
+// unavailable: …"); "" for an error it has no words for. The words never
+// include a URL, its query or credentials.
+func Describe(err error) string { return describe(err, "") }
+
+// describe is Describe with none for an error it has no words for.
 func describe(err error, none string) string {
 	var (
-		tok   *tokenError
-		dial  *socket.DialError
-		dns   *net.DNSError
-		cl    *socket.CloseError
-		x509u x509.UnknownAuthorityError
-		x509h x509.HostnameError
-		x509c x509.CertificateInvalidError
+		tok    *tokenError
+		status *StatusError
+		ne     net.Error
+		dial   *socket.DialError
+		dns    *net.DNSError
+		cl     *socket.CloseError
+		x509u  x509.UnknownAuthorityError
+		x509h  x509.HostnameError
+		x509c  x509.CertificateInvalidError
 	)
 	switch {
 	case err == nil:
@@ -72,6 +82,14 @@ func describe(err error, none string) string {
 		return fmt.Sprintf("closed by the server (%d)", cl.Code)
 	case errors.As(err, &dial) && dial.StatusCode != 0:
 		return fmt.Sprintf("server answered HTTP %d", dial.StatusCode)
+	case errors.As(err, &status):
+		return status.Error()
+	case errors.Is(err, ErrBadSnapshot):
+		return ErrBadSnapshot.Error()
+	case errors.Is(err, websocket.ErrBadHandshake):
+		return "not a WebSocket server"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
 	}
 	return none
 }

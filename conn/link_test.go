@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
@@ -73,3 +75,27 @@ func TestNextDial(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&conn.StatusError{Code: 401, Err: conn.ErrCatchUpRefused}, "the server refused the token (server answered 401 Unauthorized)"},
+		{&conn.StatusError{Code: 500}, "server answered 500 Internal Server Error"},
+		{fmt.Errorf("%w: not JSON", conn.ErrBadSnapshot), "the response is not a list of incidents"},
+		{fmt.Errorf("dial: %w", websocket.ErrBadHandshake), "not a WebSocket server"},
+		{&net.OpError{Op: "read", Err: timeoutErr{}}, "timed out"},
+		{errors.New("something else"), ""},
+	} {
+		if got := conn.Describe(tc.err); got != tc.want {
+			t.Errorf("Describe(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }

@@ -61,7 +61,7 @@ func (c *Conn) catchUp(cl *client, base *url.URL) (store.CatchUp, error) {
 	if err != nil {
 		return cu, err
 	}
-	snap, err := fetch(ctx, c.hc, withRooms(base, *c.rooms.Load()), tok)
+	snap, err := FetchSnapshot(ctx, c.hc, withRooms(base, *c.rooms.Load()), tok)
 	if err != nil {
 		return cu, &catchUpError{err}
 	}
