@@ -49,20 +49,10 @@ func (c *Client) upgradeRequest(ctx context.Context) (http.Header, []byte, error
 
 // handshake calls Options.Handshake and waits for it or for ctx.
 func (c *Client) handshake(ctx context.Context) (Handshake, error) {
-	c.mu.Lock()
-	prev := c.hsRun
-	c.mu.Unlock()
-	if prev != nil {
-		select {
-		case <-prev.done:
-		case <-ctx.Done():
-			return Handshake{}, fmt.Errorf("an earlier call has not returned: %w", ctx.Err())
-		}
+	run, err := c.startHandshake(ctx)
+	if err != nil {
+		return Handshake{}, err
 	}
-	run := &handshakeRun{done: make(chan struct{})}
-	c.mu.Lock()
-	c.hsRun = run
-	c.mu.Unlock()
 	go func() {
 		defer close(run.done)
 		defer func() {
@@ -77,5 +67,36 @@ func (c *Client) handshake(ctx context.Context) (Handshake, error) {
 		return run.hs, run.err
 	case <-ctx.Done():
 		return Handshake{}, ctx.Err()
+	}
+}
+
+// startHandshake claims the right to call Options.Handshake, once the
+// previous call (of this session or, after a quick Disconnect and Connect,
+// of the one before) has returned.
+func (c *Client) startHandshake(ctx context.Context) (*handshakeRun, error) {
+	for {
+		c.mu.Lock()
+		prev := c.hsRun
+		if prev == nil || isClosed(prev.done) {
+			run := &handshakeRun{done: make(chan struct{})}
+			c.hsRun = run
+			c.mu.Unlock()
+			return run, nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-prev.done:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("an earlier call has not returned: %w", ctx.Err())
+		}
+	}
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
