@@ -48,7 +48,8 @@ func TestHandshakePanicIsRecovered(t *testing.T) {
 	if a := attempts.get(); len(a) != 2 {
 		t.Errorf("reconnect attempts %v, want two redials", a)
 	}
-	if f := srv.Frames(); len(f) == 0 || f[0].Text != `{"type":"auth","token":"t"}` {
+	eventually(t, 2*time.Second, "the server has a frame", func() bool { return len(srv.Frames()) > 0 })
+	if f := srv.Frames(); f[0].Text != `{"type":"auth","token":"t"}` {
 		t.Errorf("first frame %v, want the auth", f)
 	}
 }
