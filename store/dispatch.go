@@ -9,12 +9,21 @@ import (
 
 // Bounds of the dispatcher's queue. A subscriber that falls this far behind
 // gets the newest State in place of the ones in between (events are kept,
-// up to maxQueuedEvents, then dropped and logged): a stuck subscriber slows
-// itself, never the store, and never grows memory without bound.
+// up to maxQueuedEvents — a Revealed weighs one per incident it carries —
+// then dropped and logged): a stuck subscriber slows itself, never the
+// store, and never grows memory without bound.
 const (
 	maxQueuedItems  = 64
 	maxQueuedEvents = 8192
 )
+
+// weight is what an event counts against maxQueuedEvents.
+func weight(e Event) int {
+	if r, ok := e.(Revealed); ok {
+		return 1 + len(r.Incidents)
+	}
+	return 1
+}
 
 // item is one published change: the State it produced and its events.
 type item struct {
@@ -81,17 +90,16 @@ func (d *dispatcher) push(it item) {
 	}
 }
 
-// appendEvents adds evs to dst while the queue holds fewer than
-// maxQueuedEvents events.
+// appendEvents adds evs to dst while the queue's events weigh less than
+// maxQueuedEvents.
 func (d *dispatcher) appendEvents(dst, evs []Event) []Event {
-	room := maxQueuedEvents - d.nEvents
-	if len(evs) > room {
-		d.log.Warn("store: a subscriber is stuck; events dropped", "dropped", len(evs)-max(room, 0))
-		evs = evs[:max(room, 0)]
-	}
-	d.nEvents += len(evs)
-	if dst == nil {
-		return evs
+	for i, e := range evs {
+		w := weight(e)
+		if d.nEvents+w > maxQueuedEvents {
+			d.log.Warn("store: a subscriber is stuck; events dropped", "dropped", len(evs)-i)
+			return append(dst, evs[:i]...)
+		}
+		d.nEvents += w
 	}
 	return append(dst, evs...)
 }
