@@ -1,0 +1,54 @@
+package agent
+
+import (
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// At most one window process: asking again raises the one that runs; the
+// agent's close ends it, and exited is told.
+func TestWindowsAtMostOne(t *testing.T) {
+	t.Setenv(fakeWindowEnv, "1")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(store.Options{})
+	defer st.Close()
+	var cmds, exits atomic.Int32
+	st.SetHooks(store.Hooks{Reconnect: func() { cmds.Add(1) }})
+	w := &windows{exe: exe, st: st, log: slog.New(slog.DiscardHandler), exited: func() { exits.Add(1) }}
+	w.open(false)
+	waitFor(t, "the window process to start", func() bool { return cmds.Load() == 1 })
+	w.open(false)
+	w.open(true)
+	waitFor(t, "two raises", func() bool { return cmds.Load() == 2 || cmds.Load() == 3 })
+	w.mu.Lock()
+	first := w.cur
+	w.mu.Unlock()
+	if first == nil {
+		t.Fatal("no window process")
+	}
+	w.close(10 * time.Second)
+	if exits.Load() != 1 || first.cmd.ProcessState == nil || !first.cmd.ProcessState.Success() {
+		t.Fatalf("exits %d, state %v", exits.Load(), first.cmd.ProcessState)
+	}
+	w.open(false) // after close: nothing starts
+	if w.cur != nil {
+		t.Fatal("a window started after close")
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
