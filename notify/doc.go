@@ -36,11 +36,25 @@
 // Rules.OutageNotice, never while asleep, and counting from the wake-up
 // after a resume.
 //
+// A critical incident breaks through a pause (unless Rules.PauseCriticals)
+// and through quiet hours.
+//
 // A pause or quiet hours silence incidents but do not hide them: when the
 // silence ends (the pause runs out or is lifted, the quiet hours are over)
 // one digest names what it held back ("5 incidents while notifications
 // were paused, 1 critical"), with the urgency of the worst of them.
 // Incidents in muted rooms or below the minimum severity are not held.
+//
+// # Catch-up and recovery
+//
+// Revealed takes what a catch-up found (opened while Warpdesk was offline,
+// not running, or pointed elsewhere): a few notify one by one, more as one
+// summary ("5 open incidents, 2 critical — opened while Warpdesk was
+// offline"), and a notification says how old an incident is when it is.
+// The outage notice also comes when the first connection never does
+// ("Warpdesk cannot connect"), and once it was shown, the recovery
+// replaces it on screen ("Back online — 3 new while offline"), carrying
+// what the catch-up that ended the outage found.
 //
 // # Untrusted text
 //
