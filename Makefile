@@ -75,6 +75,7 @@ bench: deps
 	$(GO) test -run='^$$' -bench='^Benchmark(Latency|FloodRSS|IdleClient|ReconnectHerd)$$' -benchtime=1x ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkCall$$' -benchtime=20000x -count=3 -benchmem ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkNotifyLatency$$' -benchtime=200x ./bench/
+	$(GO) test -run='^$$' -bench='^BenchmarkStoreEvent$$' -benchtime=2000x -count=3 ./bench/
 	scripts/headless.sh $(GO) test -run='^$$' -bench='^BenchmarkAppIdle$$' -benchtime=1x ./bench/
 
 # The Linux archive fyne builds from FyneApp.toml (Warpdesk.tar.xz), then
