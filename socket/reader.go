@@ -10,8 +10,9 @@ import (
 
 // reader is a connection's only reader. It answers nothing itself: it
 // tells the heartbeat that frames arrive, hands envelopes to the dispatcher
-// and reports bad frames, waiting for a free dispatch slot in both cases,
-// so that a flood of any kind slows the sender instead of growing memory.
+// and reports bad frames. Both wait for a free dispatch slot, and a burst
+// of bad frames shares one queued report, so no flood grows memory: a
+// flood of messages slows the sender, a flood of junk is read and dropped.
 type reader struct {
 	c     *Client
 	cn    *connection
@@ -39,7 +40,7 @@ func (r *reader) loop() error {
 			if _, err := io.Copy(io.Discard, src); err != nil {
 				return err
 			}
-			if !r.bad(fmt.Errorf("%w: binary frame", ErrMalformedFrame)) {
+			if !r.bad(errBinaryFrame) {
 				return nil
 			}
 			continue
@@ -53,6 +54,9 @@ func (r *reader) loop() error {
 		}
 	}
 }
+
+// errBinaryFrame is reported for every binary frame: the protocol is text.
+var errBinaryFrame = fmt.Errorf("%w: binary frame", ErrMalformedFrame)
 
 // handle passes one text frame on. It reports false when reading must end:
 // with an error for a frame that is not UTF-8, which fails the connection
