@@ -14,3 +14,6 @@ func TokenError(err error) error { return &tokenError{err: err} }
 
 // NextDial is nextDial.
 var NextDial = nextDial
+
+// Describe is describe with no default words.
+func Describe(err error) string { return describe(err, "") }

@@ -41,14 +41,11 @@ func linkOf(st socket.Status, lastErr error, tokenSent bool) (store.Link, string
 	return store.LinkReconnecting, describe(lastErr, "connection lost")
 }
 
-// Describe says in a few words why a dial, a connection or a catch-up
+// describe says in a few words why a dial, a connection or a catch-up
 // failed ("connection refused", "timed out", "server not found",
 // "certificate not trusted", "server answered HTTP 502", "token
-// unavailable: …"); "" for an error it has no words for. The words never
+// unavailable: …"); none for an error it has no words for. The words never
 // include a URL, its query or credentials.
-func Describe(err error) string { return describe(err, "") }
-
-// describe is Describe with none for an error it has no words for.
 func describe(err error, none string) string {
 	var (
 		tok    *tokenError
