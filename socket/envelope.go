@@ -85,7 +85,7 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 	s := scanner{b: frame}
 	i := s.ws(0)
 	if i >= len(frame) || frame[i] != '{' {
-		return Envelope{}, notJSON(frame, "not a JSON object")
+		return Envelope{}, notJSON(frame, errNotObject)
 	}
 	i = s.ws(i + 1)
 	if i < len(frame) && frame[i] == '}' {
@@ -93,12 +93,12 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 	} else {
 		for {
 			if i >= len(frame) || frame[i] != '"' {
-				return Envelope{}, notJSON(frame, "not valid JSON")
+				return Envelope{}, notJSON(frame, errNotJSON)
 			}
 			kStart := i
 			end, kEsc, ok := s.str(i)
 			if !ok {
-				return Envelope{}, notJSON(frame, "not valid JSON")
+				return Envelope{}, notJSON(frame, errNotJSON)
 			}
 			key := frame[kStart+1 : end-1]
 			if kEsc {
@@ -106,13 +106,13 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 			}
 			i = s.ws(end)
 			if i >= len(frame) || frame[i] != ':' {
-				return Envelope{}, notJSON(frame, "not valid JSON")
+				return Envelope{}, notJSON(frame, errNotJSON)
 			}
 			i = s.ws(i + 1)
 			vStart := i
 			s.risky = false
 			if i, ok = s.value(i, 2); !ok {
-				return Envelope{}, notJSON(frame, "not valid JSON")
+				return Envelope{}, notJSON(frame, errNotJSON)
 			}
 			switch string(key) {
 			case "name":
@@ -132,19 +132,19 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 				i++
 				break
 			}
-			return Envelope{}, notJSON(frame, "not valid JSON")
+			return Envelope{}, notJSON(frame, errNotJSON)
 		}
 	}
 	if s.ws(i) != len(frame) {
-		return Envelope{}, notJSON(frame, "not valid JSON")
+		return Envelope{}, notJSON(frame, errNotJSON)
 	}
 
 	var env Envelope
 	switch {
 	case name == nil || name[0] == 'n': // absent or null
-		return Envelope{}, malformed("no message name")
+		return Envelope{}, errNoMessageName
 	case name[0] != '"':
-		return Envelope{}, malformed("message name is not a string")
+		return Envelope{}, errNameNotString
 	case nameEsc:
 		var n string
 		if err := stdjson.Unmarshal(name, &n); err != nil {
@@ -155,7 +155,7 @@ func parseEnvelope(frame []byte, names nameCache) (Envelope, error) {
 		env.Name = names.intern(name[1 : len(name)-1])
 	}
 	if env.Name == "" {
-		return Envelope{}, malformed("no message name")
+		return Envelope{}, errNoMessageName
 	}
 	env.Data = stdjson.RawMessage("null")
 	if data != nil {
@@ -214,13 +214,23 @@ func smallInt(b []byte) (int64, bool) {
 
 func malformed(why string) error { return fmt.Errorf("%w: %s", ErrMalformedFrame, why) }
 
+// The fixed reasons a frame is malformed, made once: a flood of junk
+// costs no allocation per frame.
+var (
+	errNotObject     = malformed("not a JSON object")
+	errNotJSON       = malformed("not valid JSON")
+	errNoMessageName = malformed("no message name")
+	errNameNotString = malformed("message name is not a string")
+	errNotUTF8       = fmt.Errorf("%w: %w", ErrMalformedFrame, ErrInvalidUTF8)
+)
+
 // notJSON is the error for a frame that failed to scan: invalid UTF-8 if
-// that is why, which fails the connection, or else malformed.
-func notJSON(frame []byte, why string) error {
+// that is why, which fails the connection, or else why.
+func notJSON(frame []byte, why error) error {
 	if !utf8.Valid(frame) {
-		return fmt.Errorf("%w: %w", ErrMalformedFrame, ErrInvalidUTF8)
+		return errNotUTF8
 	}
-	return malformed(why)
+	return why
 }
 
 // unescapeKey decodes a quoted JSON string with escapes; on failure it
