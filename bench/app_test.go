@@ -43,6 +43,8 @@ type idleCase struct {
 //   - shown: Warpdesk connected to it with its dashboard open and untouched;
 //   - dashboard: the window process's dashboard alone (bench/windowidle:
 //     app.RunWindow on a fixed State with 3 incidents, no agent);
+//   - dashboard-still: the same without its once-a-second tick, so the
+//     difference is what the tick's redraws cost;
 //   - bare-ticking: the bare window with its label set to the time every
 //     second, the cost of one redraw a second.
 //
@@ -96,6 +98,7 @@ func BenchmarkAppIdle(b *testing.B) {
 		{name: "hidden", args: append([]string{"-hidden"}, server...)},
 		{name: "shown", args: server},
 		{name: "dashboard", bin: dash, args: []string{"-tick=" + appTick.String()}},
+		{name: "dashboard-still", bin: dash, args: []string{"-tick=-1s"}},
 		{name: "bare-ticking", bin: bare, args: []string{"-tick=1s"}},
 	}
 	for _, c := range cases {
@@ -125,7 +128,7 @@ func BenchmarkAppIdle(b *testing.B) {
 			b.ReportMetric(r.cpu/base.cpu, c.name+"-cpu-x-bare")
 			b.ReportMetric(r.wakeups/base.wakeups, c.name+"-wakeups-x-bare")
 		}
-		b.Logf("%-12s %6.2f %% of a core, %6.1f wakeups/s, %5.1f MiB (%s)", c.name, r.cpu, r.wakeups, r.rss, r.detail)
+		b.Logf("%-15s %6.2f %% of a core, %6.1f wakeups/s, %5.1f MiB (%s)", c.name, r.cpu, r.wakeups, r.rss, r.detail)
 	}
 	b.Logf("targets (issue 9): hidden ≤ 0.2 %% and ≤ 20 wakeups/s; shown ≤ 1 %%; load average %s", loadAvg())
 	b.ReportMetric(0, "ns/op")
