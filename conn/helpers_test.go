@@ -26,6 +26,7 @@ var fast = socket.Options{
 type harness struct {
 	st     *store.Store
 	c      *conn.Conn
+	states chan store.State // every State published, in order
 	events chan store.Event
 }
 
@@ -38,7 +39,8 @@ func start(t *testing.T, opts conn.Options) *harness {
 		opts.CatchUpDelay, opts.MaxCatchUpDelay = 20*time.Millisecond, 100*time.Millisecond
 	}
 	st := store.New(store.Options{})
-	h := &harness{st: st, events: make(chan store.Event, 1000)}
+	h := &harness{st: st, states: make(chan store.State, 100000), events: make(chan store.Event, 1000)}
+	st.Subscribe(func(s store.State) { h.states <- s })
 	st.SubscribeEvents(func(e store.Event, _ store.State) { h.events <- e })
 	c, err := conn.New(st, opts)
 	if err != nil {
@@ -55,19 +57,21 @@ func start(t *testing.T, opts conn.Options) *harness {
 	return h
 }
 
-// until waits for a State for which ok is true and returns it.
+// until waits for a published State for which ok is true, taking the
+// States in order since the last call (so a passing one is never missed),
+// and returns it.
 func (h *harness) until(t *testing.T, what string, ok func(store.State) bool) store.State {
 	t.Helper()
-	deadline := time.Now().Add(wait)
+	timeout := time.After(wait)
 	for {
-		st := h.st.State()
-		if ok(st) {
-			return st
+		select {
+		case st := <-h.states:
+			if ok(st) {
+				return st
+			}
+		case <-timeout:
+			t.Fatalf("never %s; last State %+v", what, h.st.State())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("never %s; last State %+v", what, st)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
