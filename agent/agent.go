@@ -172,9 +172,6 @@ func (a *Agent) endpoint(s settings.Settings) (server, name string, err error) {
 	return a.demo.URL(), "Demo server", nil
 }
 
-// Store is the agent's store (the window and the tray render it).
-func (a *Agent) Store() *store.Store { return a.st }
-
 // Close stops everything New and Run started, in reverse order; safe to
 // call more than once.
 func (a *Agent) Close() {

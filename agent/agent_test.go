@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -248,5 +249,46 @@ func TestServerWithTokenRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "token field") || strings.Contains(err.Error(), "Sekr1t") {
 			t.Errorf("-server %s: %v", settings.RedactURL(u), err)
 		}
+	}
+}
+
+// The store's events reach the notifier: what the first catch-up reveals
+// notifies as one summary, a live incident on its own, and a first
+// connection that fails starts the outage debounce.
+func TestEventsReachTheNotifier(t *testing.T) {
+	var mu sync.Mutex
+	var got []notify.Notification
+	prefs := mapPrefs{}
+	_ = settings.Save(prefs, *real("wss://ops.example.com/ws", "ops"))
+	link := &fakeLink{}
+	a, err := New(Config{}, Options{
+		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Deliverer: notify.DelivererFunc(func(n notify.Notification) error {
+			mu.Lock()
+			got = append(got, n)
+			mu.Unlock()
+			return nil
+		}),
+		Dial: func(*store.Store, conn.Options) (Link, error) { return link, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	now := time.Now().UnixMilli()
+	var open []ops.Incident
+	for i, sev := range []ops.Severity{ops.Critical, ops.Warning, ops.Critical, ops.Warning, ops.Warning} {
+		open = append(open, ops.Incident{UUID: fmt.Sprint("u", i), Title: fmt.Sprint("t", i), Severity: sev, Room: "ops", CreatedAt: now})
+	}
+	_ = a.st.SetLink(store.LinkStatus{Link: store.LinkLive})
+	if _, err := a.st.CaughtUp(a.st.BeginCatchUp(), ops.Snapshot{Incidents: open}); err != nil {
+		t.Fatal(err)
+	}
+	_ = a.st.IncidentCreated(ops.Incident{UUID: "live", Title: "live one", Severity: ops.Critical, Room: "ops", CreatedAt: now})
+	waitFor(t, "two notifications", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 2 })
+	mu.Lock()
+	defer mu.Unlock()
+	if got[0].Summary != "5 open incidents, 2 critical — opened while Warpdesk was offline" || got[1].Summary != "Critical: live one" {
+		t.Fatalf("notifications %+v", got)
 	}
 }
