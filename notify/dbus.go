@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	fdo "github.com/esiqveland/notify"
@@ -31,8 +32,10 @@ const (
 // beeep, which Warpdesk uses elsewhere, cannot pass what the spec supports
 // and users notice: the low urgency of info incidents (beeep sends normal
 // or critical only), the app name per call, the app icon name, a "default"
-// action that makes a click open the dashboard, replacing a previous
-// summary instead of stacking, and a bound on how long a call may take.
+// action that makes a click open the dashboard, an "Acknowledge" action,
+// replacing a previous summary instead of stacking, closing an incident's
+// notification once it is acknowledged or resolved (Withdraw), and a bound
+// on how long a call may take.
 //
 // It builds the notification with the types of github.com/esiqveland/notify
 // (beeep's own D-Bus layer: hints, urgency, image data, actions) and makes
@@ -55,25 +58,30 @@ type DBus struct {
 	iconSrc []byte
 	iconHnt *dbus.Variant
 	closed  bool
+	live    atomic.Pointer[dbus.Conn] // conn, for the withdrawal goroutine
 
 	// ids guards what the signal goroutine reads and writes too; it is
 	// never held across a D-Bus call or a callback.
 	ids    sync.Mutex
 	clicks idRing            // notification id → Notification.ID, recent ones
 	tags   map[string]uint32 // Tag → id of the notification on screen
+	gone   goneRing          // incidents withdrawn recently
+	wd     withdrawals
 }
 
 // NewDBus returns a D-Bus deliverer; it does not connect yet.
 func NewDBus(opts SystemOptions) *DBus {
 	opts.defaults()
-	return &DBus{opts: opts, tags: map[string]uint32{}}
+	return &DBus{opts: opts, tags: map[string]uint32{}, wd: newWithdrawals()}
 }
 
 // Deliver sends n to the notification server: app_name, app_icon, summary,
 // the body (markup-escaped when the server advertises "body-markup"), the
 // urgency hint, image data from n.Icon, a "default" action when OnClick is
-// set, and replaces_id for n.Tag. An error wraps ErrNoBus when the bus
-// could not be reached.
+// set, an "acknowledge" action for an incident (n.ID set) when
+// OnAcknowledge is, and replaces_id for n.Tag. A notification for an
+// incident withdrawn meanwhile is not shown. An error wraps ErrNoBus when
+// the bus could not be reached.
 func (d *DBus) Deliver(n Notification) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -98,8 +106,11 @@ func (d *DBus) Deliver(n Notification) error {
 	}
 
 	d.ids.Lock()
-	replaces := d.tags[n.Tag]
+	replaces, gone := d.tags[n.Tag], n.ID != "" && d.gone.has(n.ID)
 	d.ids.Unlock()
+	if gone {
+		return nil // acknowledged or resolved before it could be shown
+	}
 	note := fdo.Notification{
 		AppName:       d.opts.AppName,
 		ReplacesID:    replaces,
@@ -115,11 +126,7 @@ func (d *DBus) Deliver(n Notification) error {
 	if d.opts.DesktopEntry != "" {
 		note.Hints["desktop-entry"] = dbus.MakeVariant(d.opts.DesktopEntry)
 	}
-	actions := []string{}
-	if d.opts.OnClick != nil {
-		a := fdo.NewDefaultAction(d.opts.ActionLabel)
-		actions = append(actions, a.Key, a.Label)
-	}
+	actions := d.actions(n)
 
 	var id uint32
 	err = obj.CallWithContext(ctx, fdoInterface+".Notify", 0,
@@ -136,16 +143,21 @@ func (d *DBus) Deliver(n Notification) error {
 	if n.Tag != "" {
 		d.tags[n.Tag] = id
 	}
+	if n.ID != "" && d.gone.has(n.ID) { // withdrawn while Notify ran
+		d.queueLocked(d.clicks.take(n.ID))
+	}
 	d.ids.Unlock()
 	return nil
 }
 
-// Close ends the connection and the signal goroutine. Safe to call twice.
+// Close ends the connection, the signal goroutine and the withdrawal
+// goroutine. Safe to call twice.
 func (d *DBus) Close() error {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.closed = true
 	d.disconnect()
+	d.mu.Unlock()
+	d.stopWithdrawals()
 	return nil
 }
 
@@ -172,8 +184,10 @@ func (d *DBus) connect() (*dbus.Conn, error) {
 	d.ids.Lock()
 	d.tags = map[string]uint32{}
 	d.clicks = idRing{}
+	d.wd.queue = nil
 	d.ids.Unlock()
 	d.conn = conn
+	d.live.Store(conn)
 	d.sigDone = make(chan struct{})
 	ctx, cancel := context.WithTimeout(context.Background(), d.opts.Timeout)
 	defer cancel()
@@ -218,9 +232,10 @@ func dial(addr string, timeout time.Duration) (*dbus.Conn, error) {
 }
 
 // listen subscribes to the notification server's signals and starts the
-// goroutine that turns ActionInvoked into OnClick calls and forgets the
-// replaces_id of a tagged notification on NotificationClosed (it is gone;
-// the next one with that tag is new).
+// goroutine that turns ActionInvoked into OnClick and OnAcknowledge calls
+// and, on NotificationClosed, forgets the replaces_id of a tagged
+// notification (it is gone; the next one with that tag is new) and the
+// incident of a dismissed or closed one.
 func (d *DBus) listen(ctx context.Context, conn *dbus.Conn, done chan struct{}) error {
 	err := conn.AddMatchSignalContext(ctx,
 		dbus.WithMatchSender(fdoName), // the daemon resolves it to the name's owner
@@ -252,21 +267,17 @@ func (d *DBus) handleSignal(sig *dbus.Signal) {
 	switch sig.Name {
 	case fdoInterface + ".ActionInvoked":
 		key, _ := sig.Body[1].(string)
-		if key != "default" || d.opts.OnClick == nil {
-			return
-		}
-		d.ids.Lock()
-		id, ok := d.clicks.get(nid)
-		d.ids.Unlock()
-		if ok {
-			d.opts.OnClick(id)
-		}
+		d.invoked(nid, key)
 	case fdoInterface + ".NotificationClosed":
+		reason, _ := sig.Body[1].(uint32)
 		d.ids.Lock()
 		for tag, tid := range d.tags {
 			if tid == nid {
 				delete(d.tags, tag)
 			}
+		}
+		if reason != closedExpired { // an expired one may live on in a message list
+			d.clicks.forget(nid)
 		}
 		d.ids.Unlock()
 	}
@@ -279,6 +290,7 @@ func (d *DBus) disconnect() {
 	if d.conn == nil {
 		return
 	}
+	d.live.Store(nil)
 	_ = d.conn.Close()
 	<-d.sigDone
 	d.conn, d.sigDone = nil, nil
@@ -334,27 +346,4 @@ func sessionBusAddress() string {
 		}
 	}
 	return ""
-}
-
-// idRing maps recent notification ids to Notification.IDs in fixed memory.
-type idRing struct {
-	keys [64]uint32
-	vals [64]string
-	next int
-}
-
-func (r *idRing) put(k uint32, v string) {
-	r.keys[r.next], r.vals[r.next] = k, v
-	r.next = (r.next + 1) % len(r.keys)
-}
-
-func (r *idRing) get(k uint32) (string, bool) {
-	for i := range r.keys {
-		// Newest first: a replaced notification keeps its id.
-		j := (r.next - 1 - i + 2*len(r.keys)) % len(r.keys)
-		if r.keys[j] == k && k != 0 {
-			return r.vals[j], true
-		}
-	}
-	return "", false
 }

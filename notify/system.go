@@ -14,6 +14,15 @@ var ErrNoBus = errors.New("notify: no D-Bus session bus")
 // DefaultCallTimeout bounds each D-Bus call of the D-Bus deliverer.
 const DefaultCallTimeout = 5 * time.Second
 
+// The action keys of Warpdesk's notifications (freedesktop actions).
+const (
+	// ActionDefault is the click on the notification itself: OnClick.
+	ActionDefault = "default"
+	// ActionAcknowledge is the "Acknowledge" button of an incident's
+	// notification: OnAcknowledge.
+	ActionAcknowledge = "acknowledge"
+)
+
 // SystemOptions configure NewSystem. The zero value works; each field says
 // what its zero value means.
 type SystemOptions struct {
@@ -38,6 +47,16 @@ type SystemOptions struct {
 	// ActionLabel labels the default action where servers show it. Empty
 	// means "Open dashboard".
 	ActionLabel string
+	// OnAcknowledge is called with the incident's UUID when the user picks
+	// "Acknowledge" (action key ActionAcknowledge) on an incident's
+	// notification; notifications about no one incident (ID "") never
+	// offer it. The app acknowledges the incident for everyone; the
+	// notification closes by itself (the server closes it once an action
+	// is invoked). It runs on a D-Bus goroutine: don't block in it. Nil
+	// offers no such action. D-Bus delivery only: beeep has no actions.
+	OnAcknowledge func(id string)
+	// AcknowledgeLabel labels that action. Empty means "Acknowledge".
+	AcknowledgeLabel string
 	// BusAddress is the session bus to use. Empty means
 	// DBUS_SESSION_BUS_ADDRESS, then $XDG_RUNTIME_DIR/bus; a bus is never
 	// autolaunched.
@@ -55,6 +74,9 @@ func (o *SystemOptions) defaults() {
 	}
 	if o.ActionLabel == "" {
 		o.ActionLabel = "Open dashboard"
+	}
+	if o.AcknowledgeLabel == "" {
+		o.AcknowledgeLabel = "Acknowledge"
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultCallTimeout

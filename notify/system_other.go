@@ -22,3 +22,7 @@ func (s *System) Deliver(n Notification) error { return s.beeep.Deliver(n) }
 
 // Close does nothing here; it exists so callers need no build tags.
 func (s *System) Close() error { return nil }
+
+// Withdraw does nothing here: beeep's notifications cannot be closed from
+// the app. It exists so callers need no build tags.
+func (s *System) Withdraw(id string) {}

@@ -1,0 +1,217 @@
+//go:build (linux || freebsd || netbsd || openbsd || illumos) && !nodbus
+
+package notify
+
+import (
+	"context"
+	"slices"
+
+	fdo "github.com/esiqveland/notify"
+)
+
+// closedExpired is NotificationClosed's reason for a notification that
+// timed out: servers with "persistence" keep it in a message list, where
+// its actions still work, so its incident is not forgotten.
+const closedExpired = 1
+
+// maxWithdrawQueue bounds the notification ids waiting to be closed; past
+// it the oldest are dropped (a storm of resolutions closes the newest
+// notifications, the ones most likely still on screen).
+const maxWithdrawQueue = 256
+
+// actions is the actions array of the Notify call for n: key, label pairs.
+func (d *DBus) actions(n Notification) []string {
+	actions := []string{}
+	if d.opts.OnClick != nil {
+		a := fdo.NewDefaultAction(d.opts.ActionLabel)
+		actions = append(actions, a.Key, a.Label)
+	}
+	if n.ID != "" && d.opts.OnAcknowledge != nil {
+		actions = append(actions, ActionAcknowledge, d.opts.AcknowledgeLabel)
+	}
+	return actions
+}
+
+// invoked handles ActionInvoked(nid, key) for one of our notifications,
+// on the signal goroutine. An id the deliverer does not remember (another
+// app's notification, or one from before a reconnect) is ignored.
+func (d *DBus) invoked(nid uint32, key string) {
+	d.ids.Lock()
+	id, ok := d.clicks.get(nid)
+	d.ids.Unlock()
+	if !ok {
+		return
+	}
+	switch {
+	case key == ActionDefault && d.opts.OnClick != nil:
+		d.opts.OnClick(id)
+	case key == ActionAcknowledge && d.opts.OnAcknowledge != nil && id != "":
+		d.opts.OnAcknowledge(id)
+	}
+}
+
+// Withdraw closes (CloseNotification) the notifications shown for the
+// incident id that are still on screen, and keeps a notification for it
+// that is being delivered, or comes later, from being shown: the incident
+// was acknowledged or resolved, so it needs nobody's attention any more.
+// It never blocks: the D-Bus calls run on a goroutine of their own, which
+// Close ends. An id it never showed, or "", is remembered all the same (a
+// bounded number of recent ones).
+func (d *DBus) Withdraw(id string) {
+	if id == "" {
+		return
+	}
+	d.ids.Lock()
+	defer d.ids.Unlock()
+	if d.wd.stopped {
+		return
+	}
+	d.gone.add(id)
+	d.queueLocked(d.clicks.take(id))
+}
+
+// withdrawals are the notification ids waiting for CloseNotification and
+// the goroutine that sends it. Guarded by DBus.ids.
+type withdrawals struct {
+	queue   []uint32
+	started bool
+	stopped bool
+	kick    chan struct{} // cap 1
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+func newWithdrawals() withdrawals {
+	return withdrawals{kick: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+}
+
+// queueLocked adds nids to the queue and wakes the goroutine, starting it
+// the first time. Called with d.ids held.
+func (d *DBus) queueLocked(nids []uint32) {
+	if len(nids) == 0 || d.wd.stopped {
+		return
+	}
+	d.wd.queue = append(d.wd.queue, nids...)
+	if over := len(d.wd.queue) - maxWithdrawQueue; over > 0 {
+		d.wd.queue = slices.Delete(d.wd.queue, 0, over)
+	}
+	if !d.wd.started {
+		d.wd.started = true
+		go d.closeLoop()
+	}
+	select {
+	case d.wd.kick <- struct{}{}:
+	default:
+	}
+}
+
+// closeLoop sends CloseNotification for what is queued, each call bounded
+// by the call timeout, until stopWithdrawals. The ids belong to the
+// connection they were shown on; a reconnect empties the queue.
+func (d *DBus) closeLoop() {
+	defer close(d.wd.done)
+	for {
+		select {
+		case <-d.wd.kick:
+		case <-d.wd.quit:
+			return
+		}
+		d.ids.Lock()
+		q := d.wd.queue
+		d.wd.queue = nil
+		d.ids.Unlock()
+		conn := d.live.Load()
+		if conn == nil {
+			continue
+		}
+		obj := conn.Object(fdoName, fdoPath)
+		for _, nid := range q {
+			ctx, cancel := context.WithTimeout(context.Background(), d.opts.Timeout)
+			err := obj.CallWithContext(ctx, fdoInterface+".CloseNotification", 0, nid).Err
+			cancel()
+			if err != nil {
+				// Already gone, or the server is away: nothing more to do.
+				d.opts.Logger.Debug("notify: CloseNotification", "id", nid, "err", err)
+			}
+		}
+	}
+}
+
+// stopWithdrawals ends the goroutine, if it started, and waits for it.
+// Called after the connection is closed, so a call in flight fails fast.
+func (d *DBus) stopWithdrawals() {
+	d.ids.Lock()
+	wasStopped, started := d.wd.stopped, d.wd.started
+	d.wd.stopped = true
+	d.wd.queue = nil
+	d.ids.Unlock()
+	if wasStopped || !started {
+		return
+	}
+	close(d.wd.quit)
+	<-d.wd.done
+}
+
+// idRing maps recent notification ids to Notification.IDs in fixed memory.
+type idRing struct {
+	keys [128]uint32
+	vals [128]string
+	next int
+}
+
+func (r *idRing) put(k uint32, v string) {
+	r.keys[r.next], r.vals[r.next] = k, v
+	r.next = (r.next + 1) % len(r.keys)
+}
+
+func (r *idRing) get(k uint32) (string, bool) {
+	for i := range r.keys {
+		// Newest first: a replaced notification keeps its id.
+		j := (r.next - 1 - i + 2*len(r.keys)) % len(r.keys)
+		if r.keys[j] == k && k != 0 {
+			return r.vals[j], true
+		}
+	}
+	return "", false
+}
+
+// forget drops notification id k.
+func (r *idRing) forget(k uint32) {
+	for i := range r.keys {
+		if r.keys[i] == k {
+			r.keys[i], r.vals[i] = 0, ""
+		}
+	}
+}
+
+// take drops every notification shown for v and returns their ids.
+func (r *idRing) take(v string) []uint32 {
+	var ids []uint32
+	for i := range r.keys {
+		if r.keys[i] != 0 && r.vals[i] == v && v != "" {
+			if !slices.Contains(ids, r.keys[i]) {
+				ids = append(ids, r.keys[i])
+			}
+			r.keys[i], r.vals[i] = 0, ""
+		}
+	}
+	return ids
+}
+
+// goneRing remembers the most recent withdrawn incidents in fixed memory.
+type goneRing struct {
+	ids  [256]string
+	next int
+}
+
+func (g *goneRing) add(id string) {
+	if g.has(id) {
+		return
+	}
+	g.ids[g.next] = id
+	g.next = (g.next + 1) % len(g.ids)
+}
+
+func (g *goneRing) has(id string) bool {
+	return id != "" && slices.Contains(g.ids[:], id)
+}
