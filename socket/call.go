@@ -243,19 +243,21 @@ func (c *Client) clearBufferLocked() {
 
 // routeReply completes the call a reply envelope received on cn answers. A
 // reply that matches no pending call (late, or from before a reconnect) is
-// dropped; a malformed one fails its call, or is reported if it has none.
-func (c *Client) routeReply(cn *connection, env Envelope) {
+// dropped; a malformed one fails its call, or, when it has none, is
+// returned for the reader to report as a bad frame (bounded and coalesced
+// like every other bad frame, so a flood of junk replies cannot queue
+// reports without limit).
+func (c *Client) routeReply(cn *connection, env Envelope) error {
 	r, perr := parseReply(env.Data)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	pc := c.calls.pending[r.Ref]
 	if pc == nil || pc.conn != cn {
 		if perr != nil {
-			c.report(&DecodeError{Name: replyName, Err: perr})
-			return
+			return &DecodeError{Name: replyName, Err: perr}
 		}
 		c.log.Debug("socket: reply matches no pending call: dropped", "ref", r.Ref)
-		return
+		return nil
 	}
 	res := r.result()
 	if res.err != nil {
@@ -265,4 +267,5 @@ func (c *Client) routeReply(cn *connection, env Envelope) {
 		res = callResult{err: &DecodeError{Name: pc.name, Err: fmt.Errorf("reply: %w", perr)}}
 	}
 	c.finishLocked(pc, res)
+	return nil
 }

@@ -76,6 +76,9 @@ func heapPeak(stop <-chan struct{}) <-chan uint64 {
 
 // A flood of junk frames is reported, counted exactly, in a bounded number
 // of reports; memory stays bounded and Disconnect stays quick.
+// junkReply is a reply envelope whose data is not a reply object.
+const junkReply = `{"name":"reply","data":1,"timestamp":1}`
+
 func TestJunkFloodBoundedAndCountedExactly(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -83,6 +86,8 @@ func TestJunkFloodBoundedAndCountedExactly(t *testing.T) {
 	}{
 		{"text x", []byte{0x81, 0x01, 'x'}},
 		{"empty binary", []byte{0x82, 0x00}},
+		// A reply nobody waits for, and unreadable: reported like any bad frame.
+		{"junk reply", append([]byte{0x81, byte(len(junkReply))}, junkReply...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			url, sent := startJunkServer(t, tc.wire)
@@ -97,7 +102,7 @@ func TestJunkFloodBoundedAndCountedExactly(t *testing.T) {
 				switch {
 				case errors.As(e, &me):
 					counted.Add(int64(me.Count))
-				case errors.Is(e, socket.ErrMalformedFrame):
+				case errors.Is(e, socket.ErrMalformedFrame), errors.As(e, new(*socket.DecodeError)):
 					counted.Add(1)
 				default:
 					other.add(e)

@@ -79,7 +79,10 @@ func (r *reader) handle(frame []byte) (bool, error) {
 		}
 	}
 	if env.Name == replyName {
-		r.c.routeReply(r.cn, env) // replies go to their Call (call.go)
+		// Replies go to their Call (call.go); a malformed orphan is a bad frame.
+		if err := r.c.routeReply(r.cn, env); err != nil {
+			return r.bad(err), nil
+		}
 		return true, nil
 	}
 	return r.c.disp.pushMessage(env, r.cn.done, &r.cn.live), nil
