@@ -117,9 +117,12 @@ func (a *Agent) build(d notify.Deliverer) error {
 	a.st = store.New(store.Options{Logger: a.log.With("component", "store")})
 	a.closer = append(a.closer, a.st.Close)
 	if d == nil {
+		acts := newNotifyActs(a)
+		a.closer = append(a.closer, acts.close)
 		sys := notify.NewSystem(notify.SystemOptions{
 			AppName: buildinfo.Name, AppIcon: buildinfo.ID, DesktopEntry: buildinfo.ID,
-			OnClick: func(string) { a.Open(false) }, Logger: a.log.With("component", "notify"),
+			OnClick: func(string) { a.Open(false) }, OnAcknowledge: acts.acknowledge,
+			Logger: a.log.With("component", "notify"),
 		})
 		a.closer = append(a.closer, func() { _ = sys.Close() })
 		d = sys
@@ -129,6 +132,9 @@ func (a *Agent) build(d notify.Deliverer) error {
 	a.notes.SetRules(rules(a.cur, a.st.State()))
 	a.offEv = a.st.SubscribeEvents(a.event)
 	a.closer = append(a.closer, func() { a.offEv() })
+	if w, ok := d.(withdrawer); ok { // acknowledged or resolved: its notification goes
+		a.closer = append(a.closer, a.st.Subscribe(withdrawSettled(w)))
+	}
 
 	server, name, err := a.endpoint(a.cur)
 	if err != nil {
