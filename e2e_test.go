@@ -50,20 +50,7 @@ func TestEndToEnd(t *testing.T) {
 		return strings.HasPrefix(v.Tooltip, "Live — 3 active") && strings.HasPrefix(v.firstLine(), "Live — 3 active")
 	})
 	t.Logf("live: status %q tooltip %q icon %s %s menu %v", live.Status, live.Tooltip, live.IconSize, live.IconSum[:12], live.Menu)
-	if live.IconSum == "" {
-		t.Error("the tray item has no icon")
-	}
-	if live.Title != "Warpdesk" {
-		t.Errorf("the tray item's title is %q, want Warpdesk", live.Title)
-	}
-	for _, l := range []string{tray.LabelOpen, tray.LabelReconnect, tray.LabelSettings, tray.LabelQuit} {
-		if _, ok := live.find(l); !ok {
-			t.Errorf("the tray menu has no %q: %v", l, live.Menu)
-		}
-	}
-	if e, _ := live.find(tray.LabelReconnect); e.Enabled {
-		t.Error("Reconnect now is enabled while live")
-	}
+	checkLiveMenu(t, live)
 
 	// The window is up and drawn.
 	screenshotNotBlank(t)
@@ -113,7 +100,34 @@ func TestEndToEnd(t *testing.T) {
 	waitTCP(t, addr)
 	waitTray(t, watcher, item, "live after the second outage", func(v trayView) bool { return strings.HasPrefix(v.Tooltip, "Live") })
 
-	// Quit from the tray menu: a clean exit that says goodbye to the server.
+	quitFromTray(t, watcher, item, warp)
+	server.stop(t)
+}
+
+// checkLiveMenu checks the live tray item: an icon, the app's title, the
+// menu's actions, and no "Reconnect now" while live.
+func checkLiveMenu(t *testing.T, live trayView) {
+	t.Helper()
+	if live.IconSum == "" {
+		t.Error("the tray item has no icon")
+	}
+	if live.Title != "Warpdesk" {
+		t.Errorf("the tray item's title is %q, want Warpdesk", live.Title)
+	}
+	for _, l := range []string{tray.LabelOpen, tray.LabelReconnect, tray.LabelSettings, tray.LabelQuit} {
+		if _, ok := live.find(l); !ok {
+			t.Errorf("the tray menu has no %q: %v", l, live.Menu)
+		}
+	}
+	if e, _ := live.find(tray.LabelReconnect); e.Enabled {
+		t.Error("Reconnect now is enabled while live")
+	}
+}
+
+// quitFromTray clicks Quit in the tray menu and checks a clean exit that
+// says goodbye to the server and never logs the token.
+func quitFromTray(t *testing.T, watcher *snWatcher, item snItem, warp *proc) {
+	t.Helper()
 	v, err := watcher.read(item)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +156,6 @@ func TestEndToEnd(t *testing.T) {
 	if strings.Contains(out, ops.DemoToken) {
 		t.Error("the app logged its token")
 	}
-	server.stop(t)
 }
 
 // TestEndToEndSIGTERMWithTray ends a tray-showing app with SIGTERM, as a

@@ -189,97 +189,98 @@ func TestEngineDedupe(t *testing.T) {
 
 // What a pause or quiet hours held back comes as one digest when the
 // silence ends, and never before.
-func TestEngineDigestAfterSilence(t *testing.T) {
-	t.Run("pause", func(t *testing.T) {
-		e := testEngine()
-		until := t0.Add(time.Hour)
-		e.setRules(Rules{PausedUntil: until, MutedRooms: []string{"ci"}})
-		e.incident(inc("i1", ops.Info), t0)
-		e.incident(inc("c1", ops.Critical), t0.Add(time.Minute))
-		e.incident(inc("c1", ops.Critical), t0.Add(2*time.Minute)) // duplicate
-		e.incident(ops.Incident{UUID: "m1", Severity: ops.Critical, Room: "ci"}, t0)
-		e.incident(inc("w1", ops.Warning), t0.Add(3*time.Minute))
-		// The critical one broke through the pause at once.
-		if got := drain(e, until.Add(-time.Second)); len(got) != 1 || got[0].ID != "c1" {
-			t.Fatalf("during the pause: %+v", got)
-		}
-		if dl := e.deadline(t0); !dl.Equal(until) {
-			t.Fatalf("deadline %v, want the pause's end %v", dl, until)
-		}
-		got := drain(e, until)
-		if len(got) != 1 {
-			t.Fatalf("after the pause: %+v", got)
-		}
-		want := Notification{
-			Summary: "2 incidents while notifications were paused",
-			Body:    "Warning: title w1 (ops)\nInfo: title i1 (ops)",
-			Urgency: Normal,
-			Tag:     "digest",
-		}
-		if n := got[0]; n.Summary != want.Summary || n.Body != want.Body || n.Urgency != want.Urgency || n.Tag != want.Tag {
-			t.Fatalf("digest %+v\nwant %+v", n, want)
-		}
-		if len(drain(e, until.Add(time.Hour))) != 0 || !e.deadline(until).IsZero() {
-			t.Fatal("the digest came twice")
-		}
-	})
-	t.Run("resumed early", func(t *testing.T) {
-		e := testEngine()
-		e.setRules(Rules{PausedUntil: PauseUntilTomorrow(t0)})
-		e.incident(inc("w1", ops.Warning), t0)
-		e.setRules(Rules{}) // the tray's "Resume notifications"
-		got := drain(e, t0.Add(time.Minute))
-		if len(got) != 1 || got[0].Summary != "1 incident while notifications were paused" || got[0].Urgency != Normal {
-			t.Fatalf("got %+v", got)
-		}
-	})
-	t.Run("quiet hours", func(t *testing.T) {
-		e := testEngine()
-		q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
-		e.setRules(Rules{QuietHours: q})
-		night := time.Date(2026, 3, 14, 23, 30, 0, 0, time.UTC)
-		if d := e.incident(inc("w1", ops.Warning), night); d != Quiet {
-			t.Fatalf("warning at night: %v", d)
-		}
-		if d := e.incident(inc("c1", ops.Critical), night); d != Notify {
-			t.Fatalf("critical at night: %v", d)
-		}
-		if got := drain(e, night); len(got) != 1 || got[0].ID != "c1" {
-			t.Fatalf("at night: %+v", got)
-		}
-		morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
-		if dl := e.deadline(night); !dl.Equal(morning) {
-			t.Fatalf("deadline %v, want %v", dl, morning)
-		}
-		got := drain(e, morning)
-		if len(got) != 1 || got[0].Summary != "1 incident during quiet hours" || got[0].Body != "Warning: title w1 (ops)" {
-			t.Fatalf("in the morning: %+v", got)
-		}
-	})
-	t.Run("pause into quiet hours", func(t *testing.T) {
-		e := testEngine()
-		q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
-		evening := time.Date(2026, 3, 14, 21, 0, 0, 0, time.UTC)
-		e.setRules(Rules{QuietHours: q, PausedUntil: evening.Add(2 * time.Hour)})
-		e.incident(inc("w1", ops.Warning), evening)
-		if dl := e.deadline(evening); !dl.Equal(evening.Add(2 * time.Hour)) {
-			t.Fatalf("deadline %v", dl)
-		}
-		// The pause ends inside quiet hours: still silent, look again at 07:00.
-		at := evening.Add(2 * time.Hour)
-		if got := drain(e, at); len(got) != 0 {
-			t.Fatalf("inside quiet hours: %+v", got)
-		}
-		e.incident(inc("i1", ops.Info), at)
-		morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
-		if dl := e.deadline(at); !dl.Equal(morning) {
-			t.Fatalf("deadline %v, want %v", dl, morning)
-		}
-		got := drain(e, morning)
-		if len(got) != 1 || got[0].Summary != "2 incidents while notifications were silenced" {
-			t.Fatalf("got %+v", got)
-		}
-	})
+func TestEngineDigestPause(t *testing.T) {
+	e := testEngine()
+	until := t0.Add(time.Hour)
+	e.setRules(Rules{PausedUntil: until, MutedRooms: []string{"ci"}})
+	e.incident(inc("i1", ops.Info), t0)
+	e.incident(inc("c1", ops.Critical), t0.Add(time.Minute))
+	e.incident(inc("c1", ops.Critical), t0.Add(2*time.Minute)) // duplicate
+	e.incident(ops.Incident{UUID: "m1", Severity: ops.Critical, Room: "ci"}, t0)
+	e.incident(inc("w1", ops.Warning), t0.Add(3*time.Minute))
+	// The critical one broke through the pause at once.
+	if got := drain(e, until.Add(-time.Second)); len(got) != 1 || got[0].ID != "c1" {
+		t.Fatalf("during the pause: %+v", got)
+	}
+	if dl := e.deadline(t0); !dl.Equal(until) {
+		t.Fatalf("deadline %v, want the pause's end %v", dl, until)
+	}
+	got := drain(e, until)
+	if len(got) != 1 {
+		t.Fatalf("after the pause: %+v", got)
+	}
+	want := Notification{
+		Summary: "2 incidents while notifications were paused",
+		Body:    "Warning: title w1 (ops)\nInfo: title i1 (ops)",
+		Urgency: Normal,
+		Tag:     "digest",
+	}
+	if n := got[0]; n.Summary != want.Summary || n.Body != want.Body || n.Urgency != want.Urgency || n.Tag != want.Tag {
+		t.Fatalf("digest %+v\nwant %+v", n, want)
+	}
+	if len(drain(e, until.Add(time.Hour))) != 0 || !e.deadline(until).IsZero() {
+		t.Fatal("the digest came twice")
+	}
+}
+
+func TestEngineDigestResumedEarly(t *testing.T) {
+	e := testEngine()
+	e.setRules(Rules{PausedUntil: PauseUntilTomorrow(t0)})
+	e.incident(inc("w1", ops.Warning), t0)
+	e.setRules(Rules{}) // the tray's "Resume notifications"
+	got := drain(e, t0.Add(time.Minute))
+	if len(got) != 1 || got[0].Summary != "1 incident while notifications were paused" || got[0].Urgency != Normal {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestEngineDigestQuietHours(t *testing.T) {
+	e := testEngine()
+	q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
+	e.setRules(Rules{QuietHours: q})
+	night := time.Date(2026, 3, 14, 23, 30, 0, 0, time.UTC)
+	if d := e.incident(inc("w1", ops.Warning), night); d != Quiet {
+		t.Fatalf("warning at night: %v", d)
+	}
+	if d := e.incident(inc("c1", ops.Critical), night); d != Notify {
+		t.Fatalf("critical at night: %v", d)
+	}
+	if got := drain(e, night); len(got) != 1 || got[0].ID != "c1" {
+		t.Fatalf("at night: %+v", got)
+	}
+	morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
+	if dl := e.deadline(night); !dl.Equal(morning) {
+		t.Fatalf("deadline %v, want %v", dl, morning)
+	}
+	got := drain(e, morning)
+	if len(got) != 1 || got[0].Summary != "1 incident during quiet hours" || got[0].Body != "Warning: title w1 (ops)" {
+		t.Fatalf("in the morning: %+v", got)
+	}
+}
+
+func TestEngineDigestPauseIntoQuietHours(t *testing.T) {
+	e := testEngine()
+	q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
+	evening := time.Date(2026, 3, 14, 21, 0, 0, 0, time.UTC)
+	e.setRules(Rules{QuietHours: q, PausedUntil: evening.Add(2 * time.Hour)})
+	e.incident(inc("w1", ops.Warning), evening)
+	if dl := e.deadline(evening); !dl.Equal(evening.Add(2 * time.Hour)) {
+		t.Fatalf("deadline %v", dl)
+	}
+	// The pause ends inside quiet hours: still silent, look again at 07:00.
+	at := evening.Add(2 * time.Hour)
+	if got := drain(e, at); len(got) != 0 {
+		t.Fatalf("inside quiet hours: %+v", got)
+	}
+	e.incident(inc("i1", ops.Info), at)
+	morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
+	if dl := e.deadline(at); !dl.Equal(morning) {
+		t.Fatalf("deadline %v, want %v", dl, morning)
+	}
+	got := drain(e, morning)
+	if len(got) != 1 || got[0].Summary != "2 incidents while notifications were silenced" {
+		t.Fatalf("got %+v", got)
+	}
 }
 
 func TestEngineRetryHoldsTheQueue(t *testing.T) {
