@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/warpdesk/warpdesk/conn"
+	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -98,3 +100,9 @@ func withdrawSettled(w withdrawer) func(store.State) {
 		prev = cur
 	}
 }
+
+// What production passes satisfies what the agent looks for.
+var (
+	_ acknowledger = (*conn.Conn)(nil)
+	_ withdrawer   = (*notify.System)(nil)
+)
