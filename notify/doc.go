@@ -76,7 +76,11 @@
 // and Windows it is beeep alone. Severity maps to urgency: critical →
 // Critical (2), warning → Normal (1), info → Low (0). Clicking a
 // notification calls SystemOptions.OnClick with the incident's UUID ("" for
-// a summary or the outage notice) where the platform reports clicks.
+// a summary or the outage notice) where the platform reports clicks. Over
+// D-Bus an incident's notification also offers "Acknowledge"
+// (SystemOptions.OnAcknowledge), and System.Withdraw closes it once the
+// incident is acknowledged or resolved. beeep reports no clicks and no
+// actions on any platform.
 //
 // # Concurrency
 //
@@ -86,8 +90,10 @@
 // goroutine calls Deliver, one notification at a time; memory stays bounded
 // however fast incidents arrive or however slow delivery is (what cannot be
 // shown yet is counted into the next summary). Close stops that goroutine.
-// OnClick runs on a D-Bus goroutine: it must not block (in a Fyne app,
-// wrap UI work in fyne.Do).
+// OnClick and OnAcknowledge run on a D-Bus goroutine: they must not block
+// (in a Fyne app, wrap UI work in fyne.Do). Withdraw never blocks: its
+// CloseNotification calls run on a goroutine of their own, which Close
+// ends.
 //
 // # Testing
 //
