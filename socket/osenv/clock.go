@@ -36,9 +36,16 @@ func (r realTicker) Stop()               { r.t.Stop() }
 // suspended, so the ticker fires on time by its own measure and only the
 // wall clock shows the sleep.
 func runJumpDetector(ctx context.Context, clk Clock, tick, threshold time.Duration, enabled func() bool, onJump func(gap time.Duration)) {
+	runJumpDetectorFrom(ctx, clk, clk.Now(), tick, threshold, enabled, onJump)
+}
+
+// runJumpDetectorFrom is runJumpDetector measuring the first gap from last,
+// a wall time the caller read before starting it (so a jump between the
+// start and the first tick is not missed).
+func runJumpDetectorFrom(ctx context.Context, clk Clock, last time.Time, tick, threshold time.Duration, enabled func() bool, onJump func(gap time.Duration)) {
 	t := clk.NewTicker(tick)
 	defer t.Stop()
-	last := clk.Now().Round(0)
+	last = last.Round(0)
 	for {
 		var now time.Time
 		select {

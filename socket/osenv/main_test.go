@@ -220,6 +220,17 @@ func (f *fakeClock) Tick(t *testing.T, d time.Duration) {
 	}
 }
 
+// ticking reports whether a detector takes a tick within wait (the wall
+// time does not move).
+func (f *fakeClock) ticking(wait time.Duration) bool {
+	select {
+	case f.c <- f.Now():
+		return true
+	case <-time.After(wait):
+		return false
+	}
+}
+
 type fakeTicker struct{ c chan time.Time }
 
 func (f fakeTicker) C() <-chan time.Time { return f.c }

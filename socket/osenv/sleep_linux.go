@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -23,21 +22,51 @@ const (
 // watchSleep follows logind until ctx ends, with the clock-jump detector
 // standing in whenever logind is not there.
 func (w *watcher) watchSleep(ctx context.Context) {
-	var fallback atomic.Bool
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	wg.Go(func() {
-		runJumpDetector(ctx, w.opts.Clock, w.opts.TickInterval, w.opts.JumpThreshold, fallback.Load, w.jumped)
-	})
-	l := &logind{w: w, fallback: &fallback}
+	fb := &fallback{w: w, ctx: ctx}
+	defer fb.stop()
+	l := &logind{w: w, fallback: fb}
 	l.run(ctx)
+}
+
+// fallback runs the clock-jump detector only while logind is missing: its
+// ticker is the one periodic wakeup of an idle watcher, and a machine with
+// logind should not pay it. Its methods are called from logind.run's
+// goroutine only.
+type fallback struct {
+	w      *watcher
+	ctx    context.Context
+	cancel context.CancelFunc // nil while the detector is not running
+	wg     sync.WaitGroup
+}
+
+// Store starts (true) or stops (false) the detector.
+func (f *fallback) Store(on bool) {
+	switch {
+	case on && f.cancel == nil:
+		ctx, cancel := context.WithCancel(f.ctx)
+		f.cancel = cancel
+		o := f.w.opts
+		start := o.Clock.Now()
+		f.wg.Go(func() {
+			runJumpDetectorFrom(ctx, o.Clock, start, o.TickInterval, o.JumpThreshold, func() bool { return true }, f.w.jumped)
+		})
+	case !on && f.cancel != nil:
+		f.cancel()
+		f.cancel = nil
+	}
+}
+
+// stop ends the detector and waits for it.
+func (f *fallback) stop() {
+	f.Store(false)
+	f.wg.Wait()
 }
 
 // logind is the Linux sleep/wake source: PrepareForSleep from the current
 // owner of org.freedesktop.login1, and a delay inhibitor lock.
 type logind struct {
 	w        *watcher
-	fallback *atomic.Bool
+	fallback *fallback
 	conn     *dbus.Conn
 	owner    string   // unique name of logind's current owner, "" if none
 	lock     *os.File // the delay inhibitor; nil when not held
