@@ -41,7 +41,8 @@ func liveAgent(t *testing.T, srv *demo.Server, token string) *Agent {
 // Two desktops on one server as alice and bob, one recording notification
 // server: Acknowledge on alice's notification of a critical acknowledges it
 // on the server, bob's desktop learns "acknowledged by alice" and closes
-// its own notification of it.
+// its own notification of it; an incident resolved on the server has its
+// notification closed on both.
 func TestNotificationAcknowledgeReachesEveryDesktop(t *testing.T) {
 	bus := dbustest.Start(t, dbustest.Session)
 	notes := notifytest.Start(t, bus.Address, notifytest.Options{})
@@ -115,4 +116,16 @@ func TestNotificationAcknowledgeReachesEveryDesktop(t *testing.T) {
 	if st := other.st.State(); st.Incidents[0].Acked {
 		t.Errorf("the other desktop marked it acknowledged by its own user: %+v", st.Incidents[0])
 	}
+
+	// Resolved on the server: both desktops close their notification.
+	inc2, err := srv.Create(ops.Incident{Title: "Payments 500s", Severity: ops.Critical, Room: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes.WaitCalls(t, 4)
+	waitFor(t, "both notified of the second incident", func() bool { return len(notes.Open()) == 2 })
+	if !srv.Resolve(inc2.UUID) {
+		t.Fatal("the demo server did not resolve it")
+	}
+	waitFor(t, "both notifications closed on resolution", func() bool { return len(notes.Open()) == 0 })
 }
