@@ -83,7 +83,12 @@ func (n *notifyActs) close() {
 // blocks.
 func withdrawSettled(w withdrawer) func(store.State) {
 	var prev map[string]bool // uuid → settled, in the last State
+	var last []store.Incident
 	return func(st store.State) {
+		if prev != nil && len(st.Incidents) == len(last) && (len(last) == 0 || &st.Incidents[0] == &last[0]) {
+			return // the same list: published slices are never modified
+		}
+		last = st.Incidents
 		cur := make(map[string]bool, len(st.Incidents))
 		for _, in := range st.Incidents {
 			settled := in.Acked || in.AcknowledgedBy != ""
