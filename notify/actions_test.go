@@ -133,6 +133,9 @@ func TestDBusWithdraw(t *testing.T) {
 	waitOpen(t, srv, calls[0].ID, calls[1].ID)
 
 	d.Withdraw("a")
+	if c := srv.WaitClosing(t, calls[0].ID); c.Sender != calls[0].Sender || !c.WasOpen {
+		t.Fatalf("closing %+v, want the notifying client's, of an open notification", c)
+	}
 	waitOpen(t, srv, calls[1].ID)
 	d.Withdraw("a") // again: nothing left to close
 	d.Withdraw("")

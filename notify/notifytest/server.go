@@ -87,6 +87,19 @@ func (c Call) HasAction(key string) bool {
 	return false
 }
 
+// Closing is one recorded CloseNotification call.
+type Closing struct {
+	// ID is the notification the caller asked to close.
+	ID uint32
+	// Sender is the caller's unique bus name.
+	Sender string
+	// WasOpen is whether it was on "screen" (a close of an unknown or
+	// already closed id is answered but changes nothing).
+	WasOpen bool
+	// At is when the server received the call.
+	At time.Time
+}
+
 // Server is a running fake notification server.
 type Server struct {
 	conn *dbus.Conn
@@ -94,9 +107,10 @@ type Server struct {
 
 	mu      sync.Mutex
 	calls   []Call
+	closes  []Closing
 	open    map[uint32]bool // ids currently "on screen"
 	lastID  uint32
-	changed chan struct{} // closed and replaced on every call
+	changed chan struct{} // closed and replaced on every call (Notify, CloseNotification)
 	delay   time.Duration
 
 	closing   chan struct{} // closed by Close: ends delayed calls
@@ -165,11 +179,44 @@ func (s *Server) Calls() []Call {
 	return slices.Clone(s.calls)
 }
 
-// Reset forgets the recorded calls.
+// Closings returns a copy of every CloseNotification call so far, oldest
+// first.
+func (s *Server) Closings() []Closing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.closes)
+}
+
+// WaitClosing waits up to 5 s for a CloseNotification call for id and
+// returns the first; it fails the test otherwise.
+func (s *Server) WaitClosing(t testing.TB, id uint32) Closing {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		s.mu.Lock()
+		i := slices.IndexFunc(s.closes, func(c Closing) bool { return c.ID == id })
+		var c Closing
+		if i >= 0 {
+			c = s.closes[i]
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if i >= 0 {
+			return c
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("notifytest: no CloseNotification(%d) after 5s", id)
+		}
+	}
+}
+
+// Reset forgets the recorded calls and closings.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = nil
+	s.calls, s.closes = nil, nil
 }
 
 // WaitCalls waits up to 5 s until at least n calls were recorded and
@@ -240,9 +287,12 @@ func (m methods) GetServerInformation() (string, string, string, string, *dbus.E
 	return "notifytest", "warpdesk", "1.0", "1.2", nil
 }
 
-func (m methods) CloseNotification(id uint32) *dbus.Error {
+func (m methods) CloseNotification(sender dbus.Sender, id uint32) *dbus.Error {
 	m.s.mu.Lock()
 	_, ok := m.s.open[id]
+	m.s.closes = append(m.s.closes, Closing{ID: id, Sender: string(sender), WasOpen: ok, At: time.Now()})
+	close(m.s.changed)
+	m.s.changed = make(chan struct{})
 	m.s.mu.Unlock()
 	if !ok {
 		return nil

@@ -82,8 +82,31 @@ func TestServer(t *testing.T) {
 	if len(srv.Open()) != 0 {
 		t.Fatalf("open after click: %v", srv.Open())
 	}
-	if id3 := notify(id1); id3 == id1 {
+	id3 := notify(id1)
+	if id3 == id1 {
 		t.Fatal("replacing a closed notification must make a new one")
+	}
+
+	// CloseNotification closes an open one (NotificationClosed, reason 3)
+	// and is recorded, as is a close of one already gone.
+	for _, id := range []uint32{id3, id1} {
+		if err := obj.Call("org.freedesktop.Notifications.CloseNotification", 0, id).Err; err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case s := <-sigs:
+		if s.Name != "org.freedesktop.Notifications.NotificationClosed" || s.Body[0].(uint32) != id3 || s.Body[1].(uint32) != 3 {
+			t.Fatalf("signal %+v, want NotificationClosed(%d, 3)", s, id3)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no NotificationClosed after CloseNotification")
+	}
+	if c := srv.WaitClosing(t, id1); c.WasOpen || c.Sender != conn.Names()[0] {
+		t.Fatalf("closing %+v", c)
+	}
+	if cl := srv.Closings(); len(cl) != 2 || cl[0].ID != id3 || !cl[0].WasOpen || len(srv.Open()) != 0 {
+		t.Fatalf("closings %+v, open %v", cl, srv.Open())
 	}
 }
 
