@@ -33,6 +33,8 @@ const (
 	KeyQuietStart       = "settings.quietHours.start"
 	KeyQuietEnd         = "settings.quietHours.end"
 	KeyOutageNotice     = "settings.outageNoticeSeconds"
+	KeyPauseCriticals   = "settings.pauseCriticals"
+	KeyCompression      = "settings.compression"
 	KeyStartAtLogin     = "settings.startAtLogin"
 	KeyConfirmedRisks   = "settings.confirmedRisks"
 	currentPrefsVersion = 1
@@ -60,6 +62,8 @@ func Load(p Prefs) (Settings, error) {
 		s.QuietHours = q
 	}
 	s.OutageNotice = time.Duration(p.Int(KeyOutageNotice)) * time.Second
+	s.PauseCriticals = p.Bool(KeyPauseCriticals) // missing: false, the default
+	s.Compression = p.Bool(KeyCompression)
 	s.StartAtLogin = p.Bool(KeyStartAtLogin)
 	s.ConfirmedRisks = slices.Clone(p.StringList(KeyConfirmedRisks))
 	s = s.Normalize()
@@ -94,6 +98,8 @@ func store(p Prefs, s Settings) {
 	p.SetString(KeyQuietStart, s.QuietHours.Start.String())
 	p.SetString(KeyQuietEnd, s.QuietHours.End.String())
 	p.SetInt(KeyOutageNotice, int(s.OutageNotice/time.Second))
+	p.SetBool(KeyPauseCriticals, s.PauseCriticals)
+	p.SetBool(KeyCompression, s.Compression)
 	p.SetBool(KeyStartAtLogin, s.StartAtLogin)
 	p.SetStringList(KeyConfirmedRisks, nonNil(s.ConfirmedRisks))
 	p.SetInt(KeyVersion, currentPrefsVersion)

@@ -42,14 +42,16 @@ func ParseQuietHours(enabled bool, start, end string) (notify.QuietHours, error)
 }
 
 // Rules are the notification rules these settings ask for: the same
-// severity, quiet hours and outage delay values, no conversion. The pause
-// is not a setting (the store owns it); the caller merges it in.
+// severity, quiet hours, outage delay and pause-criticals values, no
+// conversion. The pause itself is not a setting (the store owns it); the
+// caller merges it in.
 func (s Settings) Rules() notify.Rules {
 	return notify.Rules{
-		MinSeverity:  s.MinSeverity,
-		MutedRooms:   slices.Clone(s.MutedRooms),
-		QuietHours:   s.QuietHours,
-		OutageNotice: s.OutageNotice,
+		MinSeverity:    s.MinSeverity,
+		MutedRooms:     slices.Clone(s.MutedRooms),
+		QuietHours:     s.QuietHours,
+		OutageNotice:   s.OutageNotice,
+		PauseCriticals: s.PauseCriticals,
 	}
 }
 
@@ -83,6 +85,17 @@ type Settings struct {
 	// notice; 0 turns the notice off. Otherwise between MinOutageNotice and
 	// MaxOutageNotice.
 	OutageNotice time.Duration
+	// PauseCriticals makes "Pause notifications" silence critical
+	// incidents too (notify.Rules.PauseCriticals). False, the default:
+	// criticals break through a pause (store.State.CriticalsBreakPause).
+	// Named for the exception so that a settings file written before it
+	// existed keeps the default.
+	PauseCriticals bool
+
+	// Compression offers permessage-deflate to the server
+	// (socket.Options.Compression): fewer bytes on the wire for some CPU.
+	// False, the default: no compression.
+	Compression bool
 
 	// StartAtLogin installs an autostart entry (SetStartAtLogin).
 	StartAtLogin bool
@@ -97,7 +110,8 @@ type Settings struct {
 
 // Default returns the settings of a fresh install: the built-in demo server
 // (ServerURL ""), no rooms, notify from warning up, quiet hours 22:00–07:00
-// (off), an outage notice after 3 minutes. They are valid.
+// (off), an outage notice after 3 minutes, criticals breaking through a
+// pause, no compression. They are valid.
 func Default() Settings {
 	return Settings{
 		MinSeverity:  ops.Warning,
