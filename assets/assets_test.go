@@ -14,7 +14,7 @@ import (
 
 // embedded is every shipped icon by its path below assets/.
 func embedded() map[string][]byte {
-	m := trayicon.Files()
+	m := trayFiles()
 	m["icon.png"] = AppIcon.Content()
 	m["icon-64.png"] = NotifyIcon.Content()
 	return m
@@ -38,7 +38,7 @@ func TestIconsAreRealPNGs(t *testing.T) {
 }
 
 func TestTrayIconsDiffer(t *testing.T) {
-	files := trayicon.Files()
+	files := trayFiles()
 	names := slices.Sorted(maps.Keys(files))
 	for i, a := range names {
 		for _, b := range names[i+1:] {
@@ -121,4 +121,21 @@ func samePixels(a image.Image, b *image.NRGBA) bool {
 		}
 	}
 	return true
+}
+
+// trayFiles maps each tray icon's path below assets/ (as assets/draw names
+// it) to its embedded bytes.
+func trayFiles() map[string][]byte {
+	return map[string][]byte{
+		"trayicon/tray-live.png":                trayicon.Live,
+		"trayicon/tray-live-paused.png":         trayicon.LivePaused,
+		"trayicon/tray-critical.png":            trayicon.Critical,
+		"trayicon/tray-critical-paused.png":     trayicon.CriticalPaused,
+		"trayicon/tray-reconnecting.png":        trayicon.Reconnecting,
+		"trayicon/tray-reconnecting-paused.png": trayicon.ReconnectingPaused,
+		"trayicon/tray-offline.png":             trayicon.Offline,
+		"trayicon/tray-offline-paused.png":      trayicon.OfflinePaused,
+		"trayicon/tray-unknown.png":             trayicon.Unknown,
+		"trayicon/tray-unknown-paused.png":      trayicon.UnknownPaused,
+	}
 }

@@ -25,12 +25,6 @@ type Diff struct {
 	RisksChanged bool
 }
 
-// Empty reports whether nothing changed.
-func (d Diff) Empty() bool {
-	return !d.ServerChanged && !d.CatchupChanged && len(d.RoomsAdded) == 0 && len(d.RoomsRemoved) == 0 &&
-		!d.RulesChanged && !d.StartAtLoginChanged && !d.RisksChanged
-}
-
 // Changes compares old and new after Normalize (URLs without surrounding
 // whitespace, rooms without a leading "#").
 // When ServerChanged, RoomsAdded and RoomsRemoved are still filled in, but a

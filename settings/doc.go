@@ -27,7 +27,7 @@
 // ErrInvalidSeverity, ErrInvalidQuietHours, ErrInvalidOutageNotice. The
 // messages are written for people and can be shown next to the field.
 // ValidateServerURL and ValidateRoom check one value, for inline errors while
-// typing. InsecureTokenWarning says when a token would travel unencrypted.
+// typing.
 //
 // # Applying changes live
 //

@@ -85,16 +85,6 @@ func ExampleOpenFile_corrupt() {
 	// true <nil>
 }
 
-func ExampleInsecureTokenWarning() {
-	fmt.Println(settings.InsecureTokenWarning("ws://ops.example.com/ws"))
-	fmt.Println(settings.InsecureTokenWarning("ws://127.0.0.1:8080/ws"))
-	fmt.Println(settings.InsecureTokenWarning("wss://ops.example.com/ws"))
-	// Output:
-	// true
-	// false
-	// false
-}
-
 func ExampleSettings_Validate() {
 	s := settings.Default()
 	s.ServerURL = "https://ops.example.com"

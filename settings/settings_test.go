@@ -78,7 +78,8 @@ func TestValidateServerURL(t *testing.T) {
 	}
 }
 
-func TestInsecureTokenWarning(t *testing.T) {
+// TestCleartextSocketRisk covers the loopback edge cases of TokenRisks's ws:// rule.
+func TestCleartextSocketRisk(t *testing.T) {
 	for url, want := range map[string]bool{
 		"ws://ops.example.com/ws":     true,
 		"ws://10.0.0.5:8080/ws":       true,
@@ -97,8 +98,9 @@ func TestInsecureTokenWarning(t *testing.T) {
 		"ws://":                       false,
 		"  ws://ops.example.com/ws  ": true,
 	} {
-		if got := settings.InsecureTokenWarning(url); got != want {
-			t.Errorf("InsecureTokenWarning(%q) = %v, want %v", url, got, want)
+		risks := settings.TokenRisks(url, "")
+		if got := len(risks) == 1 && risks[0].Kind == settings.RiskCleartextSocket; got != want {
+			t.Errorf("TokenRisks(%q, \"\") = %v, want a cleartext-socket risk: %v", url, risks, want)
 		}
 	}
 }
@@ -266,7 +268,7 @@ func TestParseQuietHours(t *testing.T) {
 
 func TestChanges(t *testing.T) {
 	old := valid()
-	if d := settings.Changes(old, old.Clone()); !d.Empty() {
+	if d := settings.Changes(old, old.Clone()); !emptyDiff(d) {
 		t.Fatalf("Changes(same) = %+v", d)
 	}
 
@@ -282,7 +284,7 @@ func TestChanges(t *testing.T) {
 
 	n = old.Clone()
 	n.Rooms = []string{"payments", "#ops"} // reordered only
-	if d := settings.Changes(old, n); !d.Empty() {
+	if d := settings.Changes(old, n); !emptyDiff(d) {
 		t.Fatalf("reorder: %+v", d)
 	}
 
@@ -326,4 +328,10 @@ func TestCloneIsDeep(t *testing.T) {
 	if s.Rooms[0] == "changed" || s.MutedRooms[0] == "changed" {
 		t.Fatal("Clone shares slices")
 	}
+}
+
+// emptyDiff reports whether d asks for nothing.
+func emptyDiff(d settings.Diff) bool {
+	return !d.ServerChanged && !d.CatchupChanged && len(d.RoomsAdded) == 0 && len(d.RoomsRemoved) == 0 &&
+		!d.RulesChanged && !d.StartAtLoginChanged && !d.RisksChanged
 }

@@ -123,22 +123,6 @@ func validPort(p string) bool {
 	return n >= 1
 }
 
-// InsecureTokenWarning reports whether a token sent to serverURL would cross
-// the network unencrypted: a ws:// URL whose host is not loopback
-// ("localhost", "*.localhost", 127.0.0.0/8, ::1). It is false for wss://,
-// for loopback and for URLs that do not parse.
-func InsecureTokenWarning(serverURL string) bool {
-	u, err := url.Parse(strings.TrimSpace(serverURL))
-	if err != nil || u.Scheme != "ws" {
-		return false
-	}
-	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
-	if host == "" {
-		return false
-	}
-	return !isLoopback(host)
-}
-
 func isLoopback(host string) bool {
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true

@@ -150,23 +150,6 @@ func Triangle(ax, ay, bx, by, cx, cy float64) Shape {
 	}
 }
 
-// Union is inside when any of the shapes is.
-func Union(s ...Shape) Shape {
-	return func(x, y float64) bool {
-		for _, f := range s {
-			if f(x, y) {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-// Minus is a with b cut out.
-func Minus(a, b Shape) Shape {
-	return func(x, y float64) bool { return a(x, y) && !b(x, y) }
-}
-
 // Palette used by the icons and, for consistency, by the dashboard.
 var (
 	White    = color.NRGBA{0xff, 0xff, 0xff, 0xff}

@@ -33,20 +33,3 @@ var (
 	//go:embed tray-unknown-paused.png
 	UnknownPaused []byte
 )
-
-// Files maps each icon's path below assets/ (as assets/draw names it) to
-// its bytes, for tests that compare them with the drawing code.
-func Files() map[string][]byte {
-	return map[string][]byte{
-		"trayicon/tray-live.png":                Live,
-		"trayicon/tray-live-paused.png":         LivePaused,
-		"trayicon/tray-critical.png":            Critical,
-		"trayicon/tray-critical-paused.png":     CriticalPaused,
-		"trayicon/tray-reconnecting.png":        Reconnecting,
-		"trayicon/tray-reconnecting-paused.png": ReconnectingPaused,
-		"trayicon/tray-offline.png":             Offline,
-		"trayicon/tray-offline-paused.png":      OfflinePaused,
-		"trayicon/tray-unknown.png":             Unknown,
-		"trayicon/tray-unknown-paused.png":      UnknownPaused,
-	}
-}

@@ -95,13 +95,6 @@ func (p *Proxy) SetMode(m Mode) {
 	}
 }
 
-// Conns returns how many connections are open through the proxy.
-func (p *Proxy) Conns() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.conns)
-}
-
 // Close stops the proxy and drops every connection; it returns when all of
 // the proxy's goroutines have ended.
 func (p *Proxy) Close() {
