@@ -36,7 +36,7 @@ func ExampleNewRemote() {
 	windowIn, agentOut := io.Pipe() // the window's stdin
 	agentIn, windowOut := io.Pipe() // the window's stdout
 	go func() {                     // the agent's side, here with a fixed State
-		_ = ipc.Serve(context.Background(), agentIn, agentOut, fixed{store.State{Server: "Demo server", Version: 1}}, nil)
+		_ = ipc.NewServer(fixed{store.State{Server: "Demo server", Version: 1}}, nil, ipc.Options{}).Run(context.Background(), agentIn, agentOut)
 	}()
 	rm := ipc.NewRemote(windowIn, windowOut, ipc.Options{})
 	<-rm.Ready()

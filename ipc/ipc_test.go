@@ -145,7 +145,9 @@ func TestCancelEndsTheLink(t *testing.T) {
 	toAgent, fromWin := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	runErr := make(chan error, 1)
-	go func() { runErr <- ipc.Serve(ctx, toAgent, fromAgent, newSource(), newCommands()) }()
+	go func() {
+		runErr <- ipc.NewServer(newSource(), newCommands(), ipc.Options{}).Run(ctx, toAgent, fromAgent)
+	}()
 	remote := ipc.NewRemote(toWin, fromWin, ipc.Options{})
 	defer remote.Close()
 	recv(t, remote.Ready(), "the first state")

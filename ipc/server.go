@@ -45,12 +45,6 @@ func (ignore) Reconnect()              {}
 func (ignore) Pause(time.Time)         {}
 func (ignore) SettingsChanged()        {}
 
-// Serve runs a Server with default Options on r (the window's stdout) and
-// w (its stdin) until ctx is done or the link ends; see Server.Run.
-func Serve(ctx context.Context, r io.Reader, w io.Writer, src store.Source, cmd store.Commands) error {
-	return NewServer(src, cmd, Options{}).Run(ctx, r, w)
-}
-
 // Show asks the window to raise itself and take focus. It never blocks;
 // several calls before the next write become one request. A call while
 // no Run is active is sent when the next Run starts.
