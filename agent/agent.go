@@ -13,7 +13,6 @@ import (
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
-	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -129,6 +128,7 @@ func (a *Agent) build(d notify.Deliverer) error {
 	}
 	a.notes = notify.New(d, notify.Options{AppName: buildinfo.Name, Icon: assets.NotifyIcon.Content(), Logger: a.log.With("component", "notify")})
 	a.closer = append(a.closer, func() { _ = a.notes.Close() })
+	switches(a.st, a.cur)
 	a.notes.SetRules(rules(a.cur, a.st.State()))
 	a.offEv = a.st.SubscribeEvents(a.event)
 	a.closer = append(a.closer, func() { a.offEv() })
@@ -143,7 +143,7 @@ func (a *Agent) build(d notify.Deliverer) error {
 	link, err := a.dial(a.st, conn.Options{
 		Server: server, Name: name, CatchUpURL: a.cur.CatchupURL, Rooms: rooms(a.cur),
 		Token:  a.token,
-		Socket: socket.Options{MaxReconnectDelay: a.cfg.MaxReconnectDelay},
+		Socket: socketOptions(a.cur, a.cfg.MaxReconnectDelay),
 		Logger: a.log.With("component", "conn"),
 	})
 	if err != nil {

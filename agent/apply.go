@@ -40,7 +40,9 @@ func (a *Agent) SettingsChanged() {
 
 // apply puts next in force in place of old: a new server is dialled (with
 // the new rooms and catch-up URL), otherwise rooms are joined and left
-// and the catch-up URL changed; the notifier gets the new rules. Nothing
+// and the catch-up URL changed; the notifier gets the new rules and the
+// store whether criticals break through a pause. Compression applies from
+// the next start (it is negotiated when a client dials). Nothing
 // changes when the new server cannot be used: old stays in force, and the
 // error says why.
 func (a *Agent) apply(old, next settings.Settings) error {
@@ -77,8 +79,17 @@ func (a *Agent) apply(old, next settings.Settings) error {
 			a.link.Reconnect() // a token refused for an unconfirmed risk may go now
 		}
 	}
-	if d.RulesChanged {
+	pauseChanged := old.PauseCriticals != next.PauseCriticals
+	if pauseChanged {
+		switches(a.st, next)
+	}
+	if d.RulesChanged || pauseChanged {
 		a.notes.SetRules(rules(next, a.st.State()))
+	}
+	if old.Compression != next.Compression {
+		// Negotiated on the upgrade, by a client made with the options:
+		// the connection of this run keeps what it has.
+		a.log.Info("compression changed; it applies when Warpdesk next starts", "compression", next.Compression)
 	}
 	return nil
 }

@@ -2,10 +2,12 @@ package agent
 
 import (
 	"slices"
+	"time"
 
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -59,12 +61,16 @@ func merge(cur, oldSaved, newSaved settings.Settings) settings.Settings {
 	if d.RisksChanged {
 		s.ConfirmedRisks = slices.Clone(newSaved.ConfirmedRisks)
 	}
+	// No flag overrides these: the file's value is in force.
+	s.PauseCriticals, s.Compression = newSaved.PauseCriticals, newSaved.Compression
 	s.StartAtLogin = newSaved.StartAtLogin
 	return s.Normalize()
 }
 
 // rules are the notification rules in force: the settings' rules with the
-// store's pause, and whether criticals break through it.
+// store's pause, and whether criticals break through it (the store holds
+// the setting for the tray and window to show; the agent puts
+// settings.PauseCriticals there, see switches).
 func rules(s settings.Settings, st store.State) notify.Rules {
 	r := s.Rules()
 	r.PausedUntil = st.PausedUntil
@@ -80,4 +86,18 @@ func rooms(s settings.Settings) []string {
 		return slices.Clone(demo.DefaultRooms)
 	}
 	return slices.Clone(s.Rooms)
+}
+
+// socketOptions are the WebSocket client's options for s and the command
+// line: the reconnect cap from -max-reconnect-delay, permessage-deflate
+// from the Compression setting.
+func socketOptions(s settings.Settings, maxReconnectDelay time.Duration) socket.Options {
+	return socket.Options{MaxReconnectDelay: maxReconnectDelay, Compression: s.Compression}
+}
+
+// switches puts the settings the store holds for everyone to see into st:
+// whether criticals break through a pause (the opposite of
+// settings.PauseCriticals). Call it before rules(s, st.State()).
+func switches(st *store.Store, s settings.Settings) {
+	st.SetCriticalsBreakPause(!s.PauseCriticals)
 }
