@@ -36,6 +36,8 @@ func (f *form) load(s settings.Settings) {
 	}
 	f.outage.SetOptions(opts)
 	f.outage.SetSelected(outageLabel(s.OutageNotice))
+	f.criticalsBreak.SetChecked(!s.PauseCriticals)
+	f.compression.SetChecked(s.Compression)
 	f.startLogin.SetChecked(s.StartAtLogin)
 	f.checkServerURL()
 	f.checkQuiet()
@@ -219,6 +221,8 @@ func (f *form) collect() settings.Settings {
 		MutedRooms:     slices.Clone(f.muted.Selected),
 		QuietHours:     q,
 		OutageNotice:   parseOutage(f.outage.Selected),
+		PauseCriticals: !f.criticalsBreak.Checked,
+		Compression:    f.compression.Checked,
 		StartAtLogin:   f.startLogin.Checked,
 	}
 	for _, l := range severityLabels {

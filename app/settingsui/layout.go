@@ -28,6 +28,7 @@ func (f *form) layout() {
 		field("Catch-up URL (optional)", f.catchupURL, f.catchupErr),
 		field("Token", f.token, f.tokenErr, container.NewHBox(f.forgetToken), f.tokenStatus),
 		f.insecure, f.insecureOK, f.riskErr,
+		f.compression,
 		container.NewHBox(f.testBtn), f.testResult,
 		widget.NewSeparator(),
 		bold("Rooms"),
@@ -38,6 +39,7 @@ func (f *form) layout() {
 		field("Muted rooms", f.muted, f.mutedErr),
 		field("Outage notice", f.outage, f.outageErr),
 		f.quietOn, quiet, f.quietErr,
+		f.criticalsBreak,
 		widget.NewSeparator(),
 		f.startLogin,
 	)

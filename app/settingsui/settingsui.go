@@ -109,39 +109,41 @@ type form struct {
 	confirmed []string // settings.Risk keys the user confirmed
 	syncing   bool     // showRisks is setting insecureOK, not the user
 
-	serverChoice *widget.RadioGroup // choiceDemo or choiceURL
-	serverURL    *widget.Entry
-	urlError     *widget.Label
-	insecure     *widget.Label // the risks of sending the token, when any
-	insecureOK   *widget.Check // confirms them
-	riskErr      *widget.Label
-	catchupURL   *widget.Entry
-	catchupErr   *widget.Label
-	testBtn      *widget.Button
-	testResult   *widget.Label
-	roomEntry    *widget.Entry
-	addRoom      *widget.Button
-	roomError    *widget.Label
-	roomBox      *fyne.Container
-	roomRemove   map[string]*widget.Button
-	token        *widget.Entry
-	tokenErr     *widget.Label
-	tokenStatus  *widget.Label
-	forgetToken  *widget.Button
-	minSeverity  *widget.Select
-	sevErr       *widget.Label
-	muted        *widget.CheckGroup
-	mutedErr     *widget.Label
-	quietOn      *widget.Check
-	quietStart   *widget.Entry
-	quietEnd     *widget.Entry
-	quietErr     *widget.Label
-	outage       *widget.Select
-	outageErr    *widget.Label
-	startLogin   *widget.Check
-	save         *widget.Button
-	closeBtn     *widget.Button
-	status       *widget.Label
+	serverChoice   *widget.RadioGroup // choiceDemo or choiceURL
+	serverURL      *widget.Entry
+	urlError       *widget.Label
+	insecure       *widget.Label // the risks of sending the token, when any
+	insecureOK     *widget.Check // confirms them
+	riskErr        *widget.Label
+	catchupURL     *widget.Entry
+	catchupErr     *widget.Label
+	testBtn        *widget.Button
+	testResult     *widget.Label
+	roomEntry      *widget.Entry
+	addRoom        *widget.Button
+	roomError      *widget.Label
+	roomBox        *fyne.Container
+	roomRemove     map[string]*widget.Button
+	token          *widget.Entry
+	tokenErr       *widget.Label
+	tokenStatus    *widget.Label
+	forgetToken    *widget.Button
+	minSeverity    *widget.Select
+	sevErr         *widget.Label
+	muted          *widget.CheckGroup
+	mutedErr       *widget.Label
+	quietOn        *widget.Check
+	quietStart     *widget.Entry
+	quietEnd       *widget.Entry
+	quietErr       *widget.Label
+	outage         *widget.Select
+	outageErr      *widget.Label
+	criticalsBreak *widget.Check // the opposite of settings.PauseCriticals
+	compression    *widget.Check
+	startLogin     *widget.Check
+	save           *widget.Button
+	closeBtn       *widget.Button
+	status         *widget.Label
 
 	content fyne.CanvasObject
 }
@@ -234,7 +236,8 @@ func (f *form) serverWidgets() {
 	f.forgetToken = widget.NewButton("Forget token", f.forget)
 }
 
-// ruleWidgets makes the notification-rule and start-at-login widgets.
+// ruleWidgets makes the notification-rule, compression and start-at-login
+// widgets.
 func (f *form) ruleWidgets() {
 	labels := make([]string, len(severityLabels))
 	for i, s := range severityLabels {
@@ -254,6 +257,8 @@ func (f *form) ruleWidgets() {
 	f.quietEnd.OnChanged = func(string) { f.checkQuiet() }
 	f.outage = widget.NewSelect(nil, func(string) { setError(f.outageErr, nil) })
 	f.outageErr = errorLabel()
+	f.criticalsBreak = widget.NewCheck("Critical incidents notify even while notifications are paused", nil)
+	f.compression = widget.NewCheck("Compress traffic with the server (permessage-deflate, if the server offers it)", nil)
 	f.startLogin = widget.NewCheck("Start Warpdesk when I log in", nil)
 }
 
