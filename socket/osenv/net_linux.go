@@ -78,6 +78,13 @@ func (w *watcher) netlinkOnce(ctx context.Context) error {
 		}
 	})
 
+	return w.follow(ctx, h, links, addrs, routes)
+}
+
+// follow reports online once now and again after each burst of changes,
+// until ctx ends (nil) or a subscription's channel closes (an error).
+func (w *watcher) follow(ctx context.Context, h *netlink.Handle, links <-chan netlink.LinkUpdate,
+	addrs <-chan netlink.AddrUpdate, routes <-chan netlink.RouteUpdate) error {
 	// Subscribed first, listed second: no change can fall between the two.
 	if err := w.recompute(h); err != nil {
 		return err
