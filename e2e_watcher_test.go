@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
-	"github.com/godbus/dbus/v5/prop"
+
+	"github.com/warpdesk/warpdesk/internal/dbustest"
 )
 
 // snWatcher is a minimal org.kde.StatusNotifierWatcher, as a desktop's
@@ -37,21 +38,8 @@ func startWatcher(t *testing.T, busAddr string) *snWatcher {
 	}
 	t.Cleanup(func() { conn.Close() })
 	w := &snWatcher{conn: conn}
-	const path = "/StatusNotifierWatcher"
-	const iface = "org.kde.StatusNotifierWatcher"
-	if err := conn.Export(w, path, iface); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := prop.Export(conn, path, prop.Map{iface: {
-		"RegisteredStatusNotifierItems":  {Value: []string{}, Emit: prop.EmitFalse},
-		"IsStatusNotifierHostRegistered": {Value: true, Emit: prop.EmitFalse},
-		"ProtocolVersion":                {Value: int32(0), Emit: prop.EmitFalse},
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	reply, err := conn.RequestName(iface, dbus.NameFlagDoNotQueue)
-	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("watcher: cannot own %s (reply %v): %v", iface, reply, err)
+	if err := dbustest.ServeWatcher(conn, w); err != nil {
+		t.Fatalf("watcher: %v", err)
 	}
 	return w
 }

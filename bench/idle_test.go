@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
-	"github.com/godbus/dbus/v5/prop"
+
+	"github.com/warpdesk/warpdesk/internal/dbustest"
 )
 
 // procCost is what a process (or a tree of them) has cost so far: CPU time
@@ -126,19 +127,8 @@ func startTrayHost(b *testing.B, busAddr string) *trayHost {
 	}
 	b.Cleanup(func() { conn.Close() })
 	h := &trayHost{conn: conn, reg: map[string]bool{}}
-	const path, iface = "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"
-	if err := conn.Export(h, path, iface); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := prop.Export(conn, path, prop.Map{iface: {
-		"RegisteredStatusNotifierItems":  {Value: []string{}, Emit: prop.EmitFalse},
-		"IsStatusNotifierHostRegistered": {Value: true, Emit: prop.EmitFalse},
-		"ProtocolVersion":                {Value: int32(0), Emit: prop.EmitFalse},
-	}}); err != nil {
-		b.Fatal(err)
-	}
-	if reply, err := conn.RequestName(iface, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		b.Fatalf("tray host: cannot own %s (%v): %v", iface, reply, err)
+	if err := dbustest.ServeWatcher(conn, h); err != nil {
+		b.Fatalf("tray host: %v", err)
 	}
 	return h
 }

@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
-	"github.com/godbus/dbus/v5/prop"
+
+	"github.com/warpdesk/warpdesk/internal/dbustest"
 )
 
 // panel is a minimal desktop panel on a session bus: it owns
@@ -39,19 +40,8 @@ func startPanel(t *testing.T, addr string) *panel {
 	}
 	t.Cleanup(func() { conn.Close() })
 	p := &panel{conn: conn, updates: make(chan uint32, 1000)}
-	const path, iface = "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"
-	if err := conn.Export(p, path, iface); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := prop.Export(conn, path, prop.Map{iface: {
-		"RegisteredStatusNotifierItems":  {Value: []string{}, Emit: prop.EmitFalse},
-		"IsStatusNotifierHostRegistered": {Value: true, Emit: prop.EmitFalse},
-		"ProtocolVersion":                {Value: int32(0), Emit: prop.EmitFalse},
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	if reply, err := conn.RequestName(iface, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("panel: cannot own %s (%v): %v", iface, reply, err)
+	if err := dbustest.ServeWatcher(conn, p); err != nil {
+		t.Fatalf("panel: %v", err)
 	}
 	for _, m := range [][]dbus.MatchOption{
 		{dbus.WithMatchInterface("com.canonical.dbusmenu"), dbus.WithMatchMember("LayoutUpdated")},
