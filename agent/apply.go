@@ -41,8 +41,8 @@ func (a *Agent) SettingsChanged() {
 // apply puts next in force in place of old: a new server is dialled (with
 // the new rooms and catch-up URL), otherwise rooms are joined and left
 // and the catch-up URL changed; the notifier gets the new rules and the
-// store whether criticals break through a pause. Compression applies from
-// the next start (it is negotiated when a client dials). Nothing
+// store whether criticals break through a pause; a change of Compression
+// redials the server with it. Nothing
 // changes when the new server cannot be used: old stays in force, and the
 // error says why.
 func (a *Agent) apply(old, next settings.Settings) error {
@@ -87,9 +87,24 @@ func (a *Agent) apply(old, next settings.Settings) error {
 		a.notes.SetRules(rules(next, a.st.State()))
 	}
 	if old.Compression != next.Compression {
-		// Negotiated on the upgrade, by a client made with the options:
-		// the connection of this run keeps what it has.
-		a.log.Info("compression changed; it applies when Warpdesk next starts", "compression", next.Compression)
+		a.setCompression(next.Compression)
 	}
 	return nil
+}
+
+// compressor is a Link that can turn permessage-deflate on or off while it
+// runs (*conn.Conn: it redials the server with the new option).
+type compressor interface{ SetCompression(on bool) error }
+
+// setCompression hands a change of the Compression setting to the link; a
+// link that cannot change it keeps its option until the next start.
+func (a *Agent) setCompression(on bool) {
+	c, ok := a.link.(compressor)
+	if !ok {
+		a.log.Info("compression changed; it applies from the next start", "compression", on)
+		return
+	}
+	if err := c.SetCompression(on); err != nil {
+		a.log.Warn("compression not changed", "compression", on, "err", err)
+	}
 }

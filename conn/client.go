@@ -48,6 +48,7 @@ func (c *Conn) newClient(server string) (*client, error) {
 	cl := &client{c: c}
 	opts := c.opts.Socket
 	opts.Handshake = cl.handshake
+	opts.Compression = c.compress.Load()
 	if opts.Logger == nil {
 		opts.Logger = c.log
 	}

@@ -81,13 +81,14 @@ func (o Options) withDefaults() Options {
 // Conn drives one server into a store. All methods are safe for concurrent
 // use.
 type Conn struct {
-	st    *store.Store
-	opts  Options
-	log   *slog.Logger
-	hc    *http.Client
-	ownHC bool
-	rand  func() float64
-	rooms atomic.Pointer[[]string] // for the live handlers' room check
+	st       *store.Store
+	opts     Options
+	log      *slog.Logger
+	hc       *http.Client
+	ownHC    bool
+	rand     func() float64
+	rooms    atomic.Pointer[[]string] // for the live handlers' room check
+	compress atomic.Bool              // Socket.Compression for the next client (SetCompression)
 
 	mu        sync.Mutex
 	cl        *client // the current server's
@@ -128,6 +129,7 @@ func New(st *store.Store, opts Options) (*Conn, error) {
 	}
 	rooms := slices.Clone(opts.Rooms)
 	c.rooms.Store(&rooms)
+	c.compress.Store(opts.Socket.Compression)
 	cl, err := c.newClient(opts.Server)
 	if err != nil {
 		return nil, err
