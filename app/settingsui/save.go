@@ -101,9 +101,6 @@ func (f *form) finishSave(old, s settings.Settings, tok *settings.Secret, notes 
 	if tok != nil || settings.Changes(old, s).ServerChanged {
 		f.refreshTokenStatus(s.ServerURL)
 	}
-	if s.Compression != old.Compression { // negotiated when a connection opens
-		notes = append(notes, "Compression applies from the next start of Warpdesk.")
-	}
 	f.setStatus(strings.Join(append([]string{"Saved and applied."}, notes...), " "), imp)
 }
 

