@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -249,23 +248,6 @@ func TestLostConnectionIsRetried(t *testing.T) {
 	}
 	if n := len(srv.Requests(ops.Acknowledge.Name())); n != 2 {
 		t.Errorf("%d requests, want 2 (one lost, one answered)", n)
-	}
-}
-
-// TestNoFyne: the terminal command must start where there is no display.
-func TestNoFyne(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	out, err := exec.Command(goBin, "list", "-deps", "github.com/warpdesk/warpdesk/ack").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		if strings.Contains(dep, "fyne") || strings.Contains(dep, "go-gl") {
-			t.Errorf("ack depends on %s", dep)
-		}
 	}
 }
 

@@ -3,7 +3,6 @@ package listen_test
 import (
 	"context"
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -193,23 +192,6 @@ func TestNoBuses(t *testing.T) {
 	r := w.start(t, "-server", w.srv.URL(), "-rooms", "ops")
 	waitLine(t, &r.out, "API down", "(caught up)")
 	waitLine(t, &r.errs, "warning:", "wall-clock jumps")
-}
-
-// TestNoFyne: the terminal command must start where there is no display.
-func TestNoFyne(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command")
-	}
-	out, err := exec.Command(goBin, "list", "-deps", "github.com/warpdesk/warpdesk/listen").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		if strings.Contains(dep, "fyne") || strings.Contains(dep, "go-gl") {
-			t.Errorf("listen depends on %s", dep)
-		}
-	}
 }
 
 // TestTokenRevoked: a server that closes a live connection because the
