@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/png"
@@ -204,9 +205,18 @@ func (p *proc) stop(t *testing.T) {
 		return
 	default:
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	code := p.wait(t, 15*time.Second)
-	if known := checkRaces(t, p.output()); code != 0 && !(code == 66 && known > 0) { // 66: the race detector's
+	p.terminate(t)
+}
+
+// terminate sends SIGTERM and fails the test unless the process then exits
+// with 0 (or 66, the race detector's code, after a race checkRaces knows).
+func (p *proc) terminate(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatalf("%s: SIGTERM: %v", p.name, err)
+	}
+	code := p.wait(t, 20*time.Second)
+	if known := checkRaces(t, p.output()); code != 0 && !(code == 66 && known > 0) {
 		t.Errorf("%s exited with %d after SIGTERM", p.name, code)
 	}
 }
