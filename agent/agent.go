@@ -167,7 +167,8 @@ func (a *Agent) endpoint(s settings.Settings) (server, name string, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.demo == nil {
-		srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{Logger: a.log.With("component", "demo")})
+		// Compression: deflate when the client offers it (the Settings switch).
+		srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{Compression: true, Logger: a.log.With("component", "demo")})
 		if err != nil {
 			return "", "", fmt.Errorf("demo server: %w", err)
 		}

@@ -90,3 +90,24 @@ func TestCompressionReachesTheWire(t *testing.T) {
 		want(on)
 	}
 }
+
+// The built-in demo server accepts permessage-deflate, so the Settings
+// switch takes effect in demo mode too.
+func TestBuiltInDemoAcceptsCompression(t *testing.T) {
+	a, _, _, _ := newTestAgent(t, nil, Config{})
+	a.mu.Lock()
+	srv := a.demo
+	a.mu.Unlock()
+	if srv == nil {
+		t.Fatal("no built-in demo server with nothing saved")
+	}
+	d := websocket.Dialer{EnableCompression: true}
+	ws, resp, err := d.Dial(srv.URL(), http.Header{"Authorization": {"Bearer " + srv.Token()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if !strings.Contains(resp.Header.Get("Sec-WebSocket-Extensions"), "permessage-deflate") {
+		t.Fatalf("the built-in demo server did not negotiate deflate: %q", resp.Header.Get("Sec-WebSocket-Extensions"))
+	}
+}
