@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"encoding/json"
 	"net"
 	"net/http"
 	"sync"
@@ -38,23 +37,7 @@ func startDeflateServer(tb testing.TB) *deflateServer {
 		tb.Fatal(err)
 	}
 	ds.ln = countingListener{ln, &ds.wire}
-	up := websocket.Upgrader{EnableCompression: true}
-	ds.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer ws.Close()
-		for {
-			_, msg, err := ws.ReadMessage()
-			if err != nil {
-				return
-			}
-			if n, ok := floodCount(msg); ok && ds.flood(ws, n) != nil {
-				return
-			}
-		}
-	})}
+	ds.srv = &http.Server{Handler: commandHandler(websocket.Upgrader{EnableCompression: true}, "flood", ds.flood)}
 	ds.wg.Add(1)
 	go func() { defer ds.wg.Done(); _ = ds.srv.Serve(ds.ln) }()
 	tb.Cleanup(func() { ds.srv.Close(); ds.wg.Wait() })
@@ -77,18 +60,6 @@ func (ds *deflateServer) resetWire() { ds.wire.Store(0) }
 // wirePerMsg is the bytes written per message since resetWire, less the
 // upgrade response (~200 bytes, negligible over thousands of messages).
 func (ds *deflateServer) wirePerMsg(n int) float64 { return float64(ds.wire.Load()) / float64(n) }
-
-// floodCount parses {"type":"flood","n":N}.
-func floodCount(msg []byte) (int, bool) {
-	var req struct {
-		Type string `json:"type"`
-		N    int    `json:"n"`
-	}
-	if json.Unmarshal(msg, &req) != nil || req.Type != "flood" {
-		return 0, false
-	}
-	return req.N, true
-}
 
 // countingListener counts the bytes written to the connections it accepts.
 type countingListener struct {

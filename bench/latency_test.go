@@ -34,7 +34,7 @@ func startTickServer(b *testing.B, n int) *tickServer {
 		b.Fatal(err)
 	}
 	ts.ln = ln
-	srv := &http.Server{Handler: commandHandler("tick", func(ws *websocket.Conn, n int) error {
+	srv := &http.Server{Handler: commandHandler(websocket.Upgrader{}, "tick", func(ws *websocket.Conn, n int) error {
 		tick := time.NewTicker(time.Millisecond)
 		defer tick.Stop()
 		for i := 0; i < n && i < len(ts.sentNs); i++ {

@@ -95,7 +95,7 @@ func startFloodServer(tb testing.TB) *floodServer {
 		tb.Fatal(err)
 	}
 	fs.ln = ln
-	fs.srv = &http.Server{Handler: commandHandler("flood", func(ws *websocket.Conn, n int) error {
+	fs.srv = &http.Server{Handler: commandHandler(websocket.Upgrader{}, "flood", func(ws *websocket.Conn, n int) error {
 		return fs.flood(ws.NetConn(), n)
 	})}
 	fs.wg.Add(1)
@@ -130,11 +130,11 @@ func floodRequest(n int) []byte {
 	return []byte(`{"type":"flood","n":` + strconv.Itoa(n) + `}`)
 }
 
-// commandHandler upgrades every request and, for each client message
-// {"type": typ, "n": N}, calls run with N; other messages are ignored. An
-// error from run ends the connection.
-func commandHandler(typ string, run func(ws *websocket.Conn, n int) error) http.Handler {
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+// commandHandler upgrades every request with up (any origin) and, for each
+// client message {"type": typ, "n": N}, calls run with N; other messages
+// are ignored. An error from run ends the connection.
+func commandHandler(up websocket.Upgrader, typ string, run func(ws *websocket.Conn, n int) error) http.Handler {
+	up.CheckOrigin = func(*http.Request) bool { return true }
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := up.Upgrade(w, r, nil)
 		if err != nil {
