@@ -143,6 +143,15 @@ func TestLiveMessages(t *testing.T) {
 	srv := sockettest.Start(t, sockettest.Options{})
 	h := start(t, conn.Options{Server: srv.URL()})
 	h.until(t, "live", func(s store.State) bool { return s.Link == store.LinkLive })
+	// The client sees the upgrade before the server's handler has stored the
+	// connection: a broadcast sent in between reaches no one.
+	deadline := time.Now().Add(wait)
+	for srv.Conns() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server never registered the connection (%d)", srv.Conns())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	in := ops.Incident{UUID: "a", Title: "API down", Severity: ops.Critical, CreatedAt: 1}
 	must(t, sockettest.Emit(srv, "", ops.IncidentCreated, in))
 	must(t, sockettest.Emit(srv, "", ops.IncidentAcknowledged, ops.Acknowledgement{UUID: "a", By: "alice", At: 2}))
