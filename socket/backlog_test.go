@@ -16,10 +16,26 @@ import (
 // a while to flush.
 type seqMsg struct {
 	N   int    `json:"n"`
-	Pad string `json:"pad"`
+	Pad string `json:"pad,omitempty"`
 }
 
 var seqMessage = socket.Define[seqMsg]("seq")
+
+// seqHook is a sockettest frame hook that passes the number of every seq
+// message the server receives to record, in order.
+func seqHook(t *testing.T, record func(n int)) func(int, string, []byte) {
+	return func(_ int, typ string, frame []byte) {
+		if typ != "seq" {
+			return
+		}
+		var v seqMsg
+		if err := json.Unmarshal(frame, &v); err != nil {
+			t.Errorf("server got %.80q: %v", frame, err)
+			return
+		}
+		record(v.N)
+	}
+}
 
 // arrivals records the seq numbers a server receives, in order, and fires
 // a trigger once a given number have arrived.
@@ -31,23 +47,15 @@ type arrivals struct {
 }
 
 func (a *arrivals) hook(t *testing.T) func(int, string, []byte) {
-	return func(_ int, typ string, frame []byte) {
-		if typ != "seq" {
-			return
-		}
-		var v seqMsg
-		if err := json.Unmarshal(frame, &v); err != nil {
-			t.Errorf("server got %.80q: %v", frame, err)
-			return
-		}
+	return seqHook(t, func(n int) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		a.ns = append(a.ns, v.N)
+		a.ns = append(a.ns, n)
 		if a.fired != nil && len(a.ns) >= a.trigger {
 			close(a.fired)
 			a.fired = nil
 		}
-	}
+	})
 }
 
 // arm returns a channel closed once n more messages have arrived.

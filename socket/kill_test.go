@@ -1,7 +1,6 @@
 package socket_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -72,12 +71,6 @@ type killRun struct {
 	stop, senderDone chan struct{}
 }
 
-type seqN struct {
-	N int `json:"n"`
-}
-
-var seqNMessage = socket.Define[seqN]("seq")
-
 // send emits numbered messages every ~0.2 ms until stop, noting those sent
 // while the client was disconnected both before and after the call.
 func (k *killRun) send(t *testing.T) {
@@ -89,7 +82,7 @@ func (k *killRun) send(t *testing.T) {
 		default:
 		}
 		before := !k.c.IsConnected()
-		if err := socket.Emit(k.c, seqNMessage, seqN{N: n}); err != nil {
+		if err := socket.Emit(k.c, seqMessage, seqMsg{N: n}); err != nil {
 			t.Errorf("emit %d: %v", n, err)
 			return
 		}
@@ -108,20 +101,12 @@ func (k *killRun) send(t *testing.T) {
 // hold up the server's reading (which would leave more frames in the kernel
 // at each kill).
 func (k *killRun) hook(t *testing.T) func(int, string, []byte) {
-	return func(_ int, typ string, frame []byte) {
-		if typ != "seq" {
-			return
-		}
-		var v seqN
-		if err := json.Unmarshal(frame, &v); err != nil {
-			t.Errorf("server got %q: %v", frame, err)
-			return
-		}
+	return seqHook(t, func(n int) {
 		k.rmu.Lock()
-		k.arrived = append(k.arrived, v.N)
-		k.got[v.N] = true
+		k.arrived = append(k.arrived, n)
+		k.got[n] = true
 		k.rmu.Unlock()
-	}
+	})
 }
 
 func (k *killRun) has(want []int) bool {
