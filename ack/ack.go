@@ -22,7 +22,7 @@ const (
 	ExitRefused = 1
 	// ExitUsage: a bad command line, server URL or incident id; nothing was
 	// sent.
-	ExitUsage = 2
+	ExitUsage = termenv.ExitUsage
 	// ExitUnreachable: the server could not be reached, or did not answer,
 	// within the timeout.
 	ExitUnreachable = 3
@@ -60,26 +60,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, env Env) 
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "warpdesk ack: "+format+"\n", a...)
+	cfg, target, code, done := termenv.Start("warpdesk ack", env, stderr, func() (config, termenv.Flags, error) {
+		c, err := parseFlags(args, env.Getenv, stderr)
+		return c, c.conn, err
+	})
+	if done {
 		return code
-	}
-	cfg, err := parseFlags(args, env.Getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	target, err := termenv.Resolve(cfg.conn, env, "warpdesk ack", stderr)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, cfg.timeout, errTimeout)
 	defer cancel()
 	token, _, err := target.Token(ctx, env, "", "warpdesk ack", stderr)
 	if err != nil {
-		return fail(ExitAuth, "%v", err)
+		return termenv.Fail(stderr, "warpdesk ack", ExitAuth, "%v", err)
 	}
 	return acknowledge(ctx, target.Server, token, cfg.uuids, stdout, stderr)
 }

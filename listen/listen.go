@@ -26,7 +26,7 @@ const (
 	ExitFailed = 1
 	// ExitUsage: a bad command line, server URL, room or severity; nothing
 	// was dialled.
-	ExitUsage = 2
+	ExitUsage = termenv.ExitUsage
 	// ExitAuth: no token, the keyring failed, the token's risks are not
 	// confirmed, or the server rejected the token.
 	ExitAuth = 4
@@ -127,19 +127,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, env Env) 
 	}
 	stderr = &syncWriter{w: stderr}
 	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "warpdesk listen: "+format+"\n", a...)
+		return termenv.Fail(stderr, "warpdesk listen", code, format, a...)
+	}
+	cfg, target, code, done := termenv.Start("warpdesk listen", env.Env, stderr, func() (config, termenv.Flags, error) {
+		c, err := parseFlags(args, env.Getenv, stderr)
+		return c, c.conn, err
+	})
+	if done {
 		return code
-	}
-	cfg, err := parseFlags(args, env.Getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	target, err := termenv.Resolve(cfg.conn, env.Env, "warpdesk listen", stderr)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
 	}
 	l := listener{cfg: cfg, env: env, target: target, stdout: stdout, stderr: stderr}
 	if !cfg.roomsGiven {
@@ -150,8 +145,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, env Env) 
 	}
 	tokCtx, cancel := context.WithTimeout(ctx, settings.DefaultKeyringTimeout+time.Second)
 	defer cancel()
-	l.token, _, err = target.Token(tokCtx, env.Env, l.catchUpURL, "warpdesk listen", stderr)
-	if err != nil {
+	var err error
+	if l.token, _, err = target.Token(tokCtx, env.Env, l.catchUpURL, "warpdesk listen", stderr); err != nil {
 		return fail(ExitAuth, "%v", err)
 	}
 	return l.run(ctx, fail)
