@@ -91,7 +91,7 @@ func TestChildProcessWindow(t *testing.T) {
 	for _, uuid := range []string{"u1", "", "u2", "u-last"} {
 		st := store.State{Incidents: []store.Incident{{}}}
 		st.Incidents[0].UUID = uuid
-		src.publish(st)
+		src.Set(st)
 	}
 	// States may coalesce; the child's Acknowledge("") is dropped on its
 	// side rather than sent as a malformed ack that would end the link.

@@ -2,58 +2,18 @@ package ipc_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/warpdesk/warpdesk/store"
+	"github.com/warpdesk/warpdesk/store/storetest"
 )
 
-// source is a store.Source the test publishes to by hand; subscribers run
-// on the publishing goroutine.
-type source struct {
-	mu   sync.Mutex
-	st   store.State
-	subs map[int]func(store.State)
-	n    int
-}
+// source is a store.Source the test publishes to by hand (Set);
+// subscribers run on the publishing goroutine.
+type source = storetest.Source
 
-func newSource() *source { return &source{subs: map[int]func(store.State){}} }
-
-func (s *source) State() store.State {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.st
-}
-
-func (s *source) Subscribe(fn func(store.State)) func() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := s.n
-	s.n++
-	s.subs[id] = fn
-	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		delete(s.subs, id)
-	}
-}
-
-// publish sets the next Version and hands st to the subscribers.
-func (s *source) publish(st store.State) store.State {
-	s.mu.Lock()
-	st.Version = s.st.Version + 1
-	s.st = st
-	fns := make([]func(store.State), 0, len(s.subs))
-	for _, fn := range s.subs {
-		fns = append(fns, fn)
-	}
-	s.mu.Unlock()
-	for _, fn := range fns {
-		fn(st)
-	}
-	return st
-}
+func newSource() *source { return storetest.NewSource(store.State{}) }
 
 // commands records each call as a line such as "ack u1" or "pause <rfc3339>".
 type commands struct{ got chan string }

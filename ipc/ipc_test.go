@@ -68,7 +68,7 @@ func TestStatesReachTheWindow(t *testing.T) {
 		Incidents: []store.Incident{{Incident: ops.Incident{UUID: "u1", Title: "db down", Severity: ops.Critical, CreatedAt: 1}}},
 		Monitors:  []ops.MonitorChange{{MonitorUUID: "m1", Name: "api", Status: ops.Down, ChangedAt: 2}},
 	}
-	want = l.src.publish(want)
+	want = l.src.Set(want)
 	got := l.waitVersion(t, want.Version)
 	if got.Server != want.Server || got.Link != want.Link || got.Knowledge != want.Knowledge ||
 		!got.AsOf.Equal(want.AsOf) || len(got.Incidents) != 1 || got.Incidents[0] != want.Incidents[0] ||
@@ -122,7 +122,7 @@ func TestBurstIsCoalesced(t *testing.T) {
 	defer func() { cancel(); fromWin.Close(); recv(t, runErr, "Run to return") }()
 
 	for range 1000 {
-		src.publish(store.State{Server: "x"})
+		src.Set(store.State{Server: "x"})
 	}
 	// Nobody has read yet: io.Pipe's writes wait for a reader, so the
 	// Server holds at most one line in flight and the newest State.

@@ -6,60 +6,13 @@ import (
 	"time"
 
 	"github.com/warpdesk/warpdesk/store"
+	"github.com/warpdesk/warpdesk/store/storetest"
 )
 
 // fakeSource is a store.Source a test sets States on.
-type fakeSource struct {
-	mu   sync.Mutex
-	s    store.State
-	subs map[int]func(store.State)
-	n    int
-}
+type fakeSource = storetest.Source
 
-func newSource(s store.State) *fakeSource {
-	return &fakeSource{s: s, subs: map[int]func(store.State){}}
-}
-
-func (f *fakeSource) State() store.State {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.s
-}
-
-func (f *fakeSource) Subscribe(fn func(store.State)) (off func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.n++
-	id := f.n
-	f.subs[id] = fn
-	return func() {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		delete(f.subs, id)
-	}
-}
-
-// Set publishes s to every subscriber.
-func (f *fakeSource) Set(s store.State) {
-	f.mu.Lock()
-	s.Version = f.s.Version + 1
-	f.s = s
-	subs := make([]func(store.State), 0, len(f.subs))
-	for _, fn := range f.subs {
-		subs = append(subs, fn)
-	}
-	f.mu.Unlock()
-	for _, fn := range subs {
-		fn(s)
-	}
-}
-
-// subscribers counts the live subscriptions.
-func (f *fakeSource) subscribers() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.subs)
-}
+func newSource(s store.State) *fakeSource { return storetest.NewSource(s) }
 
 // recorder records commands and callbacks as words on a channel.
 type recorder struct{ got chan string }

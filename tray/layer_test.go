@@ -179,7 +179,7 @@ func TestCloseUnsubscribesAndStops(t *testing.T) {
 	tr, h, src := startFake(t, store.State{}, newRecorder().options())
 	tr.Close()
 	tr.Close()
-	if n := src.subscribers(); n != 0 {
+	if n := src.Subscribers(); n != 0 {
 		t.Errorf("%d subscriptions left after Close", n)
 	}
 	src.Set(liveWith()) // nobody applies it
