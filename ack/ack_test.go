@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/warpdesk/warpdesk/ack"
 	"github.com/warpdesk/warpdesk/demo"
+	"github.com/warpdesk/warpdesk/internal/termenv/termenvtest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/socket/sockettest"
@@ -20,26 +20,13 @@ import (
 type world struct {
 	srv    *demo.Server
 	vars   map[string]string
-	prefs  *settings.File
+	prefs  settings.Prefs
 	tokens *settings.TokenStore
 }
 
 func newWorld(t *testing.T) *world {
-	t.Helper()
-	srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{
-		Interval: -1, Initial: -1, Seed: 1,
-		Users: map[string]string{"T-alice": "alice", "T-bob": "bob"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	prefs, err := settings.OpenFile(filepath.Join(t.TempDir(), "settings.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &world{srv: srv, vars: map[string]string{}, prefs: prefs,
-		tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}})}
+	tw := termenvtest.NewWorld(t)
+	return &world{srv: tw.Server, vars: tw.Vars, prefs: tw.Env.Prefs, tokens: tw.Env.Tokens}
 }
 
 func (w *world) incident(t *testing.T, title string) ops.Incident {

@@ -3,7 +3,6 @@ package listen_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -11,10 +10,9 @@ import (
 	"time"
 
 	"github.com/warpdesk/warpdesk/demo"
-	"github.com/warpdesk/warpdesk/internal/termenv"
+	"github.com/warpdesk/warpdesk/internal/termenv/termenvtest"
 	"github.com/warpdesk/warpdesk/listen"
 	"github.com/warpdesk/warpdesk/ops"
-	"github.com/warpdesk/warpdesk/settings"
 )
 
 // wait bounds every wait for output: generous, never a speed claim.
@@ -55,29 +53,9 @@ type world struct {
 }
 
 func newWorld(t *testing.T) *world {
-	t.Helper()
-	srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{
-		Interval: -1, BurstEvery: -1, DropEvery: -1, Initial: -1, Seed: 1,
-		Users: map[string]string{"T-alice": "alice", "T-bob": "bob"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	prefs, err := settings.OpenFile(filepath.Join(t.TempDir(), "settings.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &world{srv: srv, vars: map[string]string{"WARPDESK_TOKEN": "T-alice"}}
-	w.env = listen.Env{
-		Env: termenv.Env{
-			Getenv: func(k string) string { return w.vars[k] },
-			Prefs:  prefs,
-			Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
-		},
-		Location: time.UTC,
-	}
-	return w
+	tw := termenvtest.NewWorld(t)
+	tw.Vars["WARPDESK_TOKEN"] = "T-alice"
+	return &world{srv: tw.Server, vars: tw.Vars, env: listen.Env{Env: tw.Env, Location: time.UTC}}
 }
 
 func (w *world) create(t *testing.T, title string, sev ops.Severity, room string) ops.Incident {

@@ -1,12 +1,18 @@
 // Package termenvtest runs the tests of a terminal command (ack, listen)
-// away from the user's settings file and keyring.
+// away from the user's settings file and keyring, against a demo server.
 package termenvtest
 
 import (
+	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/warpdesk/warpdesk/demo"
+	"github.com/warpdesk/warpdesk/internal/termenv"
+	"github.com/warpdesk/warpdesk/settings"
 )
 
 // Main runs m with $XDG_CONFIG_HOME and $HOME in a fresh temporary
@@ -30,4 +36,39 @@ func Main(m *testing.M) int {
 		}
 	}
 	return code
+}
+
+// World is what a terminal command's test runs against: a quiet demo
+// server (no stream, bursts, drops or initial incidents) that takes the
+// tokens T-alice and T-bob (users alice and bob), and an Env whose
+// variables are Vars (empty at first), with a settings file of its own
+// and an in-memory keyring.
+type World struct {
+	Server *demo.Server
+	Vars   map[string]string
+	Env    termenv.Env
+}
+
+// NewWorld starts a World, ended when the test ends.
+func NewWorld(t testing.TB) *World {
+	t.Helper()
+	srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{
+		Interval: -1, BurstEvery: -1, DropEvery: -1, Initial: -1, Seed: 1,
+		Users: map[string]string{"T-alice": "alice", "T-bob": "bob"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	prefs, err := settings.OpenFile(filepath.Join(t.TempDir(), "settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &World{Server: srv, Vars: map[string]string{}}
+	w.Env = termenv.Env{
+		Getenv: func(k string) string { return w.Vars[k] },
+		Prefs:  prefs,
+		Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+	}
+	return w
 }
