@@ -3,7 +3,6 @@ package ack
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -79,19 +78,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, env Env) 
 // parseFlags reads the command line; flag errors are printed to out.
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
 	var c config
-	fs := flag.NewFlagSet("warpdesk ack", flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.Usage = func() {
-		fmt.Fprintln(out, "usage: warpdesk ack [-server URL] [-demo-token] [-timeout 10s] UUID…")
-		fs.PrintDefaults()
-	}
-	c.conn.Register(fs, getenv)
+	fs := termenv.FlagSet("warpdesk ack", "warpdesk ack [-server URL] [-demo-token] [-timeout 10s] UUID…", &c.conn, getenv, out)
 	fs.DurationVar(&c.timeout, "timeout", DefaultTimeout, "how long the whole command may take: connecting and every answer")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, err
-		}
-		return c, errors.New("bad command line (see -h)")
+	if err := termenv.Parse(fs, args); err != nil {
+		return c, err
 	}
 	if c.timeout <= 0 {
 		return c, fmt.Errorf("-timeout %v: must be positive", c.timeout)

@@ -2,7 +2,6 @@ package listen
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,23 +69,14 @@ type config struct {
 // parseFlags reads the command line; flag errors are printed to out.
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
 	c := config{min: ops.Info}
-	fs := flag.NewFlagSet("warpdesk listen", flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.Usage = func() {
-		fmt.Fprintln(out, "usage: warpdesk listen [-server URL] [-rooms a,b] [-json] [-min-severity warning]")
-		fs.PrintDefaults()
-	}
-	c.conn.Register(fs, getenv)
+	fs := termenv.FlagSet("warpdesk listen", "warpdesk listen [-server URL] [-rooms a,b] [-json] [-min-severity warning]", &c.conn, getenv, out)
 	rooms := fs.String("rooms", "", "comma-separated rooms to join (default: the rooms saved in Settings)")
 	fs.BoolVar(&c.json, "json", false, "print one JSON object per line (see the package documentation for its fields)")
 	min := fs.String("min-severity", "info", "print only incidents at least this severe: info, warning or critical")
 	fs.DurationVar(&c.maxDelay, "max-reconnect-delay", 0, "backoff cap between reconnect attempts (default 20s)")
 	fs.BoolVar(&c.verbose, "v", false, "log what the connection and the OS watcher do on stderr")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, err
-		}
-		return c, errors.New("bad command line (see -h)")
+	if err := termenv.Parse(fs, args); err != nil {
+		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q (see -h)", clean(fs.Arg(0)))

@@ -35,3 +35,30 @@ func Fail(w io.Writer, cmd string, code int, format string, a ...any) int {
 	fmt.Fprintf(w, cmd+": "+format+"\n", a...)
 	return code
 }
+
+// ErrBadCommandLine is Parse's error for a command line the flag package
+// refused (it has printed why).
+var ErrBadCommandLine = errors.New("bad command line (see -h)")
+
+// FlagSet returns a terminal command's flag set: problems and -h's usage
+// (the usage line, then the flags) go to out, and f holds the connection
+// flags (Flags.Register).
+func FlagSet(cmd, usage string, f *Flags, getenv func(string) string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintln(out, "usage: "+usage)
+		fs.PrintDefaults()
+	}
+	f.Register(fs, getenv)
+	return fs
+}
+
+// Parse parses args with fs: nil, flag.ErrHelp for -h, or ErrBadCommandLine.
+func Parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return ErrBadCommandLine
+	}
+	return err
+}
