@@ -14,8 +14,8 @@ import (
 	"github.com/warpdesk/warpdesk/ops"
 )
 
-// This file holds how severities, monitor statuses and ages look, shared by
-// the window process's dashboard and the old in-process one (ui.go).
+// This file holds how severities, monitor statuses and ages look on the
+// dashboard.
 
 // severityLook is how a severity is drawn: colour, icon and word, so colour is
 // never the only signal.
@@ -81,8 +81,5 @@ func Age(now, t time.Time) string {
 	}
 }
 
-// The empty state's second line: all quiet, or not known yet.
-const (
-	EmptyNoteQuiet   = "All quiet. New incidents appear here the moment they are raised."
-	EmptyNoteUnknown = "Not in touch with the server yet: incidents appear once it answers."
-)
+// EmptyNoteQuiet is the empty list's second line while the list is current.
+const EmptyNoteQuiet = "All quiet. New incidents appear here the moment they are raised."
