@@ -47,7 +47,7 @@
 // ErrKeyringUnavailable; no error it returns ever contains the token.
 // TokenFunc adapts the store to the app's token callback, TokenProblem turns
 // its errors into one sentence for the window and the status bar, and
-// MemoryKeyring keeps demo and test tokens out of the real keyring.
+// MemoryKeyring keeps test tokens out of the real keyring.
 //
 // # Where the token comes from, and where it may go
 //

@@ -22,9 +22,9 @@ func (OSKeyring) Get(service, user string) (string, error) { return keyring.Get(
 func (OSKeyring) Set(service, user, pw string) error       { return keyring.Set(service, user, pw) }
 func (OSKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
 
-// MemoryKeyring is a Keyring that keeps secrets in memory, for tests and
-// demo mode (so a demo token never reaches the real keyring). The zero value
-// is ready to use and it is safe for concurrent use.
+// MemoryKeyring is a Keyring that keeps secrets in memory, for tests (the
+// demo's token needs no keyring: ResolveToken hands it over directly). The
+// zero value is ready to use and it is safe for concurrent use.
 type MemoryKeyring struct {
 	mu sync.Mutex
 	m  map[string]string
