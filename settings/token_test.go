@@ -22,14 +22,14 @@ import (
 // fakeKeyring is an in-memory keyring whose calls can be made to fail or
 // block.
 type fakeKeyring struct {
-	mu      sync.Mutex
-	secrets map[string]string
-	err     error         // returned by every call when set
-	block   chan struct{} // calls wait until it is closed, when set
-	calls   int
+	settings.MemoryKeyring
+	mu    sync.Mutex
+	err   error         // returned by every call when set
+	block chan struct{} // calls wait until it is closed, when set
+	calls int
 }
 
-func newFake() *fakeKeyring { return &fakeKeyring{secrets: map[string]string{}} }
+func newFake() *fakeKeyring { return &fakeKeyring{} }
 
 func (f *fakeKeyring) enter() error {
 	f.mu.Lock()
@@ -46,36 +46,27 @@ func (f *fakeKeyring) Get(service, user string) (string, error) {
 	if err := f.enter(); err != nil {
 		return "", err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	v, ok := f.secrets[service+"/"+user]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
+	return f.MemoryKeyring.Get(service, user)
 }
 
 func (f *fakeKeyring) Set(service, user, pw string) error {
 	if err := f.enter(); err != nil {
 		return err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.secrets[service+"/"+user] = pw
-	return nil
+	return f.MemoryKeyring.Set(service, user, pw)
 }
 
 func (f *fakeKeyring) Delete(service, user string) error {
 	if err := f.enter(); err != nil {
 		return err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.secrets[service+"/"+user]; !ok {
-		return keyring.ErrNotFound
-	}
-	delete(f.secrets, service+"/"+user)
-	return nil
+	return f.MemoryKeyring.Delete(service, user)
+}
+
+// stored is what the keyring holds for user, read past the fault hooks.
+func (f *fakeKeyring) stored(user string) string {
+	v, _ := f.MemoryKeyring.Get(settings.KeyringService, user)
+	return v
 }
 
 // logged collects every error and value a test produced, as an app would
@@ -153,8 +144,8 @@ func TestTokenStoreWithFakeKeyring(t *testing.T) {
 	if err := s.Set(ctx, b, "token-b"); err != nil {
 		t.Fatal(err)
 	}
-	if f.secrets["warpdesk/a.example.com"] != "token-a" || f.secrets["warpdesk/b.example.com"] != "token-b" {
-		t.Fatalf("keyring holds %v", f.secrets)
+	if a, b := f.stored("a.example.com"), f.stored("b.example.com"); a != "token-a" || b != "token-b" {
+		t.Fatalf("keyring holds %q and %q", a, b)
 	}
 	if got, err := s.Get(ctx, a); err != nil || got != "token-a" {
 		t.Fatalf("Get(a) = %v, %v", got.Reveal(), err)
@@ -239,7 +230,7 @@ func TestTokenStoreTimeout(t *testing.T) {
 	ctx := context.Background()
 	const url, tok = "wss://ops.example.com/ws", "tok-timeout-SECRET"
 	f := newFake()
-	f.secrets["warpdesk/ops.example.com"] = "old"
+	_ = f.MemoryKeyring.Set(settings.KeyringService, "ops.example.com", "old")
 	f.block = make(chan struct{})
 	s := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: f, Timeout: 100 * time.Millisecond})
 	released := false
@@ -293,7 +284,7 @@ func TestTokenStoreTimeout(t *testing.T) {
 	if err := s.Set(ctx, url, tok); err != nil {
 		t.Fatalf("Set after release = %v", err)
 	}
-	if s.SessionOnly(url) || f.secrets["warpdesk/ops.example.com"] != tok {
+	if s.SessionOnly(url) || f.stored("ops.example.com") != tok {
 		t.Fatal("token not moved to the keyring")
 	}
 }
