@@ -287,13 +287,7 @@ func TestFileAcrossProcesses(t *testing.T) {
 		t.Skip("the writer half runs in TestSettingsWriterProcess")
 	}
 	path := filepath.Join(t.TempDir(), "settings.json")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSettingsWriterProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), writerEnv+"="+path)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startHalf(t, "TestSettingsWriterProcess", writerEnv, path)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	exited := false
@@ -366,13 +360,7 @@ func TestFileWritersAcrossProcesses(t *testing.T) {
 		t.Skip("the writer half runs in TestSettingsKeysProcess")
 	}
 	path := filepath.Join(t.TempDir(), "settings.json")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSettingsKeysProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), keysEnv+"="+path)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startHalf(t, "TestSettingsKeysProcess", keysEnv, path)
 	f := openFile(t, path)
 	for i := range writerKeys {
 		f.SetInt(fmt.Sprintf("parent.%d", i), i)
@@ -414,4 +402,19 @@ func TestSettingsKeysProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// startHalf starts this test binary running only the test named, with env
+// set to path: the other process of a two-process test. out collects what
+// it prints.
+func startHalf(t *testing.T, test, env, path string) (cmd *exec.Cmd, out *strings.Builder) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+path)
+	out = &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, out
 }
