@@ -23,7 +23,7 @@ type Board struct {
 	Dot      *canvas.Circle
 	Link     *widget.Label // "Live", "Reconnecting…"
 	Server   *widget.Label
-	Sync     *widget.Label // "Up to date · 17:35:12", "As of 17:35"
+	Sync     *widget.Label // "Up to date · 17:35", "As of 17:35"
 	Settings *widget.Button
 	Header   *widget.Label // "Active incidents (3)"
 	Order    *widget.Select

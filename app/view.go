@@ -143,13 +143,16 @@ func catchUpDetail(st store.State, now time.Time) string {
 	return s
 }
 
-// syncLine is the status line's freshness: "Up to date · 17:35:12" while
+// syncLine is the status line's freshness: "Up to date · 17:35" while
 // current (it moves with the clock: the list is current now), "As of
-// 17:35" while stale, "" while unknown.
+// 17:35" while stale, "" while unknown. Minutes, not seconds: a text that
+// changes makes Fyne repaint the whole window, and a shown dashboard on a
+// quiet server should repaint once a minute, not once a second
+// (docs/BENCHMARKS.md, idle).
 func syncLine(st store.State, now time.Time) string {
 	switch st.Knowledge {
 	case store.Current:
-		return "Up to date · " + now.Format("15:04:05")
+		return "Up to date · " + now.Format("15:04")
 	case store.Stale:
 		return "As of " + clock(now, st.AsOf)
 	}

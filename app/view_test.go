@@ -53,8 +53,11 @@ func TestBannersSayWhatIsNotKnown(t *testing.T) {
 
 func TestSyncLineMovesWhileCurrent(t *testing.T) {
 	st := store.State{Link: store.LinkLive, Knowledge: store.Current, AsOf: at(17, 29, 3)}
-	if a, b := syncLine(st, at(17, 35, 0)), syncLine(st, at(17, 35, 9)); a == b {
+	if a, b := syncLine(st, at(17, 35, 0)), syncLine(st, at(17, 36, 0)); a == b {
 		t.Fatalf("sync line frozen while current: %q", a)
+	}
+	if a, b := syncLine(st, at(17, 35, 0)), syncLine(st, at(17, 35, 59)); a != b {
+		t.Fatalf("sync line changes within a minute (a repaint a second): %q, %q", a, b)
 	}
 	st.Knowledge = store.Stale
 	if got := syncLine(st, at(17, 40, 0)); got != "As of 17:29" {

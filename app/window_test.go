@@ -155,9 +155,15 @@ func TestSyncedTimeMovesWhileLive(t *testing.T) {
 	f := newFixture(t, WindowOptions{})
 	f.src.publish(store.State{Link: store.LinkLive, Knowledge: store.Current, AsOf: at(17, 29, 3)})
 	first := f.w.Board.Sync.Text
+	// Within the minute nothing changes, so the tick repaints nothing.
 	f.now = f.now.Add(7 * time.Second)
 	f.w.tick()
-	if f.w.Board.Sync.Text == first || f.w.Board.Sync.Text != "Up to date · 17:35:07" {
+	if f.w.Board.Sync.Text != first {
+		t.Fatalf("sync went from %q to %q within the minute", first, f.w.Board.Sync.Text)
+	}
+	f.now = f.now.Add(time.Minute)
+	f.w.tick()
+	if f.w.Board.Sync.Text == first || f.w.Board.Sync.Text != "Up to date · 17:36" {
 		t.Fatalf("sync went from %q to %q", first, f.w.Board.Sync.Text)
 	}
 }
