@@ -6,15 +6,6 @@ import (
 	"github.com/warpdesk/warpdesk/settings"
 )
 
-// Opener returns the action for a "Settings…" item in a process that runs
-// the app itself (app.Config's OnSettings): it builds the window from
-// current() and shows it, or, while that window is still open, brings it to
-// the front instead of opening a second one. It saves to a.Preferences().
-// Call the returned func on the UI goroutine (menu actions run there).
-func Opener(a fyne.App, current func() settings.Settings, tokens *settings.TokenStore, apply ApplyFunc) func() {
-	return opener(a, current, Options{Tokens: tokens, Apply: apply})
-}
-
 // WindowOpener returns the dashboard's Settings action in the window
 // process, for its Settings button and Ctrl+, (and the "not connected"
 // banner's button): it opens one Settings window for the settings in file,
@@ -33,6 +24,8 @@ func WindowOpener(a fyne.App, file *settings.File, tokens *settings.TokenStore, 
 	return opener(a, current, Options{Prefs: file, Tokens: tokens, Saved: saved})
 }
 
+// opener builds the window from current() and shows it, or, while that
+// window is still open, brings it to the front instead of opening a second.
 func opener(a fyne.App, current func() settings.Settings, opts Options) func() {
 	var open fyne.Window
 	return func() {

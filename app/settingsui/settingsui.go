@@ -62,18 +62,12 @@ type Options struct {
 // TokenStore's own per-call timeout.
 const keyringBudget = 10 * time.Second
 
-// NewWindow builds the Settings window for cur (it does not Show it),
-// persisting to a.Preferences(); see NewWindowWith.
-func NewWindow(a fyne.App, cur settings.Settings, tokens *settings.TokenStore, apply ApplyFunc) fyne.Window {
-	return NewWindowWith(a, cur, Options{Tokens: tokens, Apply: apply})
-}
-
 // NewWindowWith builds the Settings window for cur (it does not Show it).
 // cur.ServerURL is "" for the built-in demo server: never pass the demo's
 // own address, which changes on every start.
 //
-// Call it from the UI goroutine. Keep one window at a time (Opener,
-// WindowOpener do).
+// Call it from the UI goroutine. Keep one window at a time (WindowOpener
+// does).
 func NewWindowWith(a fyne.App, cur settings.Settings, opts Options) fyne.Window {
 	if opts.Prefs == nil {
 		opts.Prefs = a.Preferences()

@@ -134,7 +134,7 @@ func TestNewWindow(t *testing.T) {
 	a := test.NewTempApp(t)
 	// No token store: no background job, whose fyne.Do the test driver
 	// would run on its own goroutine, racing with this one.
-	w := NewWindow(a, current(), nil, nil)
+	w := NewWindowWith(a, current(), Options{})
 	w.Show()
 	if w.Title() != "Warpdesk Settings" || w.Content() == nil {
 		t.Fatalf("window %q content %v", w.Title(), w.Content())
@@ -420,7 +420,7 @@ func TestOpenerKeepsOneWindow(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	a := test.NewTempApp(t)
 	builds := 0
-	open := Opener(a, func() settings.Settings { builds++; return current() }, nil, nil)
+	open := opener(a, func() settings.Settings { builds++; return current() }, Options{})
 	before := len(a.Driver().AllWindows())
 	open()
 	open()
