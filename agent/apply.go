@@ -17,7 +17,10 @@ type reloader interface{ Reload() error }
 func (a *Agent) SettingsChanged() {
 	if r, ok := a.prefs.(reloader); ok {
 		if err := r.Reload(); err != nil {
-			a.log.Warn("settings file", "err", err)
+			// What a failed reload leaves is the defaults, not the user's
+			// edit: applying them would switch a real server to the demo.
+			a.log.Warn("settings file unreadable; keeping the settings in force", "err", err)
+			return
 		}
 	}
 	saved, err := settings.Load(a.prefs)
