@@ -19,10 +19,10 @@ func (c *Conn) SetCompression(on bool) error {
 		return err
 	}
 	c.mu.Lock()
-	if c.closed || c.cl.sc.URL() != server {
+	if closed := c.closed; closed || c.cl.sc.URL() != server {
 		c.mu.Unlock()
 		cl.close()
-		if c.closed {
+		if closed {
 			return ErrClosed
 		}
 		return nil
@@ -41,7 +41,7 @@ func (c *Conn) SetCompression(on bool) error {
 	old.close() // when it returns, no handler of the old client runs
 	c.log.Info("compression changed", "compression", on)
 	if started {
-		cl.sc.Connect()
+		c.connectIfCurrent(cl)
 	}
 	return nil
 }

@@ -173,12 +173,13 @@ func (c *Conn) Start() {
 // Reconnect dials now, skipping the backoff, and retries a rejected token.
 // Wire it to the store: st.SetHooks(store.Hooks{Reconnect: c.Reconnect}).
 func (c *Conn) Reconnect() {
+	// Under the lock: socket's Reconnect restarts a disconnected client, so
+	// one replaced or closed meanwhile (SetServer, Close) must not get it.
 	c.mu.Lock()
-	cl, started := c.cl, c.started && !c.closed
-	c.mu.Unlock()
-	if started {
+	defer c.mu.Unlock()
+	if c.started && !c.closed {
 		c.log.Info("reconnect requested")
-		cl.sc.Reconnect()
+		c.cl.sc.Reconnect()
 	}
 }
 
@@ -232,9 +233,19 @@ func (c *Conn) SetServer(server, name, catchUpURL string) error {
 	c.st.Reset(displayName(server, name))
 	c.log.Info("server changed", "server", displayName(server, ""))
 	if started {
-		cl.sc.Connect()
+		c.connectIfCurrent(cl)
 	}
 	return nil
+}
+
+// connectIfCurrent connects cl unless a Close or another switch replaced
+// it since it was installed: Connect would bring a closed client back.
+func (c *Conn) connectIfCurrent(cl *client) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed && c.cl == cl {
+		cl.sc.Connect()
+	}
 }
 
 // SetCatchUpURL changes the catch-up override ("" derives it from the

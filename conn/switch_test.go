@@ -179,3 +179,34 @@ func TestCloseAndSwitchStress(t *testing.T) {
 		st.Close()
 	}
 }
+
+// "Reconnect now" racing a server switch or Close must not restart the
+// client that was just replaced: socket's Reconnect starts a disconnected
+// client, which would then dial the old server for good (goleak in
+// TestMain sees its goroutines).
+func TestReconnectRacingSwitchAndClose(t *testing.T) {
+	srv := demoServer(t, 2)
+	dead := deadURL(t)
+	for i := range 40 {
+		st := store.New(store.Options{})
+		c, err := conn.New(st, conn.Options{Server: srv.URL(), Token: staticToken(srv.Token()), Socket: fast,
+			CatchUpDelay: time.Millisecond, MaxCatchUpDelay: 5 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Start()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for range 50 {
+				c.Reconnect()
+			}
+		}()
+		if i%2 == 0 {
+			must(t, c.SetServer(dead, "", ""))
+		}
+		c.Close()
+		<-done
+		st.Close()
+	}
+}
