@@ -3,6 +3,7 @@ package agent
 import (
 	"os"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -21,9 +22,19 @@ func TestMain(m *testing.M) {
 // shows, and exits when the agent closes the link.
 const fakeWindowEnv = "WARPDESK_TEST_FAKE_WINDOW"
 
+// fakeWindowLingerEnv makes the stand-in close its link at once and then
+// linger, as a window process does while Fyne's shutdown hangs.
+const fakeWindowLingerEnv = "WARPDESK_TEST_FAKE_WINDOW_LINGER"
+
 func fakeWindow() int {
 	rm := ipc.NewRemote(os.Stdin, os.Stdout, ipc.Options{})
 	rm.Reconnect() // "started"
+	if os.Getenv(fakeWindowLingerEnv) != "" {
+		time.Sleep(300 * time.Millisecond) // let "started" reach the agent
+		_ = rm.Close()
+		time.Sleep(5 * time.Second)
+		return 0
+	}
 	for range rm.Shows() {
 		rm.Reconnect()
 	}

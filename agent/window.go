@@ -103,6 +103,14 @@ func (w *windows) start(settings bool) (*child, error) {
 		if err := c.srv.Run(ctx, fromChild, fromAgent); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ipc.ErrPeerClosed) {
 			w.log.Warn("window link", "err", err)
 		}
+		// The link is gone: the window closed, even if its process lingers
+		// in Fyne's shutdown. The next open starts a new one instead of
+		// sending a show nobody reads.
+		w.mu.Lock()
+		if w.cur == c {
+			w.cur = nil
+		}
+		w.mu.Unlock()
 	}()
 	go func() {
 		defer w.wg.Done()

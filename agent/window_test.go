@@ -52,3 +52,38 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// A window whose link has ended (its window closed) while its process
+// lingers in Fyne's shutdown is gone for the agent: the next open starts a
+// new process instead of raising one that will never show again.
+func TestWindowOpenAfterLinkEnds(t *testing.T) {
+	t.Setenv(fakeWindowEnv, "1")
+	t.Setenv(fakeWindowLingerEnv, "1")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(store.Options{})
+	defer st.Close()
+	var cmds atomic.Int32
+	st.SetHooks(store.Hooks{Reconnect: func() { cmds.Add(1) }})
+	w := &windows{exe: exe, st: st, log: slog.New(slog.DiscardHandler)}
+	defer w.close(10 * time.Second)
+	w.open(false)
+	waitFor(t, "the window process to start", func() bool { return cmds.Load() == 1 })
+	deadline := time.Now().Add(3 * time.Second) // the process lingers 5 s
+	for {
+		w.mu.Lock()
+		gone := w.cur == nil
+		w.mu.Unlock()
+		if gone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the agent still counts a window whose link ended as open")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	w.open(false)
+	waitFor(t, "a new window process", func() bool { return cmds.Load() == 2 })
+}

@@ -185,13 +185,14 @@ func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 	var watchdog *time.Timer
 	w.Win.SetOnClosed(func() {
 		w.stopAll()
-		if opts.OnClosed != nil {
-			opts.OnClosed()
-		}
+		// The watchdog first: OnClosed may wait on the agent.
 		watchdog = time.AfterFunc(opts.ExitAfter, func() {
 			log.Printf("warpdesk window: Fyne did not stop within %v of the window closing: exiting", opts.ExitAfter)
 			opts.exit(0)
 		})
+		if opts.OnClosed != nil {
+			opts.OnClosed()
+		}
 	})
 	w.Show()
 	if opts.StartWithSettings && opts.OpenSettings != nil {

@@ -60,6 +60,9 @@ func Main(args []string) int {
 	app.RunWindow(fa, remote, remote, app.WindowOptions{
 		Title: buildinfo.Name, OpenSettings: open, Shows: remote.Shows(),
 		SettingsShows: remote.SettingsShows(), StartWithSettings: *openSettings,
+		// The agent learns at once that the window is gone, even while
+		// Fyne's shutdown lingers, and starts a new one when asked.
+		OnClosed: func() { _ = remote.Close() },
 	})
 	return 0
 }
