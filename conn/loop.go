@@ -72,7 +72,7 @@ func (c *Conn) catchUp(cl *client, base *url.URL) (store.CatchUp, error) {
 	if dropped > 0 {
 		c.log.Warn("catch-up: dropped invalid entries", "count", dropped)
 	}
-	c.log.Info("caught up", "open", len(snap.Incidents)-dropped, "server", cl.sc.URL())
+	c.log.Info("caught up", "open", len(snap.Incidents)-dropped, "server", displayName(cl.sc.URL(), ""))
 	return cu, nil
 }
 
