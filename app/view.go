@@ -33,19 +33,13 @@ type Banner struct {
 	Detail string
 }
 
-// linkWords names the link state for the status line.
+// linkWords names the link state for the status line: the store's words,
+// with an ellipsis while a dial is under way.
 func linkWords(l store.Link) string {
-	switch l {
-	case store.LinkLive:
-		return "Live"
-	case store.LinkReconnecting:
-		return "Reconnecting…"
-	case store.LinkOffline:
-		return "Offline"
-	case store.LinkRejected:
-		return "Token rejected"
+	if l == store.LinkConnecting || l == store.LinkReconnecting {
+		return l.Label() + "…"
 	}
-	return "Connecting…"
+	return l.Label()
 }
 
 // clock is a wall-clock time as the dashboard prints it: "17:35", or

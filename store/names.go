@@ -20,6 +20,23 @@ func (l Link) String() string {
 	return "Link(" + strconv.Itoa(int(l)) + ")"
 }
 
+// Label names the link for people, as the tray's summary and the
+// dashboard's status line start: "Connecting", "Live", "Reconnecting",
+// "Offline", "Token rejected".
+func (l Link) Label() string {
+	switch l {
+	case LinkConnecting:
+		return "Connecting"
+	case LinkLive:
+		return "Live"
+	case LinkReconnecting:
+		return "Reconnecting"
+	case LinkRejected:
+		return "Token rejected"
+	}
+	return "Offline"
+}
+
 // String names the knowledge for logs: "unknown", "current", "stale".
 func (k Knowledge) String() string {
 	switch k {

@@ -201,21 +201,6 @@ func icon(s store.State, c counts) Icon {
 	return IconReconnecting
 }
 
-// linkWord is how the summary line starts for each link state.
-func linkWord(l store.Link) string {
-	switch l {
-	case store.LinkConnecting:
-		return "Connecting"
-	case store.LinkLive:
-		return "Live"
-	case store.LinkReconnecting:
-		return "Reconnecting"
-	case store.LinkRejected:
-		return "Token rejected"
-	}
-	return "Offline"
-}
-
 // summary is the tooltip and first menu line: "Live — 3 active, 1
 // critical", "Reconnecting — as of 17:35: 2 active", the unknown text,
 // with "· notifications paused until 18:35" while paused. It holds nothing
@@ -230,9 +215,9 @@ func summary(s store.State, c counts, now time.Time) string {
 	case s.Knowledge == store.Unknown:
 		line = TextUnknown
 	case s.Knowledge == store.Stale:
-		line = linkWord(s.Link) + " — as of " + clock(s.AsOf, now) + ": " + c.String()
+		line = s.Link.Label() + " — as of " + clock(s.AsOf, now) + ": " + c.String()
 	default:
-		line = linkWord(s.Link) + " — " + c.String()
+		line = s.Link.Label() + " — " + c.String()
 	}
 	if now.Before(s.PausedUntil) {
 		line += " · notifications paused until " + clock(s.PausedUntil, now)
