@@ -141,3 +141,17 @@ func flush(t *testing.T, st *store.Store) {
 		t.Fatal("the store's dispatcher is stuck")
 	}
 }
+
+// startStressConn starts a conn on srv with catch-up retries in
+// milliseconds, for the stress tests.
+func startStressConn(t *testing.T, srv *demo.Server) (*store.Store, *conn.Conn) {
+	t.Helper()
+	st := store.New(store.Options{})
+	c, err := conn.New(st, conn.Options{Server: srv.URL(), Token: staticToken(srv.Token()), Socket: fast,
+		CatchUpDelay: time.Millisecond, MaxCatchUpDelay: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Start()
+	return st, c
+}

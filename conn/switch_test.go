@@ -160,13 +160,7 @@ func TestCloseAndSwitchStress(t *testing.T) {
 	srv := demoServer(t, 2)
 	dead := deadURL(t)
 	for i := range 30 {
-		st := store.New(store.Options{})
-		c, err := conn.New(st, conn.Options{Server: srv.URL(), Token: staticToken(srv.Token()), Socket: fast,
-			CatchUpDelay: time.Millisecond, MaxCatchUpDelay: 5 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Start()
+		st, c := startStressConn(t, srv)
 		time.Sleep(time.Duration(i%5) * time.Millisecond)
 		if i%3 == 0 {
 			srv.DropAll()
@@ -188,13 +182,7 @@ func TestReconnectRacingSwitchAndClose(t *testing.T) {
 	srv := demoServer(t, 2)
 	dead := deadURL(t)
 	for i := range 40 {
-		st := store.New(store.Options{})
-		c, err := conn.New(st, conn.Options{Server: srv.URL(), Token: staticToken(srv.Token()), Socket: fast,
-			CatchUpDelay: time.Millisecond, MaxCatchUpDelay: 5 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Start()
+		st, c := startStressConn(t, srv)
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
