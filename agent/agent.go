@@ -154,7 +154,7 @@ func (a *Agent) build(d notify.Deliverer) error {
 		link.Close()
 		a.log.Info("disconnected from the server")
 	})
-	a.st.SetHooks(store.Hooks{Reconnect: link.Reconnect, SettingsChanged: a.SettingsChanged})
+	a.st.SetHooks(store.Hooks{Reconnect: func(string) { link.Reconnect() }, SettingsChanged: a.SettingsChanged})
 	return nil
 }
 

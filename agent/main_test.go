@@ -28,7 +28,7 @@ const fakeWindowLingerEnv = "WARPDESK_TEST_FAKE_WINDOW_LINGER"
 
 func fakeWindow() int {
 	rm := ipc.NewRemote(os.Stdin, os.Stdout, ipc.Options{})
-	rm.Reconnect() // "started"
+	rm.Reconnect("") // "started"
 	if os.Getenv(fakeWindowLingerEnv) != "" {
 		time.Sleep(300 * time.Millisecond) // let "started" reach the agent
 		_ = rm.Close()
@@ -36,7 +36,7 @@ func fakeWindow() int {
 		return 0
 	}
 	for range rm.Shows() {
-		rm.Reconnect()
+		rm.Reconnect("")
 	}
 	_ = rm.Close()
 	return 0

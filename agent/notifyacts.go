@@ -46,7 +46,7 @@ func newNotifyActs(a *Agent) *notifyActs {
 // acknowledge is notify.SystemOptions.OnAcknowledge: it runs on the D-Bus
 // goroutine and does not block.
 func (n *notifyActs) acknowledge(uuid string) {
-	n.a.st.Acknowledge(uuid)
+	n.a.st.Acknowledge("", uuid)
 	ack, ok := n.a.link.(acknowledger)
 	n.mu.Lock()
 	defer n.mu.Unlock()

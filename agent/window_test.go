@@ -21,7 +21,7 @@ func TestWindowsAtMostOne(t *testing.T) {
 	st := store.New(store.Options{})
 	defer st.Close()
 	var cmds, exits atomic.Int32
-	st.SetHooks(store.Hooks{Reconnect: func() { cmds.Add(1) }})
+	st.SetHooks(store.Hooks{Reconnect: func(string) { cmds.Add(1) }})
 	w := &windows{exe: exe, st: st, log: slog.New(slog.DiscardHandler), exited: func() { exits.Add(1) }}
 	w.open(false)
 	waitFor(t, "the window process to start", func() bool { return cmds.Load() == 1 })
@@ -66,7 +66,7 @@ func TestWindowOpenAfterLinkEnds(t *testing.T) {
 	st := store.New(store.Options{})
 	defer st.Close()
 	var cmds atomic.Int32
-	st.SetHooks(store.Hooks{Reconnect: func() { cmds.Add(1) }})
+	st.SetHooks(store.Hooks{Reconnect: func(string) { cmds.Add(1) }})
 	w := &windows{exe: exe, st: st, log: slog.New(slog.DiscardHandler)}
 	defer w.close(10 * time.Second)
 	w.open(false)

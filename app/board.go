@@ -62,7 +62,7 @@ func NewBoard(cmd store.Commands, openSettings func()) *Board {
 		EmptyTitle: widget.NewLabel(""),
 		EmptyNote:  widget.NewLabel(""),
 		Veil:       canvas.NewRectangle(color.Transparent),
-		banners: newBannerList(bannerActions{settings: openSettings, reconnect: cmd.Reconnect,
+		banners: newBannerList(bannerActions{settings: openSettings, reconnect: func() { cmd.Reconnect("") },
 			resume: func() { cmd.Pause(time.Time{}) }}),
 		rows:     newIncidentRows(cmd.Acknowledge),
 		monitors: newMonitorRows(),

@@ -30,10 +30,11 @@ type incidentView struct {
 	Meta     *widget.Label
 	Ack      *widget.Button
 	object   fyne.CanvasObject
+	server   string
 	uuid     string
 }
 
-func newIncidentView(onAck func(uuid string)) *incidentView {
+func newIncidentView(onAck func(server, uuid string)) *incidentView {
 	v := &incidentView{
 		bar:      canvas.NewRectangle(theme.Color(theme.ColorNameDisabled)),
 		icon:     widget.NewIcon(nil),
@@ -43,7 +44,7 @@ func newIncidentView(onAck func(uuid string)) *incidentView {
 	}
 	v.Ack = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() {
 		if v.uuid != "" {
-			onAck(v.uuid)
+			onAck(v.server, v.uuid)
 		}
 	})
 	v.bar.SetMinSize(fyne.NewSize(5, 1))
@@ -58,7 +59,7 @@ func newIncidentView(onAck func(uuid string)) *incidentView {
 
 func (v *incidentView) set(in store.Incident, now time.Time) {
 	look := lookOf(in.Severity)
-	v.uuid = in.UUID
+	v.server, v.uuid = in.Server, in.UUID
 	setRectFill(v.bar, look.Color)
 	setResource(v.icon, look.Icon)
 	if v.Severity.Importance != look.Importance {
@@ -77,14 +78,14 @@ func (v *incidentView) set(in store.Incident, now time.Time) {
 
 // incidentRows keeps one incidentView per shown incident, reused.
 type incidentRows struct {
-	onAck func(string)
+	onAck func(server, uuid string)
 	views []*incidentView
 	more  *widget.Label
 	box   *fyne.Container
 	shown int
 }
 
-func newIncidentRows(onAck func(string)) *incidentRows {
+func newIncidentRows(onAck func(server, uuid string)) *incidentRows {
 	r := &incidentRows{onAck: onAck, more: widget.NewLabel(""), box: container.NewVBox()}
 	return r
 }

@@ -50,9 +50,9 @@ func (s *source) publish(st store.State) {
 // commandLog records Commands calls.
 type commandLog struct{ calls []string }
 
-func (c *commandLog) Acknowledge(uuid string) { c.calls = append(c.calls, "ack "+uuid) }
-func (c *commandLog) AcknowledgeAllCritical() { c.calls = append(c.calls, "ackAllCritical") }
-func (c *commandLog) Reconnect()              { c.calls = append(c.calls, "reconnect") }
+func (c *commandLog) Acknowledge(_, uuid string) { c.calls = append(c.calls, "ack "+uuid) }
+func (c *commandLog) AcknowledgeAllCritical()    { c.calls = append(c.calls, "ackAllCritical") }
+func (c *commandLog) Reconnect(string)           { c.calls = append(c.calls, "reconnect") }
 func (c *commandLog) Pause(until time.Time) {
 	c.calls = append(c.calls, "pause "+until.Format("15:04"))
 }

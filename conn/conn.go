@@ -14,7 +14,6 @@ import (
 
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/socket"
-	"github.com/warpdesk/warpdesk/store"
 )
 
 // Defaults applied by New to zero-valued Options fields.
@@ -81,7 +80,7 @@ func (o Options) withDefaults() Options {
 // Conn drives one server into a store. All methods are safe for concurrent
 // use.
 type Conn struct {
-	st       *store.Store
+	st       Sink
 	opts     Options
 	log      *slog.Logger
 	hc       *http.Client
@@ -107,7 +106,7 @@ type Conn struct {
 
 // New prepares a Conn for opts.Server feeding st (which it Resets to the
 // server). It does not dial until Start.
-func New(st *store.Store, opts Options) (*Conn, error) {
+func New(st Sink, opts Options) (*Conn, error) {
 	opts = opts.withDefaults()
 	base, err := catchUpBase(opts.Server, opts.CatchUpURL)
 	if err != nil {

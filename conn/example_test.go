@@ -37,7 +37,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer c.Close()
-	st.SetHooks(store.Hooks{Reconnect: c.Reconnect})
+	st.SetHooks(store.Hooks{Reconnect: func(string) { c.Reconnect() }})
 	c.Start()
 
 	r := <-revealed

@@ -48,7 +48,7 @@ func start(t *testing.T, opts conn.Options) *harness {
 		t.Fatal(err)
 	}
 	h.c = c
-	st.SetHooks(store.Hooks{Reconnect: c.Reconnect})
+	st.SetHooks(store.Hooks{Reconnect: func(string) { c.Reconnect() }})
 	t.Cleanup(func() {
 		c.Close()
 		st.Close()

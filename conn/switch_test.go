@@ -92,7 +92,7 @@ func TestReconnectAfterRejection(t *testing.T) {
 	h := start(t, conn.Options{Server: srv.URL(), Token: func(context.Context) (string, error) { return tok.Load().(string), nil }})
 	h.until(t, "rejected", func(s store.State) bool { return s.Link == store.LinkRejected })
 	tok.Store(srv.Token())
-	h.st.Reconnect()
+	h.st.Reconnect("")
 	h.until(t, "current", func(s store.State) bool { return s.Knowledge == store.Current })
 }
 

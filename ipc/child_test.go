@@ -25,13 +25,13 @@ func runChild(mode string) int {
 		rm := ipc.NewRemote(os.Stdin, os.Stdout, ipc.Options{})
 		ack := func(st store.State) {
 			if len(st.Incidents) > 0 {
-				rm.Acknowledge(st.Incidents[0].UUID)
+				rm.Acknowledge("", st.Incidents[0].UUID)
 			}
 		}
 		rm.Subscribe(ack)
 		ack(rm.State()) // what arrived before Subscribe (at worst acked twice)
 		for range rm.Shows() {
-			rm.Reconnect()
+			rm.Reconnect("")
 		}
 		rm.Close()
 		if !errors.Is(rm.Err(), ipc.ErrPeerClosed) {

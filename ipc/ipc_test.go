@@ -83,11 +83,11 @@ func TestStatesReachTheWindow(t *testing.T) {
 func TestCommandsReachTheAgent(t *testing.T) {
 	l := newLink(t)
 	until := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
-	l.remote.Acknowledge("")                                    // dropped: no incident has it
-	l.remote.Acknowledge(strings.Repeat("u", ops.MaxUUIDLen+1)) // dropped too
-	l.remote.Acknowledge("u1")
+	l.remote.Acknowledge("", "")                                    // dropped: no incident has it
+	l.remote.Acknowledge("", strings.Repeat("u", ops.MaxUUIDLen+1)) // dropped too
+	l.remote.Acknowledge("", "u1")
 	l.remote.AcknowledgeAllCritical()
-	l.remote.Reconnect()
+	l.remote.Reconnect("")
 	l.remote.Pause(until)
 	l.remote.SettingsChanged()
 	for _, want := range []string{"ack u1", "ackAllCritical", "reconnect", "pause 2026-12-01T19:00:00Z", "settingsChanged"} {
@@ -165,7 +165,7 @@ func TestCancelEndsTheLink(t *testing.T) {
 	if _, ok := <-remote.SettingsShows(); ok {
 		t.Fatal("SettingsShows still open after the link ended")
 	}
-	remote.Reconnect() // after the end: dropped, no panic, no block
+	remote.Reconnect("") // after the end: dropped, no panic, no block
 }
 
 func TestWindowExitEndsServe(t *testing.T) {

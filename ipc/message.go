@@ -42,12 +42,18 @@ const (
 	typeSettingsChanged = "settingsChanged"
 )
 
+// maxServerLen bounds a server ID in a command (settings' IDs are short).
+const maxServerLen = 128
+
 // message is one line of the protocol; which fields are set depends on T.
 type message struct {
 	T     string       `json:"t"`
 	State *store.State `json:"state,omitempty"`
-	UUID  string       `json:"uuid,omitempty"`
-	Until time.Time    `json:"until,omitzero"`
+	// Server is the server's ID for ack and reconnect ("" the one
+	// server, or every server for reconnect).
+	Server string    `json:"server,omitempty"`
+	UUID   string    `json:"uuid,omitempty"`
+	Until  time.Time `json:"until,omitzero"`
 }
 
 // check reports whether m is a complete message of a type the receiving
@@ -64,6 +70,8 @@ func (m message) check(accept ...string) error {
 		return fmt.Errorf("%w: state message without a state", ErrMalformed)
 	case m.T == typeAck && (m.UUID == "" || len(m.UUID) > ops.MaxUUIDLen):
 		return fmt.Errorf("%w: ack needs a uuid of 1 to %d bytes", ErrMalformed, ops.MaxUUIDLen)
+	case len(m.Server) > maxServerLen:
+		return fmt.Errorf("%w: a server ID is at most %d bytes", ErrMalformed, maxServerLen)
 	}
 	return nil
 }

@@ -118,17 +118,21 @@ func (rm *Remote) Close() error {
 // Acknowledge asks the agent to acknowledge the incident. A uuid no
 // incident can have ("" or too long) is dropped here: the agent would
 // end the link on it.
-func (rm *Remote) Acknowledge(uuid string) {
-	if uuid != "" && len(uuid) <= ops.MaxUUIDLen {
-		rm.send(message{T: typeAck, UUID: uuid})
+func (rm *Remote) Acknowledge(server, uuid string) {
+	if uuid != "" && len(uuid) <= ops.MaxUUIDLen && len(server) <= maxServerLen {
+		rm.send(message{T: typeAck, Server: server, UUID: uuid})
 	}
 }
 
 // AcknowledgeAllCritical asks the agent to acknowledge every critical.
 func (rm *Remote) AcknowledgeAllCritical() { rm.send(message{T: typeAckAllCritical}) }
 
-// Reconnect asks the agent to dial now.
-func (rm *Remote) Reconnect() { rm.send(message{T: typeReconnect}) }
+// Reconnect asks the agent to dial server now ("" every server).
+func (rm *Remote) Reconnect(server string) {
+	if len(server) <= maxServerLen {
+		rm.send(message{T: typeReconnect, Server: server})
+	}
+}
 
 // Pause asks the agent to pause notifications until the instant (zero
 // resumes).

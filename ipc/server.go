@@ -39,9 +39,9 @@ func NewServer(src store.Source, cmd store.Commands, opts Options) *Server {
 // ignore is the Commands of a Server given none.
 type ignore struct{}
 
-func (ignore) Acknowledge(string)      {}
+func (ignore) Acknowledge(_, _ string) {}
 func (ignore) AcknowledgeAllCritical() {}
-func (ignore) Reconnect()              {}
+func (ignore) Reconnect(string)        {}
 func (ignore) Pause(time.Time)         {}
 func (ignore) SettingsChanged()        {}
 
@@ -163,11 +163,11 @@ func (s *Server) readLoop(r io.Reader) error {
 		}
 		switch m.T {
 		case typeAck:
-			s.cmd.Acknowledge(m.UUID)
+			s.cmd.Acknowledge(m.Server, m.UUID)
 		case typeAckAllCritical:
 			s.cmd.AcknowledgeAllCritical()
 		case typeReconnect:
-			s.cmd.Reconnect()
+			s.cmd.Reconnect(m.Server)
 		case typePause:
 			s.cmd.Pause(m.Until)
 		case typeSettingsChanged:

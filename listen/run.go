@@ -52,7 +52,7 @@ func (l *listener) run(ctx context.Context, fail func(int, string, ...any) int) 
 		return fail(ExitFailed, "%s: %v", server, err)
 	}
 	defer c.Close()
-	st.SetHooks(store.Hooks{Reconnect: c.Reconnect})
+	st.SetHooks(store.Hooks{Reconnect: func(string) { c.Reconnect() }})
 	tr.say("listening to %s (%s)", server, roomsNote(l.cfg.rooms))
 
 	watchCtx, stopWatch := context.WithCancel(ctx)

@@ -6,9 +6,11 @@ import (
 	"github.com/warpdesk/warpdesk/ops"
 )
 
-// Acknowledge marks one open incident as seen by the user (State's
-// Incident.Acked). Acknowledgement is local to this desktop.
-func (s *Store) Acknowledge(uuid string) {
+// Acknowledge marks one open incident of server as seen by the user
+// (State's Incident.Acked). The store's own mark is local to this desktop:
+// the agent's Commands send it to the server as well.
+func (s *Store) Acknowledge(server, uuid string) {
+	_ = server // one server until the store holds several
 	s.apply(func(_ time.Time, c *change) {
 		c.dirty = s.inc.acknowledge(func(in *Incident) bool { return in.UUID == uuid }) > 0
 	})
@@ -21,13 +23,14 @@ func (s *Store) AcknowledgeAllCritical() {
 	})
 }
 
-// Reconnect calls the Reconnect hook (see SetHooks).
-func (s *Store) Reconnect() {
+// Reconnect calls the Reconnect hook (see SetHooks) with server ("" for
+// every server).
+func (s *Store) Reconnect(server string) {
 	s.mu.Lock()
 	f := s.hooks.Reconnect
 	s.mu.Unlock()
 	if f != nil {
-		f()
+		f(server)
 	}
 }
 

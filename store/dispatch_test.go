@@ -31,7 +31,7 @@ func TestStatesInOrderAndImmutable(t *testing.T) {
 	for i := range 50 {
 		must(t, s.IncidentCreated(inc(fmt.Sprint("n", i), int64(i+2), ops.Warning)))
 	}
-	s.Acknowledge("a")
+	s.Acknowledge("", "a")
 	must(t, s.IncidentResolved("a"))
 	prev := kept.Version
 	for r.cur.Version < s.State().Version {
@@ -125,10 +125,10 @@ func TestUnsubscribeAndClose(t *testing.T) {
 func TestHooks(t *testing.T) {
 	s := store.New(store.Options{})
 	defer s.Close()
-	s.Reconnect() // no hook: nothing happens
+	s.Reconnect("") // no hook: nothing happens
 	var reconnects, changes int
-	s.SetHooks(store.Hooks{Reconnect: func() { reconnects++ }, SettingsChanged: func() { changes++ }})
-	s.Reconnect()
+	s.SetHooks(store.Hooks{Reconnect: func(string) { reconnects++ }, SettingsChanged: func() { changes++ }})
+	s.Reconnect("")
 	s.SettingsChanged()
 	s.SettingsChanged()
 	if reconnects != 1 || changes != 2 {

@@ -7,7 +7,8 @@ import (
 )
 
 // Event is something the notifier may tell the user about. It is one of
-// Opened, Revealed, LinkLost, LinkRestored, PauseStarted and PauseEnded;
+// Opened, Revealed, Settled, LinkLost, LinkRestored, PauseStarted and
+// PauseEnded;
 // switch on the type:
 //
 //	switch e := ev.(type) {
@@ -30,6 +31,8 @@ type Opened struct {
 // while Warpdesk was not connected, before it started, or while it was
 // pointed at another server.
 type Revealed struct {
+	// Server is the ID of the server caught up (ServerState.ID).
+	Server string
 	// Incidents are the newly shown incidents, newest first; never empty.
 	Incidents []Incident
 	// First is true for the first successful catch-up on this server since
@@ -52,6 +55,8 @@ func (r Revealed) OpsIncidents() []ops.Incident {
 // since start (or a server switch) failed. It fires once per outage; the
 // next one comes only after a LinkRestored.
 type LinkLost struct {
+	// Server is the ID of the server whose link it is (ServerState.ID).
+	Server string
 	// Link is the link's state now (never LinkLive).
 	Link Link
 	// Reason says why, in words (State.Reason).
@@ -68,6 +73,8 @@ type LinkLost struct {
 // LinkRestored: after a LinkLost, the link is live again and a catch-up
 // succeeded, so the list is Current again.
 type LinkRestored struct {
+	// Server is the ID of the server whose link it is (ServerState.ID).
+	Server string
 	// NewWhileOffline is how many incidents the catch-up revealed (Revealed
 	// carries them, and comes just before).
 	NewWhileOffline int
@@ -90,7 +97,22 @@ type PauseEnded struct {
 	Early bool
 }
 
+// Settled: an open incident needs nobody any more: it was resolved, or
+// someone acknowledged it on the server (the first acknowledgement only).
+// History keeps these.
+type Settled struct {
+	// Incident is the incident as it was last known, with its
+	// acknowledgement (if any) and Server.
+	Incident Incident
+	// Resolved is true when it left the list resolved; false when it was
+	// acknowledged.
+	Resolved bool
+	// At is when the store saw it settle.
+	At time.Time
+}
+
 func (Opened) isEvent()       {}
+func (Settled) isEvent()      {}
 func (Revealed) isEvent()     {}
 func (LinkLost) isEvent()     {}
 func (LinkRestored) isEvent() {}

@@ -132,8 +132,8 @@ func TestAcknowledge(t *testing.T) {
 	must(t, s.IncidentCreated(inc("a", 1, ops.Critical)))
 	must(t, s.IncidentCreated(inc("b", 2, ops.Critical)))
 	must(t, s.IncidentCreated(inc("c", 3, ops.Warning)))
-	s.Acknowledge("a")
-	s.Acknowledge("unknown")
+	s.Acknowledge("", "a")
+	s.Acknowledge("", "unknown")
 	acked := func() string {
 		var out string
 		for _, in := range s.State().Incidents {

@@ -24,6 +24,20 @@ const (
 	LinkRejected
 )
 
+// severity orders links for State's worst-server fields: a refused token
+// needs the user, offline and reconnecting need patience, connecting is
+// just starting, live is fine.
+var linkSeverity = [...]int{LinkLive: 0, LinkConnecting: 1, LinkReconnecting: 2, LinkOffline: 3, LinkRejected: 4}
+
+// Worse reports whether l needs the user's attention more than m does
+// (Rejected, then Offline, Reconnecting, Connecting, Live).
+func (l Link) Worse(m Link) bool {
+	if l < 0 || int(l) >= len(linkSeverity) || m < 0 || int(m) >= len(linkSeverity) {
+		return false
+	}
+	return linkSeverity[l] > linkSeverity[m]
+}
+
 // Knowledge says how far the incident list can be trusted.
 type Knowledge int
 
@@ -41,13 +55,60 @@ const (
 // Incident is an open incident as the store knows it.
 type Incident struct {
 	ops.Incident
+	// Server is the ID of the server it came from (ServerState.ID): the
+	// same UUID on two servers is two incidents.
+	Server string
 	// Acked is true once the user acknowledged it on this desktop.
 	Acked bool
+	// AckPending is true while an acknowledgement sent from this desktop
+	// waits for the server's answer.
+	AckPending bool
+	// AckErr says why the last acknowledgement sent from this desktop
+	// failed ("" when none did); it clears when someone's acknowledgement
+	// arrives or a new one is sent.
+	AckErr string
+}
+
+// ServerState is one server's link and knowledge, as State shows it per
+// server (State.Servers).
+type ServerState struct {
+	// ID is the server's stable key (the settings' server ID); "" for
+	// the one server of a store fed only through Store's own inputs.
+	ID string
+	// Name is the server's name for display ("Production"); the URL for
+	// display when it has none.
+	Name string
+	// Server is the server's URL for display (credentials and query
+	// removed), or "Demo server".
+	Server string
+
+	Link        Link
+	Reason      string
+	Since       time.Time
+	NextAttempt time.Time
+
+	Knowledge    Knowledge
+	AsOf         time.Time
+	CatchUpErr   string
+	CatchUpRetry time.Time
+
+	// Open and Critical count this server's open incidents, and its open
+	// critical ones.
+	Open, Critical int
 }
 
 // State is one immutable picture of everything the UI shows. Slices are
 // never modified after publication: subscribers may keep them.
+//
+// With several servers, Servers has one entry each (in the settings'
+// order) and the link and knowledge fields below (Server … CatchUpRetry)
+// are those of the worst server (see Link.Worse): what the one-line
+// summaries must not hide. With one server they are that server's.
 type State struct {
+	// Servers are the servers watched, each with its own link and
+	// knowledge; one entry with a single server.
+	Servers []ServerState
+
 	// Server is the server's URL for display (credentials and query
 	// removed), or "Demo server".
 	Server string
@@ -96,11 +157,14 @@ type Source interface {
 // Commands are what a user can ask of the background process, from the
 // window, the tray or a notification.
 type Commands interface {
-	Acknowledge(uuid string)
+	// Acknowledge acknowledges the incident uuid of the server (its
+	// ServerState.ID) for everyone: marked here at once, sent to the
+	// server, which tells every desktop.
+	Acknowledge(server, uuid string)
 	AcknowledgeAllCritical()
-	// Reconnect dials now, skipping the backoff (and retries a rejected
-	// token).
-	Reconnect()
+	// Reconnect dials server (its ServerState.ID) now, skipping the
+	// backoff (and retries a rejected token); "" means every server.
+	Reconnect(server string)
 	// Pause pauses notifications until the instant (zero resumes).
 	Pause(until time.Time)
 	// SettingsChanged tells the background process that the settings file

@@ -34,7 +34,7 @@ type Options struct {
 // Hooks are the Commands the store cannot carry out itself; the agent sets
 // them to its connection and settings. A nil hook does nothing.
 type Hooks struct {
-	Reconnect       func()
+	Reconnect       func(server string)
 	SettingsChanged func()
 }
 

@@ -19,12 +19,12 @@ type recorder struct{ got chan string }
 
 func newRecorder() *recorder { return &recorder{got: make(chan string, 100)} }
 
-func (r *recorder) Acknowledge(uuid string)  { r.got <- "ack " + uuid }
-func (r *recorder) AcknowledgeAllCritical()  { r.got <- "ack all critical" }
-func (r *recorder) Reconnect()               { r.got <- "reconnect" }
-func (r *recorder) SettingsChanged()         { r.got <- "settings changed" }
-func (r *recorder) Pause(until time.Time)    { r.got <- "pause " + until.Format(time.RFC3339) }
-func (r *recorder) callback(w string) func() { return func() { r.got <- w } }
+func (r *recorder) Acknowledge(_, uuid string) { r.got <- "ack " + uuid }
+func (r *recorder) AcknowledgeAllCritical()    { r.got <- "ack all critical" }
+func (r *recorder) Reconnect(string)           { r.got <- "reconnect" }
+func (r *recorder) SettingsChanged()           { r.got <- "settings changed" }
+func (r *recorder) Pause(until time.Time)      { r.got <- "pause " + until.Format(time.RFC3339) }
+func (r *recorder) callback(w string) func()   { return func() { r.got <- w } }
 func (r *recorder) options() Options {
 	return Options{Commands: r, Open: r.callback("open"), Settings: r.callback("settings"), Quit: r.callback("quit")}
 }

@@ -321,7 +321,7 @@ func (t *Tray) do(a Action) {
 	case ActionQuit:
 		t.opt.Quit()
 	case ActionReconnect:
-		cmd.Reconnect()
+		cmd.Reconnect("")
 	case ActionPauseHour:
 		cmd.Pause(notify.PauseFor(now, time.Hour))
 	case ActionPauseTomorrow:
