@@ -15,6 +15,11 @@ import (
 // notifier raises its one "offline" notice.
 const DefaultOutageNotice = 3 * time.Minute
 
+// DefaultReAlert is the re-alert interval of a fresh install
+// (settings.Default): how often a critical incident nobody acknowledged is
+// notified again.
+const DefaultReAlert = 5 * time.Minute
+
 // Rules are the user's notification settings. The zero value notifies every
 // incident, has no quiet hours, is not paused and raises no outage notice.
 // Rules are plain values: the settings window edits a copy and hands it to
@@ -41,6 +46,23 @@ type Rules struct {
 	// notice says so. Zero (or negative) means never, as in the settings
 	// file; a fresh install uses DefaultOutageNotice.
 	OutageNotice time.Duration
+	// ReAlert is how often a critical incident that nobody acknowledged
+	// is notified again, until it is acknowledged (here or by anyone) or
+	// resolved (Notifier.Settled). A re-alert obeys the rules in force
+	// when it is due, like any critical: it breaks through quiet hours and
+	// a pause (unless PauseCriticals), and a muted room or server silences
+	// it. Zero (or negative) means never, as in the settings file; a
+	// fresh install uses DefaultReAlert.
+	ReAlert time.Duration
+	// CriticalSound asks for a sound with the notifications of critical
+	// incidents and their re-alerts (Notification.Sound: the freedesktop
+	// "sound-name" hint; beeep cannot play one). False: silent, as the
+	// notification server decides.
+	CriticalSound bool
+	// MutedServers are the IDs (store.ServerState.ID) of servers that are
+	// watched and shown but never notify: neither their incidents nor
+	// their outage notices (settings.Server.Muted).
+	MutedServers []string
 }
 
 // QuietHours is a daily span of local time, [Start, End). When End is
@@ -245,5 +267,6 @@ func (r Rules) Check(inc ops.Incident, now time.Time) Decision {
 // clone copies the slice so the caller may keep editing its own Rules.
 func (r Rules) clone() Rules {
 	r.MutedRooms = slices.Clone(r.MutedRooms)
+	r.MutedServers = slices.Clone(r.MutedServers)
 	return r
 }
