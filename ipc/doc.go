@@ -12,6 +12,8 @@
 //	agent → window: {"t":"state","state":{…}}   a store.State snapshot
 //	                {"t":"show"}                  raise the window
 //	                {"t":"showSettings"}          open its Settings window
+//	                {"t":"showIncident","server":"…","uuid":"…"}
+//	                                              raise it with that incident selected
 //	window → agent: {"t":"ack","uuid":"…"}       store.Commands, one a line:
 //	                {"t":"ackAllCritical"} {"t":"reconnect"}
 //	                {"t":"pause","until":"…"} {"t":"settingsChanged"}

@@ -110,6 +110,36 @@ func TestShowReachesTheWindow(t *testing.T) {
 	}
 }
 
+// A notification's click reaches the window as the incident to select,
+// after the State that holds it; of a burst of requests the newest wins.
+func TestShowIncidentReachesTheWindow(t *testing.T) {
+	l := newLink(t)
+	recv(t, l.remote.Ready(), "the first state")
+	l.srv.ShowIncident("prod", "")                                     // dropped: no incident has it
+	l.srv.ShowIncident("prod", strings.Repeat("u", ops.MaxUUIDLen+1)) // dropped too
+	l.srv.ShowIncident("prod", "u1")
+	if got := recv(t, l.remote.IncidentShows(), "a show-incident request"); got != (ipc.IncidentRef{Server: "prod", UUID: "u1"}) {
+		t.Fatalf("window got %+v", got)
+	}
+	// Before a Run: sent once Run starts, after its first State.
+	toWin, fromAgent := io.Pipe()
+	toAgent, fromWin := io.Pipe()
+	src := newSource()
+	src.Set(store.State{Incidents: []store.Incident{{Server: "staging", Incident: ops.Incident{UUID: "u2"}}}})
+	srv := ipc.NewServer(src, nil, ipc.Options{})
+	srv.ShowIncident("staging", "u1")
+	srv.ShowIncident("staging", "u2")
+	ctx, cancel := context.WithCancel(context.Background())
+	runErr := make(chan error, 1)
+	go func() { runErr <- srv.Run(ctx, toAgent, fromAgent) }()
+	rm := ipc.NewRemote(toWin, fromWin, ipc.Options{})
+	defer func() { cancel(); rm.Close(); recv(t, runErr, "Run to return") }()
+	got := recv(t, rm.IncidentShows(), "the pending request")
+	if got != (ipc.IncidentRef{Server: "staging", UUID: "u2"}) || len(rm.State().Incidents) != 1 {
+		t.Fatalf("window got %+v with %d incidents drawn", got, len(rm.State().Incidents))
+	}
+}
+
 // A burst of States while the window is not reading is coalesced into the
 // newest: the agent never queues snapshots for a slow window.
 func TestBurstIsCoalesced(t *testing.T) {
@@ -165,6 +195,9 @@ func TestCancelEndsTheLink(t *testing.T) {
 	if _, ok := <-remote.SettingsShows(); ok {
 		t.Fatal("SettingsShows still open after the link ended")
 	}
+	if _, ok := <-remote.IncidentShows(); ok {
+		t.Fatal("IncidentShows still open after the link ended")
+	}
 	remote.Reconnect("") // after the end: dropped, no panic, no block
 }
 
@@ -189,6 +222,7 @@ var badLines = []struct {
 	{"not JSON", "hello\n", ipc.ErrMalformed},
 	{"unknown type", `{"t":"format-disk"}` + "\n", ipc.ErrMalformed},
 	{"wrong direction", `{"t":"show"}` + "\n", ipc.ErrMalformed},
+	{"show incident without uuid", `{"t":"showIncident","server":"prod"}` + "\n", ipc.ErrMalformed},
 	{"ack without uuid", `{"t":"ack"}` + "\n", ipc.ErrMalformed},
 	{"ack with a huge uuid", `{"t":"ack","uuid":"` + strings.Repeat("u", ops.MaxUUIDLen+1) + `"}` + "\n", ipc.ErrMalformed},
 	{"too long", strings.Repeat("x", 5000) + "\n", ipc.ErrLineTooLong},

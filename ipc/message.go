@@ -35,6 +35,7 @@ const (
 	typeState           = "state"
 	typeShow            = "show"
 	typeShowSettings    = "showSettings"
+	typeShowIncident    = "showIncident"
 	typeAck             = "ack"
 	typeAckAllCritical  = "ackAllCritical"
 	typeReconnect       = "reconnect"
@@ -68,8 +69,8 @@ func (m message) check(accept ...string) error {
 		return fmt.Errorf("%w: unexpected type %q", ErrMalformed, m.T)
 	case m.T == typeState && m.State == nil:
 		return fmt.Errorf("%w: state message without a state", ErrMalformed)
-	case m.T == typeAck && (m.UUID == "" || len(m.UUID) > ops.MaxUUIDLen):
-		return fmt.Errorf("%w: ack needs a uuid of 1 to %d bytes", ErrMalformed, ops.MaxUUIDLen)
+	case (m.T == typeAck || m.T == typeShowIncident) && (m.UUID == "" || len(m.UUID) > ops.MaxUUIDLen):
+		return fmt.Errorf("%w: %s needs a uuid of 1 to %d bytes", ErrMalformed, m.T, ops.MaxUUIDLen)
 	case len(m.Server) > maxServerLen:
 		return fmt.Errorf("%w: a server ID is at most %d bytes", ErrMalformed, maxServerLen)
 	}

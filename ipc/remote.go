@@ -21,11 +21,12 @@ type Remote struct {
 	w    io.Writer
 	opts Options
 
-	cmds  chan message  // to the writer
-	shows chan struct{} // cap 1; closed when the link ends
-	setts chan struct{} // cap 1; closed when the link ends
-	ready chan struct{} // closed at the first State
-	done  chan struct{} // closed when the link ends
+	cmds  chan message     // to the writer
+	shows chan struct{}    // cap 1; closed when the link ends
+	setts chan struct{}    // cap 1; closed when the link ends
+	incs  chan IncidentRef // cap 1, the newest; closed when the link ends
+	ready chan struct{}    // closed at the first State
+	done  chan struct{}    // closed when the link ends
 	wg    sync.WaitGroup
 
 	mu     sync.Mutex
@@ -49,6 +50,7 @@ func NewRemote(r io.Reader, w io.Writer, opts Options) *Remote {
 		cmds:  make(chan message, commandQueue),
 		shows: make(chan struct{}, 1),
 		setts: make(chan struct{}, 1),
+		incs:  make(chan IncidentRef, 1),
 		ready: make(chan struct{}),
 		done:  make(chan struct{}),
 		subs:  map[int]func(store.State){},
@@ -169,12 +171,13 @@ func (rm *Remote) end(err error) {
 func (rm *Remote) readLoop() {
 	defer close(rm.shows)
 	defer close(rm.setts)
+	defer close(rm.incs)
 	lr := newLineReader(rm.r, rm.opts.maxLine())
 	first := true
 	for {
 		m, err := lr.next()
 		if err == nil {
-			err = m.check(typeState, typeShow, typeShowSettings)
+			err = m.check(typeState, typeShow, typeShowSettings, typeShowIncident)
 		}
 		if err != nil {
 			rm.end(err)
@@ -185,6 +188,10 @@ func (rm *Remote) readLoop() {
 			case ch <- struct{}{}:
 			default:
 			}
+			continue
+		}
+		if m.T == typeShowIncident {
+			rm.offerIncident(IncidentRef{Server: m.Server, UUID: m.UUID})
 			continue
 		}
 		rm.publish(*m.State)

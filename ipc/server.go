@@ -25,6 +25,7 @@ type Server struct {
 	newest  uint64       // Version of the newest State queued
 	show    bool         // a "show" is pending
 	setts   bool         // a "showSettings" is pending
+	inc     *IncidentRef // a "showIncident" is pending (the newest)
 }
 
 // NewServer returns a Server for src and cmd; Run starts it. A nil cmd
@@ -128,8 +129,8 @@ func (s *Server) writeLoop(ctx context.Context, w io.Writer) error {
 		case <-s.wake:
 		}
 		s.mu.Lock()
-		st, show, setts := s.pending, s.show, s.setts
-		s.pending, s.show, s.setts = nil, false, false
+		st, show, setts, inc := s.pending, s.show, s.setts, s.inc
+		s.pending, s.show, s.setts, s.inc = nil, false, false, nil
 		s.mu.Unlock()
 		if st != nil {
 			if err := writeMessage(w, message{T: typeState, State: st}); err != nil {
@@ -144,6 +145,11 @@ func (s *Server) writeLoop(ctx context.Context, w io.Writer) error {
 				continue
 			}
 			if err := writeMessage(w, message{T: m.t}); err != nil {
+				return err
+			}
+		}
+		if inc != nil {
+			if err := writeMessage(w, message{T: typeShowIncident, Server: inc.Server, UUID: inc.UUID}); err != nil {
 				return err
 			}
 		}
