@@ -19,7 +19,8 @@ func TestMain(m *testing.M) {
 
 // fakeWindowEnv makes the test binary a stand-in window process: it
 // answers every "show" with a Reconnect command, so a test can count the
-// shows, and exits when the agent closes the link.
+// shows, and every "show incident" with an Acknowledge of that incident,
+// and exits when the agent closes the link.
 const fakeWindowEnv = "WARPDESK_TEST_FAKE_WINDOW"
 
 // fakeWindowLingerEnv makes the stand-in close its link at once and then
@@ -35,9 +36,20 @@ func fakeWindow() int {
 		time.Sleep(5 * time.Second)
 		return 0
 	}
-	for range rm.Shows() {
-		rm.Reconnect("")
+	for incs := rm.IncidentShows(); ; {
+		select {
+		case _, ok := <-rm.Shows():
+			if !ok {
+				_ = rm.Close()
+				return 0
+			}
+			rm.Reconnect("")
+		case ref, ok := <-incs:
+			if !ok {
+				incs = nil
+				continue
+			}
+			rm.Acknowledge(ref.Server, ref.UUID)
+		}
 	}
-	_ = rm.Close()
-	return 0
 }

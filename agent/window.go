@@ -46,28 +46,47 @@ type child struct {
 // open starts the window process, opening Settings at once if settings;
 // when it runs already, it is raised instead.
 func (w *windows) open(settings bool) {
+	w.with(settings, func(srv *ipc.Server, started bool) {
+		switch {
+		case started: // it shows itself (and Settings) at start
+		case settings:
+			srv.ShowSettings()
+		default:
+			srv.Show()
+		}
+	})
+}
+
+// openIncident opens the dashboard with the incident uuid of server (its
+// store.ServerState.ID) selected: a notification's default action. It
+// starts the window process, or raises the one that runs; a new one is
+// told after its first State, so the incident is drawn when selected.
+func (w *windows) openIncident(server, uuid string) {
+	w.with(false, func(srv *ipc.Server, _ bool) { srv.ShowIncident(server, uuid) })
+}
+
+// with calls fn with the link to the window process, started first (with
+// Settings open if settings) when none runs; started says it was. Nothing
+// happens after close or when the process cannot start.
+func (w *windows) with(settings bool, fn func(srv *ipc.Server, started bool)) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
 		return
 	}
-	if w.cur != nil {
-		if settings {
-			w.cur.srv.ShowSettings()
-		} else {
-			w.cur.srv.Show()
+	started := w.cur == nil
+	if started {
+		c, err := w.start(settings)
+		if err != nil {
+			w.log.Error("cannot start the window", "err", err)
+			if w.exited != nil {
+				go w.exited()
+			}
+			return
 		}
-		return
+		w.cur = c
 	}
-	c, err := w.start(settings)
-	if err != nil {
-		w.log.Error("cannot start the window", "err", err)
-		if w.exited != nil {
-			go w.exited()
-		}
-		return
-	}
-	w.cur = c
+	fn(w.cur.srv, started)
 }
 
 // start runs one window process on a pair of pipes of our own (not

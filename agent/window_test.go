@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -86,4 +87,44 @@ func TestWindowOpenAfterLinkEnds(t *testing.T) {
 	}
 	w.open(false)
 	waitFor(t, "a new window process", func() bool { return cmds.Load() == 2 })
+}
+
+// A notification's click selects its incident in the window: in a window
+// process it starts, after the State that holds the incident, and in one
+// that runs already. The stand-in window answers with an Acknowledge of
+// the incident it was asked to show.
+func TestWindowOpenIncident(t *testing.T) {
+	t.Setenv(fakeWindowEnv, "1")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(store.Options{})
+	defer st.Close()
+	var cmds atomic.Int32
+	st.SetHooks(store.Hooks{Reconnect: func(string) { cmds.Add(1) }})
+	for _, uuid := range []string{"u1", "u2"} {
+		if err := st.IncidentCreated(ops.Incident{UUID: uuid, Title: "db down " + uuid, Severity: ops.Critical, CreatedAt: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acked := func(uuid string) func() bool {
+		return func() bool {
+			for _, in := range st.State().Incidents {
+				if in.UUID == uuid {
+					return in.Acked
+				}
+			}
+			return false
+		}
+	}
+	w := &windows{exe: exe, st: st, log: slog.New(slog.DiscardHandler)}
+	defer w.close(10 * time.Second)
+	w.openIncident("", "u1") // no window yet: one starts
+	waitFor(t, "the new window to show u1", acked("u1"))
+	w.openIncident("", "u2") // the window runs: it is told
+	waitFor(t, "the running window to show u2", acked("u2"))
+	if cmds.Load() != 1 {
+		t.Fatalf("%d window processes started or raised, want 1 start", cmds.Load())
+	}
 }
