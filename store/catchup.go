@@ -9,84 +9,86 @@ import (
 )
 
 // ErrSuperseded is returned by CaughtUp for a catch-up begun before a
-// server switch (Reset): its snapshot is of the old server and is dropped.
+// server switch (Reset) or of a server removed since (RemoveFeed): its
+// snapshot is of a server no longer shown and is dropped.
 var ErrSuperseded = errors.New("store: catch-up superseded by a server switch")
 
 // CatchUp marks when a catch-up fetch began; pass it to CaughtUp or
-// CatchUpFailed.
+// CatchUpFailed of the same Feed.
 type CatchUp struct {
-	epoch uint64    // Store.epoch at the start
-	live  uint64    // Store.liveEpoch if the link was live, else 0
+	epoch uint64    // the server's epoch at the start (unique in the store)
+	live  uint64    // the server's liveEpoch if the link was live, else 0
 	seq   uint64    // the incident set's live-event sequence
 	at    time.Time // when it began
 }
 
-// BeginCatchUp is called right before a catch-up fetch is sent.
-func (s *Store) BeginCatchUp() CatchUp {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cu := CatchUp{epoch: s.epoch, seq: s.inc.seq, at: s.clock.Now()}
-	if s.st.Link == LinkLive {
-		cu.live = s.liveEpoch
-	}
+// BeginCatchUp: see Store.BeginCatchUp.
+func (f *Feed) BeginCatchUp() (cu CatchUp) {
+	f.apply(func(srv *server, now time.Time, _ *change) {
+		cu = CatchUp{epoch: srv.epoch, seq: srv.inc.seq, at: now}
+		if srv.st.Link == LinkLive {
+			cu.live = srv.liveEpoch
+		}
+	})
 	return cu
 }
 
-// CaughtUp merges a snapshot fetched since cu began: by uuid, keeping the
-// live events seen during the fetch (see the incident set's rules). Invalid
-// and duplicate entries are dropped (dropped says how many). The list
-// becomes Current if the link stayed live throughout; otherwise it is Stale
-// as of the fetch. Incidents not shown before publish Revealed (First on the
-// first success on this server), and the end of an announced outage
-// publishes LinkRestored.
-func (s *Store) CaughtUp(cu CatchUp, snap ops.Snapshot) (dropped int, err error) {
+// CaughtUp: see Store.CaughtUp. A catch-up of a removed server, or begun
+// before its Reset, returns ErrSuperseded.
+func (f *Feed) CaughtUp(cu CatchUp, snap ops.Snapshot) (dropped int, err error) {
 	clean, dropped := snap.Clean()
-	s.apply(func(now time.Time, c *change) {
-		if cu.epoch != s.epoch {
-			err = ErrSuperseded
+	err = ErrSuperseded
+	f.apply(func(srv *server, now time.Time, c *change) {
+		if cu.epoch != srv.epoch {
 			return
 		}
-		c.dirty = true
-		added := s.inc.merge(cu.seq, clean.Incidents)
-		for _, m := range clean.Monitors {
-			s.mon.update(m)
-		}
-		first := !s.caughtUp
-		s.caughtUp = true
-		s.st.CatchUpErr, s.st.CatchUpRetry = "", time.Time{}
-		continuous := cu.live != 0 && cu.live == s.liveEpoch && s.st.Link == LinkLive
-		switch {
-		case continuous:
-			s.current, s.st.AsOf = true, now
-		case s.st.AsOf.Before(cu.at):
-			s.st.AsOf = cu.at
-		}
-		if len(added) > 0 {
-			c.emit(Revealed{Incidents: added, First: first})
-		}
-		if continuous && s.lostAnnounced {
-			s.lostAnnounced = false
-			c.emit(LinkRestored{NewWhileOffline: len(added), LostAt: s.lostAt, At: now})
-		}
+		err = nil
+		srv.merge(cu, clean, now, c)
 	})
 	return dropped, err
 }
 
-// CatchUpFailed records a failed catch-up: why (State.CatchUpErr) and when
-// it is tried again (retry, zero for not). A Current list becomes Stale; an
-// Unknown one stays Unknown, so the next success is still the first.
-func (s *Store) CatchUpFailed(cu CatchUp, why error, retry time.Time) {
+// merge merges a valid snapshot of the server's epoch.
+func (srv *server) merge(cu CatchUp, clean ops.Snapshot, now time.Time, c *change) {
+	c.dirty, c.inc = true, true
+	added := srv.inc.merge(cu.seq, clean.Incidents)
+	for _, m := range clean.Monitors {
+		if srv.mon.update(m) {
+			c.mon = true
+		}
+	}
+	first := !srv.caughtUp
+	srv.caughtUp = true
+	srv.st.CatchUpErr, srv.st.CatchUpRetry = "", time.Time{}
+	continuous := cu.live != 0 && cu.live == srv.liveEpoch && srv.st.Link == LinkLive
+	switch {
+	case continuous:
+		srv.current, srv.st.AsOf = true, now
+	case srv.st.AsOf.Before(cu.at):
+		srv.st.AsOf = cu.at
+	}
+	if len(added) > 0 {
+		c.emit(Revealed{Server: srv.st.ID, Incidents: added, First: first})
+	}
+	if continuous && srv.lostAnnounced {
+		srv.lostAnnounced = false
+		c.emit(LinkRestored{Server: srv.st.ID, NewWhileOffline: len(added), LostAt: srv.lostAt, At: now})
+	}
+}
+
+// CatchUpFailed: see Store.CatchUpFailed.
+func (f *Feed) CatchUpFailed(cu CatchUp, why error, retry time.Time) {
 	if why == nil {
 		why = errors.New("unknown error")
 	}
-	s.apply(func(now time.Time, c *change) {
-		if cu.epoch != s.epoch {
+	f.apply(func(srv *server, now time.Time, c *change) {
+		if cu.epoch != srv.epoch {
 			return
 		}
 		c.dirty = true
-		s.st.CatchUpErr, s.st.CatchUpRetry = fmt.Sprint(why), retry
-		if s.current {
-			s.current, s.st.AsOf = false, now
+		srv.st.CatchUpErr, srv.st.CatchUpRetry = fmt.Sprint(why), retry
+		if srv.current {
+			srv.current, srv.st.AsOf = false, now
 		}
 	})
 }

@@ -6,25 +6,32 @@ import (
 	"github.com/warpdesk/warpdesk/ops"
 )
 
-// Acknowledge marks one open incident of server as seen by the user
-// (State's Incident.Acked). The store's own mark is local to this desktop:
-// the agent's Commands send it to the server as well.
+// Acknowledge marks the open incident uuid of server (its ServerState.ID)
+// as seen by the user (State's Incident.Acked); an unknown server or
+// incident is ignored. The store's own mark is local to this desktop: the
+// agent's Commands send it to the server as well (see Feed.AckSent).
 func (s *Store) Acknowledge(server, uuid string) {
-	_ = server // one server until the store holds several
 	s.apply(func(_ time.Time, c *change) {
-		c.dirty = s.inc.acknowledge(func(in *Incident) bool { return in.UUID == uuid }) > 0
+		if srv := s.byID[server]; srv != nil && srv.inc.mark(uuid, func(in *Incident) { in.Acked = true }) {
+			c.dirty, c.inc = true, true
+		}
 	})
 }
 
-// AcknowledgeAllCritical acknowledges every open critical incident.
+// AcknowledgeAllCritical acknowledges every open critical incident of
+// every server (here; see Acknowledge).
 func (s *Store) AcknowledgeAllCritical() {
 	s.apply(func(_ time.Time, c *change) {
-		c.dirty = s.inc.acknowledge(func(in *Incident) bool { return in.Severity == ops.Critical }) > 0
+		for _, srv := range s.servers {
+			if srv.inc.acknowledge(func(in *Incident) bool { return in.Severity == ops.Critical }) > 0 {
+				c.dirty, c.inc = true, true
+			}
+		}
 	})
 }
 
-// Reconnect calls the Reconnect hook (see SetHooks) with server ("" for
-// every server).
+// Reconnect calls the Reconnect hook (see SetHooks) with server (its
+// ServerState.ID; "" for every server).
 func (s *Store) Reconnect(server string) {
 	s.mu.Lock()
 	f := s.hooks.Reconnect

@@ -25,11 +25,20 @@ func weight(e Event) int {
 	return 1
 }
 
-// item is one published change: the State it produced and its events.
+// item is one published change (or several folded into one by a stuck
+// subscriber): the State it produced and its events.
 type item struct {
 	state  State
-	events []Event
+	events []queued
 	only   *stateSub // Subscribe's first call: this subscriber only
+}
+
+// queued is an event with the Version of the change that caused it: a
+// subscriber gets only the events of Versions after it subscribed, also
+// when changes from before and after were folded into one item.
+type queued struct {
+	ev Event
+	v  uint64
 }
 
 type stateSub struct {
@@ -69,20 +78,20 @@ func newDispatcher(log *slog.Logger) *dispatcher {
 	return d
 }
 
-// push queues it; it never blocks.
-func (d *dispatcher) push(it item) {
+// push queues st and its events (or, with only, st for that subscriber
+// alone); it never blocks.
+func (d *dispatcher) push(st State, events []Event, only *stateSub) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return
 	}
-	if n := len(d.queue); n >= maxQueuedItems && it.only == nil && d.queue[n-1].only == nil {
+	if n := len(d.queue); n >= maxQueuedItems && only == nil && d.queue[n-1].only == nil {
 		last := &d.queue[n-1]
-		last.state = it.state
-		last.events = d.appendEvents(last.events, it.events)
+		last.state = st
+		last.events = d.appendEvents(last.events, events, st.Version)
 	} else {
-		it.events = d.appendEvents(nil, it.events)
-		d.queue = append(d.queue, it)
+		d.queue = append(d.queue, item{state: st, events: d.appendEvents(nil, events, st.Version), only: only})
 	}
 	select {
 	case d.wake <- struct{}{}:
@@ -90,18 +99,19 @@ func (d *dispatcher) push(it item) {
 	}
 }
 
-// appendEvents adds evs to dst while the queue's events weigh less than
-// maxQueuedEvents.
-func (d *dispatcher) appendEvents(dst, evs []Event) []Event {
+// appendEvents adds evs, of Version v, to dst while the queue's events
+// weigh less than maxQueuedEvents.
+func (d *dispatcher) appendEvents(dst []queued, evs []Event, v uint64) []queued {
 	for i, e := range evs {
 		w := weight(e)
 		if d.nEvents+w > maxQueuedEvents {
 			d.log.Warn("store: a subscriber is stuck; events dropped", "dropped", len(evs)-i)
-			return append(dst, evs[:i]...)
+			return dst
 		}
 		d.nEvents += w
+		dst = append(dst, queued{ev: e, v: v})
 	}
-	return append(dst, evs...)
+	return dst
 }
 
 func (d *dispatcher) addState(s *stateSub, first State) {
@@ -110,7 +120,7 @@ func (d *dispatcher) addState(s *stateSub, first State) {
 		d.states = append(d.states, s)
 	}
 	d.mu.Unlock()
-	d.push(item{state: first, only: s})
+	d.push(first, nil, s)
 }
 
 func (d *dispatcher) addEvents(s *eventSub) {
@@ -183,8 +193,8 @@ func (d *dispatcher) drain() {
 			}
 			for _, ev := range it.events {
 				for _, s := range events {
-					if it.state.Version > s.from {
-						d.callEvent(s, ev, it.state)
+					if ev.v > s.from {
+						d.callEvent(s, ev.ev, it.state)
 					}
 				}
 			}

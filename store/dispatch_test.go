@@ -157,3 +157,34 @@ func TestStuckSubscriberBoundsRevealed(t *testing.T) {
 	close(release)
 	s.Close()
 }
+
+// An events subscriber added while a stuck one makes the queue fold
+// changes together gets only the events of changes after it subscribed,
+// never those folded into the same queued item before.
+func TestLateSubscriberGetsNoEarlierEvents(t *testing.T) {
+	s := store.New(store.Options{})
+	defer s.Close()
+	release := make(chan struct{})
+	s.SubscribeEvents(func(store.Event, store.State) { <-release })
+	for i := range 2 * store.MaxQueuedItems {
+		must(t, s.IncidentCreated(inc(fmt.Sprint("before-", i), int64(i), ops.Info)))
+	}
+	got := make(chan store.Event, 4*store.MaxQueuedItems)
+	s.SubscribeEvents(func(e store.Event, _ store.State) { got <- e })
+	must(t, s.IncidentCreated(inc("after", 1000, ops.Info)))
+	close(release)
+	select {
+	case e := <-got:
+		if o, ok := e.(store.Opened); !ok || o.Incident.UUID != "after" {
+			t.Errorf("first event %T %+v, want Opened after", e, e)
+		}
+	case <-time.After(wait):
+		t.Fatal("no event")
+	}
+	flush(t, s)
+	select {
+	case e := <-got:
+		t.Errorf("unexpected event %T %+v", e, e)
+	default:
+	}
+}

@@ -1,10 +1,15 @@
 package store
 
-// Tombstones is how many live resolutions the store remembers.
+// Tombstones is how many live resolutions the store remembers, over all
+// servers.
 func (s *Store) Tombstones() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.inc.gone)
+	n := 0
+	for _, srv := range s.servers {
+		n += len(srv.inc.gone)
+	}
+	return n
 }
 
 // MaxTombstones bounds Tombstones.

@@ -24,11 +24,13 @@ import (
 // It is not safe for concurrent use: the Store owns it under its lock.
 // list is rebuilt copy-on-write, so a published slice is never modified.
 type incidents struct {
-	open map[string]*entry
-	list []Incident        // newest first; replaced, never modified
-	seq  uint64            // bumped on every live event
-	gone map[string]uint64 // uuid → seq of its live resolution (tombstones)
-	max  int               // most open incidents kept
+	server string // Incident.Server of every incident here
+	open   map[string]*entry
+	list   []Incident        // newest first; replaced, never modified
+	crit   int               // how many in list are critical
+	seq    uint64            // bumped on every live event
+	gone   map[string]uint64 // uuid → seq of its live resolution (tombstones)
+	max    int               // most open incidents kept
 }
 
 type entry struct {
@@ -40,8 +42,16 @@ type entry struct {
 // snapshots.
 const maxTombstones = 4096
 
-func newIncidents(max int) incidents {
-	return incidents{open: map[string]*entry{}, gone: map[string]uint64{}, max: max}
+func newIncidents(server string, max int) incidents {
+	return incidents{server: server, open: map[string]*entry{}, gone: map[string]uint64{}, max: max}
+}
+
+// critical is 1 for a critical incident, else 0: what it adds to crit.
+func critical(in *Incident) int {
+	if in.Severity == ops.Critical {
+		return 1
+	}
+	return 0
 }
 
 // before is the list's order: newest first; at the same instant critical
@@ -74,6 +84,21 @@ func (m *incidents) put(old *Incident, in Incident) {
 	l[i] = in
 	copy(l[i+1:], m.list[i:])
 	m.list = l
+	m.crit += critical(&in)
+}
+
+// update replaces e's incident with in, which sorts the same (only its
+// acknowledgement differs): one copy of the list.
+func (m *incidents) update(e *entry, in Incident) {
+	i, ok := m.index(&e.inc.Incident)
+	e.inc = in
+	if !ok { // not listed: cannot happen, but never lose it
+		m.rebuild()
+		return
+	}
+	l := slices.Clone(m.list)
+	l[i] = in
+	m.list = l
 }
 
 // drop removes one incident from the list (copy-on-write).
@@ -84,30 +109,41 @@ func (m *incidents) drop(in *Incident) {
 }
 
 func (m *incidents) removeAt(i int) {
+	m.crit -= critical(&m.list[i])
 	l := make([]Incident, len(m.list)-1)
 	copy(l, m.list[:i])
 	copy(l[i:], m.list[i+1:])
 	m.list = l
 }
 
-// created records a live incident.created (already valid). It reports
-// whether the incident is new (not already shown); a repeated uuid replaces
-// the shown one and keeps its acknowledgement.
-func (m *incidents) created(in ops.Incident) (isNew bool) {
+// created records a live incident.created (already valid) and returns it
+// as listed. It reports whether the incident is new (not already shown); a
+// repeated uuid replaces the shown one and keeps its acknowledgements (the
+// server's first one too, when the repeat lacks it).
+func (m *incidents) created(in ops.Incident) (_ Incident, isNew bool) {
 	m.seq++
 	delete(m.gone, in.UUID)
 	e, had := m.open[in.UUID]
 	if had {
 		old := e.inc
-		e.inc.Incident, e.seq = in, m.seq
+		e.inc.Incident, e.seq = keepAck(in, old.Incident), m.seq
 		m.put(&old, e.inc)
-		return false
+		return e.inc, false
 	}
 	m.evict()
-	e = &entry{inc: Incident{Incident: in}, seq: m.seq}
+	e = &entry{inc: Incident{Incident: in, Server: m.server}, seq: m.seq}
 	m.open[in.UUID] = e
 	m.put(nil, e.inc)
-	return true
+	return e.inc, true
+}
+
+// keepAck returns in with old's server acknowledgement when in has none:
+// the first acknowledgement wins and is never undone.
+func keepAck(in, old ops.Incident) ops.Incident {
+	if in.AcknowledgedBy == "" && old.AcknowledgedBy != "" {
+		in.AcknowledgedBy, in.AcknowledgedAt = old.AcknowledgedBy, old.AcknowledgedAt
+	}
+	return in
 }
 
 // evict makes room for one more incident when the set is full: the least
@@ -129,22 +165,30 @@ func (m *incidents) evict() {
 }
 
 // serverAck records who acknowledged an open incident on the server (the
-// first acknowledgement wins, as ops.Incident.AcknowledgedBy says). It
-// reports whether anything changed.
-func (m *incidents) serverAck(a ops.Acknowledgement) bool {
+// first acknowledgement wins, as ops.Incident.AcknowledgedBy says); any
+// acknowledgement ends this desktop's AckPending and AckErr. It reports
+// whether anything changed and whether this was the first acknowledgement
+// (then in is the incident as it is now).
+func (m *incidents) serverAck(a ops.Acknowledgement) (changed, first bool, in Incident) {
 	e, ok := m.open[a.UUID]
-	if !ok || e.inc.AcknowledgedBy != "" {
-		return false
+	if !ok {
+		return false, false, Incident{}
 	}
-	old := e.inc
-	e.inc.AcknowledgedBy, e.inc.AcknowledgedAt = a.By, a.At
-	m.put(&old, e.inc)
-	return true
+	in = e.inc
+	if in.AcknowledgedBy == "" {
+		in.AcknowledgedBy, in.AcknowledgedAt, first = a.By, a.At, true
+	}
+	in.AckPending, in.AckErr = false, ""
+	if in == e.inc {
+		return false, false, in
+	}
+	m.update(e, in)
+	return true, first, in
 }
 
 // resolved records a live incident.resolved. It reports whether the
-// incident was shown.
-func (m *incidents) resolved(uuid string) (was bool) {
+// incident was shown, and returns it as it was.
+func (m *incidents) resolved(uuid string) (_ Incident, was bool) {
 	m.seq++
 	e, was := m.open[uuid]
 	if was {
@@ -155,7 +199,10 @@ func (m *incidents) resolved(uuid string) (was bool) {
 	if len(m.gone) > maxTombstones {
 		m.prune()
 	}
-	return was
+	if !was {
+		return Incident{}, false
+	}
+	return e.inc, true
 }
 
 // prune drops the older half of the tombstones.
@@ -187,9 +234,14 @@ func (m *incidents) merge(since uint64, list []ops.Incident) (added []Incident) 
 		case ok && e.seq > since:
 			next[in.UUID] = e // created (or updated) live after the fetch began
 		case ok:
-			next[in.UUID] = &entry{inc: Incident{Incident: in, Acked: e.inc.Acked}}
+			n := e.inc
+			n.Incident = keepAck(in, e.inc.Incident)
+			if n.AcknowledgedBy != "" {
+				n.AckPending, n.AckErr = false, ""
+			}
+			next[in.UUID] = &entry{inc: n}
 		default:
-			n := &entry{inc: Incident{Incident: in}}
+			n := &entry{inc: Incident{Incident: in, Server: m.server}}
 			next[in.UUID] = n
 			added = append(added, n.inc)
 		}
@@ -210,15 +262,18 @@ func (m *incidents) merge(since uint64, list []ops.Incident) (added []Incident) 
 // rebuild makes the list from the map, trimmed to max.
 func (m *incidents) rebuild() {
 	l := make([]Incident, 0, len(m.open))
+	m.crit = 0
 	for _, e := range m.open {
 		l = append(l, e.inc)
+		m.crit += critical(&e.inc)
 	}
 	sort.Slice(l, func(i, j int) bool { return before(&l[i].Incident, &l[j].Incident) })
 	if len(l) > m.max {
 		// Keep the most important: by severity, then newest.
 		sort.SliceStable(l, func(i, j int) bool { return l[i].Severity.Rank() < l[j].Severity.Rank() })
-		for _, in := range l[m.max:] {
-			delete(m.open, in.UUID)
+		for i := range l[m.max:] {
+			delete(m.open, l[m.max+i].UUID)
+			m.crit -= critical(&l[m.max+i])
 		}
 		l = l[:m.max]
 		sort.Slice(l, func(i, j int) bool { return before(&l[i].Incident, &l[j].Incident) })
@@ -227,19 +282,44 @@ func (m *incidents) rebuild() {
 }
 
 // acknowledge marks the open incidents for which pick is true as
-// acknowledged; it reports how many changed.
+// acknowledged here (Acked); it reports how many changed. The order does
+// not change: one copy of the list, no sort.
 func (m *incidents) acknowledge(pick func(*Incident) bool) int {
+	var l []Incident
 	n := 0
-	for _, e := range m.open {
-		if !e.inc.Acked && pick(&e.inc) {
-			e.inc.Acked = true
-			n++
+	for i := range m.list {
+		if m.list[i].Acked || !pick(&m.list[i]) {
+			continue
 		}
+		if l == nil {
+			l = slices.Clone(m.list)
+		}
+		l[i].Acked = true
+		if e := m.open[l[i].UUID]; e != nil {
+			e.inc = l[i]
+		}
+		n++
 	}
 	if n > 0 {
-		m.rebuild()
+		m.list = l
 	}
 	return n
+}
+
+// mark changes this desktop's acknowledgement state of the open incident
+// uuid with f; it reports whether anything changed.
+func (m *incidents) mark(uuid string, f func(*Incident)) bool {
+	e, ok := m.open[uuid]
+	if !ok {
+		return false
+	}
+	in := e.inc
+	f(&in)
+	if in == e.inc {
+		return false
+	}
+	m.update(e, in)
+	return true
 }
 
 // retain drops the open incidents for which keep is false; it reports how

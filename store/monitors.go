@@ -57,16 +57,19 @@ func (s *monitors) sorted() []ops.MonitorChange {
 	for _, c := range s.m {
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if ra, rb := rankOf(a.Status), rankOf(b.Status); ra != rb {
-			return ra < rb
-		}
-		if !strings.EqualFold(a.Name, b.Name) {
-			return strings.ToLower(a.Name) < strings.ToLower(b.Name)
-		}
-		return a.MonitorUUID < b.MonitorUUID
-	})
+	sort.Slice(out, func(i, j int) bool { return monitorBefore(&out[i], &out[j]) })
 	s.list = out
 	return out
+}
+
+// monitorBefore is the monitors' order: the unhealthy first (down,
+// degraded, up), then by name, then by uuid.
+func monitorBefore(a, b *ops.MonitorChange) bool {
+	if ra, rb := rankOf(a.Status), rankOf(b.Status); ra != rb {
+		return ra < rb
+	}
+	if !strings.EqualFold(a.Name, b.Name) {
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	}
+	return a.MonitorUUID < b.MonitorUUID
 }

@@ -1,6 +1,9 @@
 package store
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // String names the link for logs: "connecting", "live", "reconnecting",
 // "offline", "rejected".
@@ -48,4 +51,26 @@ func (k Knowledge) String() string {
 		return "stale"
 	}
 	return "Knowledge(" + strconv.Itoa(int(k)) + ")"
+}
+
+// maxReason bounds a reason shown to people (Incident.AckErr).
+const maxReason = 120
+
+// shortReason says why in one short line: why's text up to its first line
+// break, cut at maxReason runes; "unknown error" for nil.
+func shortReason(why error) string {
+	if why == nil {
+		return "unknown error"
+	}
+	msg := strings.TrimSpace(why.Error())
+	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	if r := []rune(msg); len(r) > maxReason {
+		msg = string(r[:maxReason-1]) + "…"
+	}
+	if msg == "" {
+		return "unknown error"
+	}
+	return msg
 }

@@ -16,6 +16,8 @@ const (
 // Options configures a Store. The zero value is usable.
 type Options struct {
 	// Server is State.Server at start (see Reset).
+	// When set, the default server "" is listed from the start (see
+	// Feed); otherwise once one of Store's own inputs is used.
 	Server string
 	// Clock stamps changes and ends pauses. Nil means SystemClock.
 	Clock Clock
@@ -34,6 +36,8 @@ type Options struct {
 // Hooks are the Commands the store cannot carry out itself; the agent sets
 // them to its connection and settings. A nil hook does nothing.
 type Hooks struct {
+	// Reconnect gets the server's ID (ServerState.ID), "" for every
+	// server.
 	Reconnect       func(server string)
 	SettingsChanged func()
 }
@@ -48,23 +52,20 @@ type Store struct {
 	log   *slog.Logger
 	disp  *dispatcher
 
-	mu            sync.Mutex
-	st            State // the last published State
-	inc           incidents
-	mon           monitors
-	maxInc        int
-	maxMon        int
-	epoch         uint64 // bumped by Reset: a catch-up of an older epoch is void
-	liveEpoch     uint64 // bumped every time the link goes live
-	caughtUp      bool   // a catch-up succeeded on this server (not Unknown)
-	current       bool   // live and caught up since the link last went live
-	everLive      bool   // the link was live on this server
-	lostAnnounced bool   // a LinkLost went out and no LinkRestored yet
-	lostAt        time.Time
-	pauseTimer    Timer
-	pauseGen      uint64 // bumped per timer: a stale timer's call is ignored
-	hooks         Hooks
-	closed        bool
+	mu         sync.Mutex
+	st         State // the last published State
+	servers    []*server
+	byID       map[string]*server
+	own        Feed   // Store's own inputs: the default server ""
+	defServer  string // Options.Server
+	born       time.Time
+	epochs     uint64 // the last epoch given to a server (see server.epoch)
+	maxInc     int
+	maxMon     int
+	pauseTimer Timer
+	pauseGen   uint64 // bumped per timer: a stale timer's call is ignored
+	hooks      Hooks
+	closed     bool
 }
 
 var (
@@ -73,8 +74,8 @@ var (
 )
 
 // New returns a store that knows nothing yet: LinkConnecting, Unknown, not
-// paused, criticals breaking pauses. Close it when done: it runs one
-// goroutine.
+// paused, criticals breaking pauses; no server listed unless
+// Options.Server is set. Close it when done: it runs one goroutine.
 func New(opts Options) *Store {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
@@ -89,21 +90,22 @@ func New(opts Options) *Store {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Store{
-		clock:  opts.Clock,
-		log:    opts.Logger,
-		disp:   newDispatcher(opts.Logger),
-		inc:    newIncidents(opts.MaxIncidents),
-		mon:    newMonitors(opts.MaxMonitors),
-		maxInc: opts.MaxIncidents,
-		maxMon: opts.MaxMonitors,
+		clock:     opts.Clock,
+		log:       opts.Logger,
+		disp:      newDispatcher(opts.Logger),
+		maxInc:    opts.MaxIncidents,
+		maxMon:    opts.MaxMonitors,
+		defServer: opts.Server,
+		born:      opts.Clock.Now(),
 	}
-	s.st = State{
-		Server:              opts.Server,
-		Link:                LinkConnecting,
-		Since:               s.clock.Now(),
-		CriticalsBreakPause: true,
-		Version:             1,
+	s.own = Feed{s: s, own: true}
+	s.st = State{CriticalsBreakPause: true}
+	var c change
+	if opts.Server != "" {
+		s.defaultLocked(s.born, &c)
 	}
+	s.composeLocked(&c)
+	s.st.Version = 1
 	return s
 }
 
@@ -163,10 +165,12 @@ func (s *Store) Close() {
 	s.disp.close()
 }
 
-// change collects what one input did.
+// change collects what one input did: dirty when State changes; inc and
+// mon when a server's incidents or monitors did (then State's merged lists
+// are made again, not otherwise).
 type change struct {
-	dirty  bool
-	events []Event
+	dirty, inc, mon bool
+	events          []Event
 }
 
 func (c *change) emit(e Event) {
@@ -186,19 +190,10 @@ func (s *Store) apply(f func(now time.Time, c *change)) {
 	now := s.clock.Now()
 	s.expirePauseLocked(now, &c)
 	f(now, &c)
-	if !c.dirty {
+	if !c.dirty && !c.inc && !c.mon {
 		return
 	}
-	s.st.Incidents = s.inc.list
-	s.st.Monitors = s.mon.sorted()
-	switch {
-	case !s.caughtUp:
-		s.st.Knowledge, s.st.AsOf = Unknown, time.Time{}
-	case s.current:
-		s.st.Knowledge = Current
-	default:
-		s.st.Knowledge = Stale
-	}
+	s.composeLocked(&c)
 	s.st.Version++
-	s.disp.push(item{state: s.st, events: c.events})
+	s.disp.push(s.st, c.events, nil)
 }
