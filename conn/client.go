@@ -36,6 +36,7 @@ type client struct {
 	sc      *socket.Client
 	unsubs  []func()
 	retired atomic.Bool // replaced or closed: its handlers do nothing
+	noSync  atomic.Bool // the server answered no joinsApplied: not asked again
 
 	mu        sync.Mutex
 	lastErr   error // why the last dial failed or connection ended
@@ -150,6 +151,8 @@ func (cl *client) onError(err error) {
 
 func (cl *client) onCreated(w wireIncident, _ socket.Envelope) {
 	in := ops.Incident(w)
+	cl.c.roomsMu.RLock() // a SetRooms waits: no incident of a room it left gets in after its drop
+	defer cl.c.roomsMu.RUnlock()
 	if cl.retired.Load() || !inRooms(*cl.c.rooms.Load(), in.Room) {
 		return // a room just left
 	}

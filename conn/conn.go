@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/socket"
 )
 
@@ -86,8 +87,16 @@ type Conn struct {
 	hc       *http.Client
 	ownHC    bool
 	rand     func() float64
-	rooms    atomic.Pointer[[]string] // for the live handlers' room check
+	rooms    atomic.Pointer[[]string] // written under roomsMu
 	compress atomic.Bool              // Socket.Compression for the next client (SetCompression)
+
+	// roomsMu orders a change of rooms (SetRooms: the new rooms and the
+	// drop of the left rooms' incidents) against what feeds incidents in
+	// (a catch-up's merge, a live incident), so that nothing of a room
+	// just left gets in after the drop. roomsGen counts the changes: a
+	// catch-up fetched for older rooms is void.
+	roomsMu  sync.RWMutex
+	roomsGen uint64
 
 	mu        sync.Mutex
 	cl        *client // the current server's
@@ -142,17 +151,12 @@ func New(st Sink, opts Options) (*Conn, error) {
 }
 
 // displayName is what State.Server shows: name, or the URL without
-// credentials or query.
+// credentials or query (settings.RedactURL, the one redaction).
 func displayName(server, name string) string {
 	if name != "" {
 		return name
 	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
+	return settings.RedactURL(server)
 }
 
 // Start connects and starts the catch-up loop. Calling it again does
@@ -250,16 +254,17 @@ func (c *Conn) connectIfCurrent(cl *client) {
 // SetCatchUpURL changes the catch-up override ("" derives it from the
 // server URL) and catches up from it.
 func (c *Conn) SetCatchUpURL(catchUpURL string) error {
+	// Derived and assigned in one locked section: a SetServer in between
+	// would otherwise get the old server's catch-up URL.
 	c.mu.Lock()
-	server := c.cl.sc.URL()
+	base, err := catchUpBase(c.cl.sc.URL(), catchUpURL)
+	if err == nil {
+		c.catchBase = base
+	}
 	c.mu.Unlock()
-	base, err := catchUpBase(server, catchUpURL)
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	c.catchBase = base
-	c.mu.Unlock()
 	c.requestCatchUp()
 	return nil
 }
@@ -269,8 +274,12 @@ func (c *Conn) SetCatchUpURL(catchUpURL string) error {
 // shows exactly the new rooms' incidents.
 func (c *Conn) SetRooms(rooms []string) {
 	rooms = slices.Clone(rooms)
-	c.mu.Lock()
+	c.roomsMu.Lock()
 	old := *c.rooms.Swap(&rooms)
+	c.roomsGen++
+	c.st.Retain(func(in ops.Incident) bool { return inRooms(rooms, in.Room) })
+	c.roomsMu.Unlock()
+	c.mu.Lock()
 	sc := c.cl.sc
 	for _, r := range old {
 		if !slices.Contains(rooms, r) {
@@ -283,7 +292,6 @@ func (c *Conn) SetRooms(rooms []string) {
 		}
 	}
 	c.mu.Unlock()
-	c.st.Retain(func(in ops.Incident) bool { return inRooms(rooms, in.Room) })
 	c.requestCatchUp()
 }
 

@@ -17,3 +17,9 @@ var NextDial = nextDial
 
 // Describe is describe with no default words.
 func Describe(err error) string { return describe(err, "") }
+
+// CatchUpBase is the catch-up URL in force, without rooms.
+func CatchUpBase(c *Conn) string {
+	_, base := c.current()
+	return base.String()
+}

@@ -100,12 +100,10 @@ func (e *tokenError) Is(t error) bool {
 	return t == ErrToken
 }
 
-// maxRetryAfter is the socket's cap on a server's Retry-After.
-const maxRetryAfter = 5 * time.Minute
-
 // nextDial is the latest the socket's next redial can come after lastErr,
 // following its schedule: a random wait within the window Backoff gives
-// for r → 1, at least the server's Retry-After (capped), and the maximum
+// for r → 1, at least the server's Retry-After (which the socket caps at
+// five minutes, DialError.RetryAfter), and the maximum
 // delay after a certificate failure.
 func nextDial(now time.Time, attempt int, lastErr error, opts socket.Options) time.Time {
 	base, max := opts.ReconnectDelay, opts.MaxReconnectDelay
@@ -124,7 +122,7 @@ func nextDial(now time.Time, attempt int, lastErr error, opts socket.Options) ti
 	d := socket.Backoff(attempt, base, max, 1)
 	var de *socket.DialError
 	if errors.As(lastErr, &de) && de.RetryAfter > d {
-		d = min(de.RetryAfter, maxRetryAfter)
+		d = de.RetryAfter
 	}
 	return now.Add(d)
 }

@@ -66,7 +66,6 @@ func TestNextDial(t *testing.T) {
 		{3, nil, 4 * time.Second},
 		{9, nil, 8 * time.Second},
 		{1, &socket.DialError{StatusCode: 503, RetryAfter: 30 * time.Second}, 30 * time.Second},
-		{1, &socket.DialError{StatusCode: 503, RetryAfter: time.Hour}, 5 * time.Minute},
 		{1, fmt.Errorf("%w: x509", socket.ErrCertificate), 8 * time.Second},
 	} {
 		got := conn.NextDial(now, tc.attempt, tc.err, opts).Sub(now)
