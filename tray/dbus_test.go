@@ -117,6 +117,21 @@ func TestTrayOnSessionBus(t *testing.T) {
 		t.Errorf("Resume did %q", got)
 	}
 
+	// Several servers: the count of live ones first, a line per server,
+	// and a reconnect item for the one that is down.
+	src.Set(twoServers())
+	s = p.waitShown(t, "two servers", func(s shown) bool { _, ok := s.find(LabelReconnectServer + "Staging"); return ok })
+	if s.tooltip != "1 of 2 live — 1 active, 1 critical (1 server unknown)" || s.firstLine() != s.tooltip {
+		t.Errorf("two servers: tooltip %q, first line %q", s.tooltip, s.firstLine())
+	}
+	if it, ok := s.find("Production: Live — 1 active, 1 critical"); !ok || it.enabled {
+		t.Errorf("no disabled line for Production: %v", s.menu)
+	}
+	p.click(t, LabelReconnectServer+"Staging")
+	if got := rec.next(10 * time.Second); got != "reconnect s" {
+		t.Errorf("Reconnect Staging did %q", got)
+	}
+
 	// Quit asks; Close takes the item off the bus.
 	p.click(t, LabelQuit)
 	if got := rec.next(10 * time.Second); got != "quit" {

@@ -11,7 +11,13 @@
 // tooltip and the menu's first line say the same in words: "Not connected
 // — incidents unknown" until the first catch-up, "Live — 3 active, 1
 // critical", "Reconnecting — as of 17:35: 2 active", and "· notifications
-// paused until 18:35". The menu offers Open dashboard, Reconnect now,
+// paused until 18:35". With several servers the icon is the worst of the
+// servers' icons (the critical mark only while every server is live and
+// current), the tooltip and first line count the live ones ("2 of 3 live
+// — 5 active, 1 critical", naming how many are unknown), and each server
+// has a line of its own ("Staging: Reconnecting — as of 17:35: 2 active ·
+// connection refused") followed, while it is not live, by "Reconnect
+// Staging". The menu offers Open dashboard, Reconnect now,
 // Settings…, Pause notifications for 1 hour / until tomorrow or Resume,
 // Acknowledge all critical, and Quit. A left click on the icon opens the
 // dashboard.
@@ -23,7 +29,9 @@
 // change, and the menu is rebuilt only when what it offers changes; an
 // update that only changes information lines waits until MenuEvery has
 // passed since the last one, so a storm of counts does not make the menu
-// change under the pointer.
+// change under the pointer. A State that changes nothing shown (a
+// redial's next attempt, the monitors) makes no call to the desktop, and
+// each icon is converted to the desktop's format once.
 //
 // # Concurrency and lifetime
 //

@@ -30,6 +30,31 @@ func ExampleBuild() {
 	// connection reset
 }
 
+// With several servers, the first line counts the live ones and each
+// server has a line; one that is down can be reconnected alone.
+func ExampleBuild_severalServers() {
+	now := time.Date(2026, 12, 1, 17, 40, 0, 0, time.UTC)
+	s := store.State{
+		Servers: []store.ServerState{
+			{ID: "p", Name: "Production", Link: store.LinkLive, Knowledge: store.Current, Open: 1, Critical: 1},
+			{ID: "s", Name: "Staging", Link: store.LinkReconnecting, Reason: "connection reset",
+				Knowledge: store.Stale, AsOf: now.Add(-5 * time.Minute)},
+		},
+		Incidents: []store.Incident{{Incident: ops.Incident{UUID: "1", Severity: ops.Critical}, Server: "p"}},
+	}
+	v := tray.Build(s, now)
+	fmt.Println(v.Icon)
+	for _, it := range v.Items[:4] {
+		fmt.Println(it.Label)
+	}
+	// Output:
+	// reconnecting
+	// 1 of 2 live — 1 active, 1 critical
+	// Production: Live — 1 active, 1 critical
+	// Staging: Reconnecting — as of 17:35: no active incidents · connection reset
+	// Reconnect Staging
+}
+
 // The background agent shows its store in the tray; Quit cancels the
 // agent's context, and the agent closes the tray on its way out.
 func ExampleStart() {

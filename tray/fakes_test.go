@@ -21,10 +21,16 @@ func newRecorder() *recorder { return &recorder{got: make(chan string, 100)} }
 
 func (r *recorder) Acknowledge(_, uuid string) { r.got <- "ack " + uuid }
 func (r *recorder) AcknowledgeAllCritical()    { r.got <- "ack all critical" }
-func (r *recorder) Reconnect(string)           { r.got <- "reconnect" }
-func (r *recorder) SettingsChanged()           { r.got <- "settings changed" }
-func (r *recorder) Pause(until time.Time)      { r.got <- "pause " + until.Format(time.RFC3339) }
-func (r *recorder) callback(w string) func()   { return func() { r.got <- w } }
+func (r *recorder) Reconnect(server string) {
+	if server == "" {
+		r.got <- "reconnect"
+		return
+	}
+	r.got <- "reconnect " + server
+}
+func (r *recorder) SettingsChanged()         { r.got <- "settings changed" }
+func (r *recorder) Pause(until time.Time)    { r.got <- "pause " + until.Format(time.RFC3339) }
+func (r *recorder) callback(w string) func() { return func() { r.got <- w } }
 func (r *recorder) options() Options {
 	return Options{Commands: r, Open: r.callback("open"), Settings: r.callback("settings"), Quit: r.callback("quit")}
 }
@@ -43,7 +49,9 @@ func (r *recorder) next(timeout time.Duration) string {
 type fakeHost struct {
 	mu      sync.Mutex
 	icon    []byte
+	icons   int // how many times the icon was set
 	tooltip string
+	tips    int         // how many times the tooltip was set
 	menu    []*fakeItem // nil entries are separators
 	builds  int         // how many times the menu was built from scratch
 	labels  int         // how many times an item's label was set
@@ -58,10 +66,17 @@ type fakeItem struct {
 	clicked  chan struct{}
 }
 
-func (h *fakeHost) SetIcon(png []byte) { h.mu.Lock(); h.icon = png; h.mu.Unlock() }
+func (h *fakeHost) SetIcon(i Icon, paused bool) {
+	h.mu.Lock()
+	h.icon = i.PNG(paused)
+	h.icons++
+	h.mu.Unlock()
+}
+
 func (h *fakeHost) SetTooltip(s string) {
 	h.mu.Lock()
 	h.tooltip = s
+	h.tips++
 	h.mu.Unlock()
 }
 

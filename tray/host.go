@@ -12,7 +12,8 @@ import (
 // production, a recorder in unit tests. Only the tray's own goroutine
 // calls it.
 type host interface {
-	SetIcon(png []byte)
+	// SetIcon shows the icon, with the pause badge when paused.
+	SetIcon(i Icon, paused bool)
 	SetTooltip(text string)
 	// Add appends a menu item and returns it.
 	Add(label string, disabled bool) hostItem
@@ -38,6 +39,10 @@ type hostItem interface {
 type systrayHost struct {
 	log  *slog.Logger
 	gone atomic.Bool
+	// icons are the icons as this system's tray wants them (osIcon),
+	// converted once each: the conversion decodes a PNG. Only the tray's
+	// goroutine uses it.
+	icons [len(pngs)][2][]byte
 }
 
 func (h *systrayHost) guard(op string, f func()) {
@@ -53,7 +58,19 @@ func (h *systrayHost) guard(op string, f func()) {
 	f()
 }
 
-func (h *systrayHost) SetIcon(png []byte) { h.guard("icon", func() { systray.SetIcon(osIcon(png)) }) }
+func (h *systrayHost) SetIcon(i Icon, paused bool) {
+	if i < 0 || int(i) >= len(pngs) {
+		i = IconUnknown
+	}
+	p := 0
+	if paused {
+		p = 1
+	}
+	if h.icons[i][p] == nil {
+		h.icons[i][p] = osIcon(i.PNG(paused))
+	}
+	h.guard("icon", func() { systray.SetIcon(h.icons[i][p]) })
+}
 
 func (h *systrayHost) SetTooltip(text string) {
 	h.guard("tooltip", func() { systray.SetTooltip(text) })

@@ -25,7 +25,8 @@ const (
 	// differ, so the items are updated in place and keep their ids (a
 	// click in flight still lands on the item the user saw).
 	relabel
-	// rebuild: the items differ in number or action: the menu is rebuilt.
+	// rebuild: the items differ in number, action or server: the menu is
+	// rebuilt (each item's listener knows what its item does).
 	rebuild
 )
 
@@ -41,7 +42,7 @@ func diff(shown, next []Item) (c change, infoOnly bool) {
 	infoOnly = true
 	for i := range shown {
 		a, b := shown[i], next[i]
-		if a.Action != b.Action || a.Separator != b.Separator {
+		if a.Action != b.Action || a.Separator != b.Separator || a.Server != b.Server {
 			return rebuild, false
 		}
 		if a != b && (a.Action != ActionNone || a.Disabled != b.Disabled) {

@@ -56,7 +56,7 @@ type Tray struct {
 	state func() store.State
 
 	wake   chan struct{} // a new State is waiting; capacity 1
-	events chan Action   // clicks and activations
+	events chan Item     // the items clicked, and activations
 	done   chan struct{}
 	wg     sync.WaitGroup
 	once   sync.Once
@@ -87,7 +87,7 @@ func Start(src store.Source, opt Options) (*Tray, error) {
 	// A tap handler set before the item is exported makes ItemIsMenu
 	// false, so a left click activates (opens the dashboard) instead of
 	// showing the menu.
-	systray.SetOnTapped(func() { t.post(ActionOpen) })
+	systray.SetOnTapped(func() { t.post(Item{Action: ActionOpen}) })
 	start, end := systray.RunWithExternalLoop(nil, nil)
 	t.apply(t.opt.Now()) // icon, tooltip and menu before the item is exported
 	start()
@@ -120,7 +120,7 @@ func newTray(src store.Source, opt Options, h host) *Tray {
 		host:   h,
 		state:  src.State,
 		wake:   make(chan struct{}, 1),
-		events: make(chan Action),
+		events: make(chan Item),
 		done:   make(chan struct{}),
 	}
 }
@@ -153,9 +153,9 @@ func (t *Tray) Close() {
 }
 
 // post hands a click or an activation to the loop, unless closing.
-func (t *Tray) post(a Action) {
+func (t *Tray) post(it Item) {
 	select {
-	case t.events <- a:
+	case t.events <- it:
 	case <-t.done:
 	}
 }
@@ -175,8 +175,8 @@ func (t *Tray) loop() {
 			return
 		case <-t.wake:
 		case <-timer.C:
-		case a := <-t.events:
-			t.do(a)
+		case it := <-t.events:
+			t.do(it)
 		}
 	}
 }
@@ -187,7 +187,7 @@ func (t *Tray) apply(now time.Time) time.Duration {
 	s := t.state()
 	v := t.enable(Build(s, now))
 	if v.Icon != t.shown.Icon || v.Paused != t.shown.Paused || t.shown.Items == nil {
-		t.host.SetIcon(v.Icon.PNG(v.Paused))
+		t.host.SetIcon(v.Icon, v.Paused)
 	}
 	if v.Tooltip != t.shown.Tooltip {
 		t.host.SetTooltip(v.Tooltip)
@@ -267,7 +267,7 @@ func (t *Tray) rebuild(next []Item) {
 		t.items[i] = t.host.Add(it.Label, it.Disabled)
 		if it.Action != ActionNone {
 			t.wg.Add(1)
-			go t.listen(t.items[i].Clicked(), it.Action, t.lis)
+			go t.listen(t.items[i].Clicked(), it, t.lis)
 		}
 	}
 	// fyne.io/systray tells the host of updates and removals but not of
@@ -280,7 +280,7 @@ func (t *Tray) rebuild(next []Item) {
 }
 
 // listen forwards clicks on an item until the item goes.
-func (t *Tray) listen(clicked <-chan struct{}, a Action, stop <-chan struct{}) {
+func (t *Tray) listen(clicked <-chan struct{}, it Item, stop <-chan struct{}) {
 	defer t.wg.Done()
 	for {
 		select {
@@ -289,7 +289,7 @@ func (t *Tray) listen(clicked <-chan struct{}, a Action, stop <-chan struct{}) {
 				return
 			}
 			select {
-			case t.events <- a:
+			case t.events <- it:
 			case <-stop:
 				return
 			case <-t.done:
@@ -303,10 +303,11 @@ func (t *Tray) listen(clicked <-chan struct{}, a Action, stop <-chan struct{}) {
 	}
 }
 
-// do runs an action, unless its item is disabled right now (a click that
-// crossed a menu update).
-func (t *Tray) do(a Action) {
-	if a != ActionOpen && !t.offered(a) {
+// do runs a clicked item's action, unless the menu does not offer it
+// right now (a click that crossed a menu update).
+func (t *Tray) do(it Item) {
+	a := it.Action
+	if a != ActionOpen && !t.offered(it) {
 		return
 	}
 	now := t.opt.Now()
@@ -322,6 +323,8 @@ func (t *Tray) do(a Action) {
 		t.opt.Quit()
 	case ActionReconnect:
 		cmd.Reconnect("")
+	case ActionReconnectServer:
+		cmd.Reconnect(it.Server)
 	case ActionPauseHour:
 		cmd.Pause(notify.PauseFor(now, time.Hour))
 	case ActionPauseTomorrow:
@@ -333,10 +336,11 @@ func (t *Tray) do(a Action) {
 	}
 }
 
-// offered reports whether the menu shows a for clicking.
-func (t *Tray) offered(a Action) bool {
+// offered reports whether the menu shows the clicked item's action (for
+// its server) for clicking.
+func (t *Tray) offered(c Item) bool {
 	for _, it := range t.shown.Items {
-		if it.Action == a && !it.Disabled {
+		if it.Action == c.Action && it.Server == c.Server && !it.Disabled {
 			return true
 		}
 	}

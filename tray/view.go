@@ -45,23 +45,25 @@ func (i Icon) String() string {
 	return fmt.Sprintf("Icon(%d)", int(i))
 }
 
-// PNG returns the icon's image, with the pause badge when paused.
+// pngs are the icons' images, unpaused and paused, by Icon.
+var pngs = [...][2][]byte{
+	IconUnknown:      {trayicon.Unknown, trayicon.UnknownPaused},
+	IconLive:         {trayicon.Live, trayicon.LivePaused},
+	IconCritical:     {trayicon.Critical, trayicon.CriticalPaused},
+	IconReconnecting: {trayicon.Reconnecting, trayicon.ReconnectingPaused},
+	IconOffline:      {trayicon.Offline, trayicon.OfflinePaused},
+}
+
+// PNG returns the icon's image, with the pause badge when paused; an
+// invalid Icon gives the unknown one.
 func (i Icon) PNG(paused bool) []byte {
-	pngs := map[Icon][2][]byte{
-		IconUnknown:      {trayicon.Unknown, trayicon.UnknownPaused},
-		IconLive:         {trayicon.Live, trayicon.LivePaused},
-		IconCritical:     {trayicon.Critical, trayicon.CriticalPaused},
-		IconReconnecting: {trayicon.Reconnecting, trayicon.ReconnectingPaused},
-		IconOffline:      {trayicon.Offline, trayicon.OfflinePaused},
-	}
-	p, ok := pngs[i]
-	if !ok {
-		p = pngs[IconUnknown]
+	if i < 0 || int(i) >= len(pngs) {
+		i = IconUnknown
 	}
 	if paused {
-		return p[1]
+		return pngs[i][1]
 	}
-	return p[0]
+	return pngs[i][0]
 }
 
 // Action is what a menu item does when clicked.
@@ -72,7 +74,8 @@ const (
 	ActionNone Action = iota
 	// ActionOpen opens the dashboard (also a left click on the icon).
 	ActionOpen
-	// ActionReconnect asks the store to dial now (store.Commands.Reconnect).
+	// ActionReconnect asks the store to dial every server now
+	// (store.Commands.Reconnect("")).
 	ActionReconnect
 	// ActionSettings opens Settings.
 	ActionSettings
@@ -86,6 +89,9 @@ const (
 	ActionAckCritical
 	// ActionQuit quits Warpdesk.
 	ActionQuit
+	// ActionReconnectServer asks the store to dial one server now, the
+	// item's Server (store.Commands.Reconnect(Item.Server)).
+	ActionReconnectServer
 )
 
 // Menu labels and fixed texts, which tests and end-to-end tests look for.
@@ -98,6 +104,9 @@ const (
 	LabelResume        = "Resume notifications"
 	LabelAckCritical   = "Acknowledge all critical"
 	LabelQuit          = "Quit"
+	// LabelReconnectServer starts the label of a server's reconnect item:
+	// "Reconnect Staging".
+	LabelReconnectServer = "Reconnect "
 
 	// TextUnknown is the tooltip and first line while no catch-up has
 	// succeeded and the link is not live.
@@ -118,6 +127,9 @@ type Item struct {
 	Disabled bool
 	// Separator is a dividing line.
 	Separator bool
+	// Server is the ID of the server the item acts on
+	// (store.ServerState.ID), for ActionReconnectServer; "" otherwise.
+	Server string
 }
 
 // View is what the tray shows for one State at one instant.
@@ -136,18 +148,38 @@ type View struct {
 // same State and instant give the same View. The instant matters for a
 // pause (over once now reaches PausedUntil) and for how times are written
 // (a clock time today, with the day otherwise).
+//
+// With one server (or none listed in s.Servers) the words are that
+// server's: "Live — 3 active, 1 critical". With several, the icon is the
+// worst of the servers' icons, the first line counts the live ones ("2 of
+// 3 live — 5 active, 1 critical") and each server gets a line of its own,
+// followed by "Reconnect <name>" while it is not live.
 func Build(s store.State, now time.Time) View {
 	paused := now.Before(s.PausedUntil)
 	c := count(s.Incidents)
-	v := View{Icon: icon(s, c), Paused: paused, Tooltip: summary(s, c, now)}
-	v.Items = append(v.Items, Item{Label: v.Tooltip, Disabled: true})
-	if d := detail(s); d != "" {
-		v.Items = append(v.Items, Item{Label: d, Disabled: true})
+	v := View{Paused: paused}
+	var lines []Item
+	allLive := s.Link == store.LinkLive
+	if len(s.Servers) > 1 {
+		v.Icon, v.Tooltip = worstIcon(s.Servers, s.Incidents), overall(s.Servers, c)
+		lines = serverLines(s.Servers, now)
+		allLive = everyLive(s.Servers)
+	} else {
+		v.Icon = icon(s.Link, s.Knowledge, c.unacked)
+		v.Tooltip = summary(s.Link, s.Knowledge, s.AsOf, c, now)
+		if d := detail(s.Link, s.Reason, s.CatchUpErr); d != "" {
+			lines = []Item{{Label: d, Disabled: true}}
+		}
 	}
+	if paused {
+		v.Tooltip += " · notifications paused until " + clock(s.PausedUntil, now)
+	}
+	v.Items = append(v.Items, Item{Label: v.Tooltip, Disabled: true})
+	v.Items = append(v.Items, lines...)
 	sep := Item{Separator: true}
 	v.Items = append(v.Items, sep,
 		Item{Label: LabelOpen, Action: ActionOpen},
-		Item{Label: LabelReconnect, Action: ActionReconnect, Disabled: s.Link == store.LinkLive},
+		Item{Label: LabelReconnect, Action: ActionReconnect, Disabled: allLive},
 		Item{Label: LabelSettings, Action: ActionSettings},
 		sep)
 	if paused {
@@ -183,46 +215,40 @@ func count(incs []store.Incident) counts {
 	return c
 }
 
-// icon picks the base icon. Unknown wins over everything: an empty list is
-// not "all clear". The critical mark shows only while the list is current;
-// a stale list shows the connection, so the user knows it may be old.
-func icon(s store.State, c counts) Icon {
+// icon picks one server's base icon. Unknown wins over everything: an
+// empty list is not "all clear". The critical mark shows only while the
+// list is current; a stale list shows the connection, so the user knows
+// it may be old.
+func icon(l store.Link, k store.Knowledge, unacked int) Icon {
 	switch {
-	case s.Knowledge == store.Unknown:
+	case k == store.Unknown:
 		return IconUnknown
-	case s.Link == store.LinkLive && s.Knowledge == store.Current:
-		if c.unacked > 0 {
+	case l == store.LinkLive && k == store.Current:
+		if unacked > 0 {
 			return IconCritical
 		}
 		return IconLive
-	case s.Link == store.LinkOffline || s.Link == store.LinkRejected:
+	case l == store.LinkOffline || l == store.LinkRejected:
 		return IconOffline
 	}
 	return IconReconnecting
 }
 
-// summary is the tooltip and first menu line: "Live — 3 active, 1
-// critical", "Reconnecting — as of 17:35: 2 active", the unknown text,
-// with "· notifications paused until 18:35" while paused. It holds nothing
-// that changes with every redial (attempt counts, the next attempt's time):
-// each change re-exports the menu, and a menu that changes under the
-// pointer loses clicks.
-func summary(s store.State, c counts, now time.Time) string {
-	var line string
+// summary is one server's state in words: "Live — 3 active, 1 critical",
+// "Reconnecting — as of 17:35: 2 active", or the unknown texts. It holds
+// nothing that changes with every redial (attempt counts, the next
+// attempt's time): each change re-exports the menu, and a menu that
+// changes under the pointer loses clicks.
+func summary(l store.Link, k store.Knowledge, asOf time.Time, c counts, now time.Time) string {
 	switch {
-	case s.Knowledge == store.Unknown && s.Link == store.LinkLive:
-		line = TextCatchingUp
-	case s.Knowledge == store.Unknown:
-		line = TextUnknown
-	case s.Knowledge == store.Stale:
-		line = s.Link.Label() + " — as of " + clock(s.AsOf, now) + ": " + c.String()
-	default:
-		line = s.Link.Label() + " — " + c.String()
+	case k == store.Unknown && l == store.LinkLive:
+		return TextCatchingUp
+	case k == store.Unknown:
+		return TextUnknown
+	case k == store.Stale:
+		return l.Label() + " — as of " + clock(asOf, now) + ": " + c.String()
 	}
-	if now.Before(s.PausedUntil) {
-		line += " · notifications paused until " + clock(s.PausedUntil, now)
-	}
-	return line
+	return l.Label() + " — " + c.String()
 }
 
 // String is "no active incidents", "3 active" or "3 active, 1 critical".
@@ -236,14 +262,14 @@ func (c counts) String() string {
 	return fmt.Sprintf("%d active, %d critical", c.active, c.critical)
 }
 
-// detail is the second line: why the link is not live, or why catch-up
-// fails while it is; "" when there is nothing to explain.
-func detail(s store.State) string {
-	if s.Link != store.LinkLive {
-		return s.Reason
+// detail says why a link is not live, or why catch-up fails while it is;
+// "" when there is nothing to explain.
+func detail(l store.Link, reason, catchUpErr string) string {
+	if l != store.LinkLive {
+		return reason
 	}
-	if s.CatchUpErr != "" {
-		return "Catch-up failing: " + s.CatchUpErr
+	if catchUpErr != "" {
+		return "Catch-up failing: " + catchUpErr
 	}
 	return ""
 }

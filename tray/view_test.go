@@ -163,3 +163,108 @@ func TestIconPNGs(t *testing.T) {
 		t.Error("an invalid Icon does not fall back to unknown")
 	}
 }
+
+func TestBuildSeveralServers(t *testing.T) {
+	on := func(server string, incs ...store.Incident) []store.Incident {
+		out := make([]store.Incident, len(incs))
+		for i, in := range incs {
+			in.Server = server
+			out[i] = in
+		}
+		return out
+	}
+	prod := store.ServerState{ID: "p", Name: "Production", Link: store.LinkLive, Knowledge: store.Current, AsOf: now,
+		Open: 3, Critical: 1}
+	prodIncs := on("p", threeOneCritical...)
+	staging := store.ServerState{ID: "s", Name: "Staging", Link: store.LinkLive, Knowledge: store.Current, AsOf: now}
+	with := func(sv store.ServerState, f func(*store.ServerState)) store.ServerState { f(&sv); return sv }
+	down := with(staging, func(sv *store.ServerState) {
+		sv.Link, sv.Knowledge, sv.AsOf, sv.Reason, sv.Open = store.LinkReconnecting, store.Stale, now.Add(-5*time.Minute),
+			"connection refused", 2
+	})
+	rejected := store.ServerState{ID: "s", Server: "wss://staging.example/ws", Link: store.LinkRejected,
+		Reason: "server rejected the token"}
+	state := func(incs []store.Incident, servers ...store.ServerState) store.State {
+		return store.State{Servers: servers, Incidents: incs}
+	}
+	const (
+		rest     = " | --- | Open dashboard | Reconnect now | Settings… | --- | Pause notifications for 1 hour | Pause notifications until tomorrow"
+		restLive = " | --- | Open dashboard | Reconnect now(off) | Settings… | --- | Pause notifications for 1 hour | Pause notifications until tomorrow"
+		ackOff   = " | Acknowledge all critical(off) | --- | Quit"
+		ackOn    = " | Acknowledge all critical | --- | Quit"
+		prodLine = " | Production: Live — 3 active, 1 critical(off)"
+	)
+	for _, tc := range []struct {
+		name    string
+		s       store.State
+		icon    Icon
+		tooltip string
+		menu    string // after the tooltip line
+	}{
+		{"both live", state(prodIncs, prod, staging), IconCritical, "2 of 2 live — 3 active, 1 critical",
+			prodLine + " | Staging: Live — no active incidents(off)" + restLive + ackOn},
+		{"both live, critical acknowledged", state(on("p", ackedCritical...), with(prod, func(sv *store.ServerState) { sv.Open = 2 }), staging),
+			IconLive, "2 of 2 live — 2 active, 1 critical",
+			" | Production: Live — 2 active, 1 critical(off) | Staging: Live — no active incidents(off)" + restLive + ackOff},
+		{"one reconnecting hides the critical mark", state(append(prodIncs, on("s", inc(ops.Warning, false), inc(ops.Info, false))...), prod, down),
+			IconReconnecting, "1 of 2 live — 5 active, 1 critical",
+			prodLine + " | Staging: Reconnecting — as of 17:35: 2 active · connection refused(off) | Reconnect Staging" + rest + ackOn},
+		{"one rejected, never known", state(prodIncs, prod, rejected), IconUnknown,
+			"1 of 2 live — 3 active, 1 critical (1 server unknown)",
+			prodLine + " | wss://staging.example/ws: Not connected — incidents unknown · server rejected the token(off)" +
+				" | Reconnect wss://staging.example/ws" + rest + ackOn},
+		{"none known", state(nil, store.ServerState{ID: "a", Name: "A"}, store.ServerState{ID: "b", Name: "B", Link: store.LinkLive}),
+			IconUnknown, "0 of 2 live — incidents unknown",
+			" | A: Not connected — incidents unknown(off) | Reconnect A | B: Connected, catching up — incidents unknown(off)" + rest + ackOff},
+		{"two unknown of three", state(nil, store.ServerState{ID: "a", Name: "A"}, staging, store.ServerState{ID: "b", Name: "B"}),
+			IconUnknown, "1 of 3 live — no active incidents (2 servers unknown)",
+			" | A: Not connected — incidents unknown(off) | Reconnect A | Staging: Live — no active incidents(off)" +
+				" | B: Not connected — incidents unknown(off) | Reconnect B" + rest + ackOff},
+		{"live, catch-up failing", state(nil, with(staging, func(sv *store.ServerState) {
+			sv.Knowledge, sv.AsOf, sv.CatchUpErr = store.Stale, now.Add(-5*time.Minute), "HTTP 502"
+		}), with(prod, func(sv *store.ServerState) { sv.ID, sv.Name, sv.Open, sv.Critical = "x", "", 0, 0 })),
+			IconReconnecting, "1 of 2 live — no active incidents",
+			" | Staging: Live — as of 17:35: no active incidents · Catch-up failing: HTTP 502(off) | x: Live — no active incidents(off)" +
+				restLive + ackOff},
+		{"three, offline one", state(nil, staging, with(down, func(sv *store.ServerState) {
+			sv.ID, sv.Name, sv.Link, sv.Reason, sv.Open = "o", "Lab", store.LinkOffline, "no network", 0
+		}), with(staging, func(sv *store.ServerState) { sv.ID, sv.Name = "t", "Team" })),
+			IconOffline, "2 of 3 live — no active incidents",
+			" | Staging: Live — no active incidents(off) | Lab: Offline — as of 17:35: no active incidents · no network(off)" +
+				" | Reconnect Lab | Team: Live — no active incidents(off)" + rest + ackOff},
+		{"paused", func() store.State { s := state(nil, prod, staging); s.PausedUntil = now.Add(time.Hour); return s }(),
+			IconLive, "2 of 2 live — no active incidents · notifications paused until 18:40",
+			prodLine + " | Staging: Live — no active incidents(off) | --- | Open dashboard | Reconnect now(off) | Settings…" +
+				" | --- | Resume notifications" + ackOff},
+		{"one server listed: its words", store.State{Servers: []store.ServerState{prod}, Link: store.LinkLive,
+			Knowledge: store.Current, Incidents: prodIncs}, IconCritical, "Live — 3 active, 1 critical", restLive + ackOn},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Build(tc.s, now)
+			if v.Icon != tc.icon {
+				t.Errorf("icon %v, want %v", v.Icon, tc.icon)
+			}
+			if v.Tooltip != tc.tooltip {
+				t.Errorf("tooltip %q\n want %q", v.Tooltip, tc.tooltip)
+			}
+			if got, want := menuText(v.Items), tc.tooltip+"(off)"+tc.menu; got != want {
+				t.Errorf("menu\n got %s\nwant %s", got, want)
+			}
+			for _, it := range v.Items {
+				if it.Action == ActionReconnectServer && (it.Server == "" || it.Label != LabelReconnectServer+serverNameOf(tc.s, it.Server)) {
+					t.Errorf("%q reconnects server %q", it.Label, it.Server)
+				}
+			}
+		})
+	}
+}
+
+// serverNameOf is the menu's name of the server with the id in s.
+func serverNameOf(s store.State, id string) string {
+	for _, sv := range s.Servers {
+		if sv.ID == id {
+			return serverName(sv)
+		}
+	}
+	return "(none)"
+}

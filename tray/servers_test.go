@@ -1,0 +1,107 @@
+package tray
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// twoServers is Production live with a critical and Staging down.
+func twoServers() store.State {
+	return store.State{
+		Servers: []store.ServerState{
+			{ID: "p", Name: "Production", Link: store.LinkLive, Knowledge: store.Current, Open: 1, Critical: 1},
+			{ID: "s", Name: "Staging", Link: store.LinkReconnecting, Reason: "connection refused",
+				NextAttempt: now.Add(time.Second)},
+		},
+		Link: store.LinkReconnecting, Reason: "connection refused",
+		Incidents: []store.Incident{{Incident: ops.Incident{UUID: "1", Severity: ops.Critical}, Server: "p"}},
+	}
+}
+
+func TestLayerReconnectsOneServer(t *testing.T) {
+	rec := newRecorder()
+	_, h, src := startFake(t, twoServers(), rec.options())
+	if !h.click(LabelReconnectServer + "Staging") {
+		t.Fatal("no Reconnect Staging to click")
+	}
+	if got := rec.next(5 * time.Second); got != "reconnect s" {
+		t.Errorf("Reconnect Staging did %q, want reconnect s", got)
+	}
+	if !h.click(LabelReconnect) {
+		t.Fatal("no Reconnect now to click")
+	}
+	if got := rec.next(5 * time.Second); got != "reconnect" {
+		t.Errorf("Reconnect now did %q, want every server reconnected", got)
+	}
+
+	// Staging back: its reconnect item goes; a click that crossed the
+	// update does nothing.
+	s := twoServers()
+	s.Servers[1] = store.ServerState{ID: "s", Name: "Staging", Link: store.LinkLive, Knowledge: store.Current}
+	s.Link, s.Reason = store.LinkLive, ""
+	src.Set(s)
+	waitFor(t, "2 of 2 live", func() bool { tt, _, _ := h.view(); return tt == "2 of 2 live — 1 active, 1 critical" })
+	waitFor(t, "Reconnect Staging gone", func() bool {
+		_, m, _ := h.view()
+		return !strings.Contains(strings.Join(m, "|"), LabelReconnectServer+"Staging")
+	})
+
+}
+
+// TestApplyUnchangedCostsNothing: States that change nothing the tray
+// shows (a redial's next attempt, monitors, the version) make no call to
+// the tray host, so an idle agent's tray costs nothing per update.
+func TestApplyUnchangedCostsNothing(t *testing.T) {
+	base := twoServers()
+	src, h := newSource(base), &fakeHost{}
+	tr := newTray(src, newRecorder().options(), h)
+	t.Cleanup(tr.Close)
+	tr.apply(now)
+	h.mu.Lock()
+	icons, tips, labels, builds := h.icons, h.tips, h.labels, h.builds
+	h.mu.Unlock()
+	for i := range 50 {
+		s := base
+		s.Servers = append([]store.ServerState(nil), base.Servers...)
+		s.Servers[1].NextAttempt = now.Add(time.Duration(i) * time.Second)
+		s.Servers[1].Since = now.Add(-time.Duration(i) * time.Second)
+		s.NextAttempt = s.Servers[1].NextAttempt
+		s.Monitors = []ops.MonitorChange{{Name: "api", Status: "up"}}
+		src.Set(s)
+		if wait := tr.apply(now.Add(time.Duration(i) * 100 * time.Millisecond)); wait != 0 {
+			t.Fatalf("update %d: asks to look again in %v", i, wait)
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.icons != icons || h.tips != tips || h.labels != labels || h.builds != builds {
+		t.Errorf("unchanged States cost %d icon, %d tooltip, %d label sets and %d menu builds",
+			h.icons-icons, h.tips-tips, h.labels-labels, h.builds-builds)
+	}
+}
+
+// TestIconsConvertedOnce: the systray host converts each icon once (the
+// conversion decodes a PNG), not on every change.
+func TestIconsConvertedOnce(t *testing.T) {
+	h := &systrayHost{log: slog.New(slog.DiscardHandler)}
+	h.SetIcon(IconCritical, true)
+	first := h.icons[IconCritical][1]
+	if len(first) == 0 {
+		t.Fatal("no converted icon kept")
+	}
+	if allocs := testing.AllocsPerRun(20, func() { h.SetIcon(IconCritical, true) }); allocs > 4 {
+		t.Errorf("setting a converted icon again allocates %v times: converted again?", allocs)
+	}
+	if &h.icons[IconCritical][1][0] != &first[0] {
+		t.Error("the icon was converted again")
+	}
+	h.SetIcon(Icon(99), false)
+	if h.icons[IconUnknown][0] == nil {
+		t.Error("an invalid icon did not fall back to unknown")
+	}
+}
