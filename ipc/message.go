@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/warpdesk/warpdesk/history"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -21,6 +22,9 @@ type Options struct {
 	// MaxLine bounds one received line in bytes; a longer one ends the
 	// link with ErrLineTooLong. Zero means DefaultMaxLine.
 	MaxLine int
+	// History answers the window's history searches (Server only); nil
+	// answers them with ErrNoHistory.
+	History History
 }
 
 func (o Options) maxLine() int {
@@ -41,6 +45,8 @@ const (
 	typeReconnect       = "reconnect"
 	typePause           = "pause"
 	typeSettingsChanged = "settingsChanged"
+	typeHistory         = "history"       // window → agent: a search (history.go)
+	typeHistoryResult   = "historyResult" // agent → window: its answer
 )
 
 // maxServerLen bounds a server ID in a command (settings' IDs are short).
@@ -55,6 +61,14 @@ type message struct {
 	Server string    `json:"server,omitempty"`
 	UUID   string    `json:"uuid,omitempty"`
 	Until  time.Time `json:"until,omitzero"`
+	// ID, Query, Limit, Records, More and Err are a history search and
+	// its answer (history.go).
+	ID      uint64           `json:"id,omitempty"`
+	Query   string           `json:"query,omitempty"`
+	Limit   int              `json:"limit,omitempty"`
+	Records []history.Record `json:"records,omitempty"`
+	More    bool             `json:"more,omitempty"`
+	Err     string           `json:"err,omitempty"`
 }
 
 // check reports whether m is a complete message of a type the receiving
@@ -71,6 +85,11 @@ func (m message) check(accept ...string) error {
 		return fmt.Errorf("%w: state message without a state", ErrMalformed)
 	case (m.T == typeAck || m.T == typeShowIncident) && (m.UUID == "" || len(m.UUID) > ops.MaxUUIDLen):
 		return fmt.Errorf("%w: %s needs a uuid of 1 to %d bytes", ErrMalformed, m.T, ops.MaxUUIDLen)
+	case m.T == typeHistory || m.T == typeHistoryResult:
+		if m.ID == 0 {
+			return fmt.Errorf("%w: %s without an id", ErrMalformed, m.T)
+		}
+		return checkQuery(m.Query, m.Limit)
 	case len(m.Server) > maxServerLen:
 		return fmt.Errorf("%w: a server ID is at most %d bytes", ErrMalformed, maxServerLen)
 	}

@@ -29,6 +29,8 @@ type Remote struct {
 	done  chan struct{}    // closed when the link ends
 	wg    sync.WaitGroup
 
+	searches searches // history searches waiting (history.go)
+
 	mu     sync.Mutex
 	state  store.State
 	subs   map[int]func(store.State)
@@ -177,7 +179,7 @@ func (rm *Remote) readLoop() {
 	for {
 		m, err := lr.next()
 		if err == nil {
-			err = m.check(typeState, typeShow, typeShowSettings, typeShowIncident)
+			err = m.check(typeState, typeShow, typeShowSettings, typeShowIncident, typeHistoryResult)
 		}
 		if err != nil {
 			rm.end(err)
@@ -188,6 +190,10 @@ func (rm *Remote) readLoop() {
 			case ch <- struct{}{}:
 			default:
 			}
+			continue
+		}
+		if m.T == typeHistoryResult {
+			rm.searches.answer(m)
 			continue
 		}
 		if m.T == typeShowIncident {

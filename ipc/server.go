@@ -17,7 +17,8 @@ type Server struct {
 	cmd  store.Commands
 	opts Options
 
-	wake chan struct{} // cap 1: something is pending for the writer
+	wake    chan struct{} // cap 1: something is pending for the writer
+	replies chan message  // history answers, from the reader to the writer
 
 	mu      sync.Mutex
 	pending *store.State // newest State not yet written
@@ -34,7 +35,7 @@ func NewServer(src store.Source, cmd store.Commands, opts Options) *Server {
 	if cmd == nil {
 		cmd = ignore{}
 	}
-	return &Server{src: src, cmd: cmd, opts: opts, wake: make(chan struct{}, 1)}
+	return &Server{src: src, cmd: cmd, opts: opts, wake: make(chan struct{}, 1), replies: make(chan message)}
 }
 
 // ignore is the Commands of a Server given none.
@@ -82,7 +83,7 @@ func (s *Server) Run(ctx context.Context, r io.Reader, w io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 2)
 	var wg sync.WaitGroup
-	wg.Go(func() { errc <- s.readLoop(r) })
+	wg.Go(func() { errc <- s.readLoop(ctx, r) })
 	wg.Go(func() { errc <- s.writeLoop(ctx, w) })
 
 	var err error
@@ -126,6 +127,11 @@ func (s *Server) writeLoop(ctx context.Context, w io.Writer) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case m := <-s.replies:
+			if err := writeMessage(w, m); err != nil {
+				return err
+			}
+			continue
 		case <-s.wake:
 		}
 		s.mu.Lock()
@@ -157,14 +163,14 @@ func (s *Server) writeLoop(ctx context.Context, w io.Writer) error {
 }
 
 // readLoop turns the window's messages into Commands until the link ends.
-func (s *Server) readLoop(r io.Reader) error {
+func (s *Server) readLoop(ctx context.Context, r io.Reader) error {
 	lr := newLineReader(r, s.opts.maxLine())
 	for {
 		m, err := lr.next()
 		if err != nil {
 			return err
 		}
-		if err := m.check(typeAck, typeAckAllCritical, typeReconnect, typePause, typeSettingsChanged); err != nil {
+		if err := m.check(typeAck, typeAckAllCritical, typeReconnect, typePause, typeSettingsChanged, typeHistory); err != nil {
 			return err
 		}
 		switch m.T {
@@ -178,6 +184,8 @@ func (s *Server) readLoop(r io.Reader) error {
 			s.cmd.Pause(m.Until)
 		case typeSettingsChanged:
 			s.cmd.SettingsChanged()
+		case typeHistory:
+			s.answerHistory(ctx, m)
 		}
 	}
 }
