@@ -1,8 +1,6 @@
 package app
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -101,8 +99,8 @@ func newBannerList(act bannerActions) *bannerList {
 	return &bannerList{act: act, box: container.NewVBox()}
 }
 
-func (l *bannerList) set(st store.State, now time.Time) {
-	bs := bannersOf(st, now)
+func (l *bannerList) set(st store.State, m *moment) {
+	bs := bannersOf(st, m)
 	for len(l.views) < len(bs) {
 		l.views = append(l.views, newBannerView(l.act))
 	}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/warpdesk/warpdesk/assets/draw"
+	"github.com/warpdesk/warpdesk/ipc"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -21,7 +22,7 @@ import (
 // UI goroutine only.
 type Board struct {
 	Dot      *canvas.Circle
-	Link     *widget.Label // "Live", "Reconnecting…"
+	Link     *widget.Label // "Live", "Reconnecting…"; "2 of 3 live"
 	Server   *widget.Label
 	Sync     *widget.Label // "Up to date · 17:35", "As of 17:35"
 	Settings *widget.Button
@@ -32,24 +33,39 @@ type Board struct {
 	EmptyIcon  *widget.Icon
 	EmptyTitle *widget.Label
 	EmptyNote  *widget.Label
-	// Veil dims the list while it is not current (stale or unknown).
+	// Veil dims the list while it is not current (stale or unknown), with
+	// one server; with several each not-live server's rows are dimmed.
 	Veil *canvas.Rectangle
 
 	Object fyne.CanvasObject
 
 	banners  *bannerList
+	servers  *serverList
+	filter   *serverFilter
 	rows     *incidentRows
+	detail   *detailPane
 	monitors *monitorRows
 	empty    fyne.CanvasObject
 	list     fyne.CanvasObject
 	order    Order
+	selected ipc.IncidentRef
 	st       store.State
 	now      time.Time
+	next     time.Time
+
+	// items is the list as last ordered and filtered, for listed.
+	items     []store.Incident
+	itemsFrom struct {
+		version uint64
+		order   Order
+		server  string
+	}
 }
 
-// NewBoard builds the dashboard. openSettings may be nil (no Settings
-// buttons).
-func NewBoard(cmd store.Commands, openSettings func()) *Board {
+// NewBoard builds the dashboard on fa (its browser and clipboard serve
+// the detail pane's links). openSettings may be nil (no Settings buttons).
+func NewBoard(fa fyne.App, cmd store.Commands, openSettings func()) *Board {
+	ack := func(r ipc.IncidentRef) { cmd.Acknowledge(r.Server, r.UUID) }
 	b := &Board{
 		Dot:        canvas.NewCircle(draw.Grey),
 		Link:       widget.NewLabel(""),
@@ -64,14 +80,17 @@ func NewBoard(cmd store.Commands, openSettings func()) *Board {
 		Veil:       canvas.NewRectangle(color.Transparent),
 		banners: newBannerList(bannerActions{settings: openSettings, reconnect: func() { cmd.Reconnect("") },
 			resume: func() { cmd.Pause(time.Time{}) }}),
-		rows:     newIncidentRows(cmd.Acknowledge),
+		servers:  newServerList(cmd.Reconnect),
+		detail:   newDetailPane(fa, ack),
 		monitors: newMonitorRows(),
 	}
+	b.rows = newIncidentRows(ack, b.Select)
+	b.filter = newServerFilter(b.redraw)
 	b.Order = widget.NewSelect(orderNames, func(s string) {
 		for i, n := range orderNames {
 			if n == s && Order(i) != b.order {
 				b.order = Order(i)
-				b.Set(b.st, b.now)
+				b.redraw()
 			}
 		}
 	})
@@ -101,58 +120,120 @@ func (b *Board) layout() fyne.CanvasObject {
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), b.EmptyIcon)),
 		b.EmptyTitle, b.EmptyNote))
 	b.list = container.NewStack(container.NewVScroll(b.rows.box), b.Veil)
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(b.Order, b.AckAll), b.Header)
+	head := container.NewBorder(nil, nil, nil, container.NewHBox(b.filter.Select, b.Order, b.AckAll), b.Header)
 	incidents := container.NewBorder(head, nil, nil, nil, container.NewStack(b.list, b.empty))
 	monHead := widget.NewLabel("Monitors")
 	monHead.TextStyle.Bold = true
 	monHead.SizeName = theme.SizeNameSubHeadingText
 	monitors := container.NewBorder(monHead, nil, nil, nil, container.NewVScroll(b.monitors.box))
-	split := container.NewHSplit(incidents, monitors)
-	split.Offset = 0.68
-	top := container.NewVBox(status, b.banners.box, widget.NewSeparator())
+	side := container.NewVSplit(b.detail.object, monitors)
+	side.Offset = 0.6
+	split := container.NewHSplit(incidents, side)
+	split.Offset = 0.62
+	top := container.NewVBox(status, b.servers.box, b.banners.box, widget.NewSeparator())
 	return container.NewBorder(top, nil, nil, nil, container.NewPadded(split))
 }
 
-// Set draws st as of now: the one render path of the window process.
+// Set draws st as of now: the one render path of the window process. Next
+// then says when a text drawn changes with the time.
 func (b *Board) Set(st store.State, now time.Time) {
 	b.st, b.now = st, now
-	setCircleFill(b.Dot, linkColor(st))
-	setText(b.Link, linkWords(st.Link))
-	setText(b.Server, st.Server)
-	setText(b.Sync, syncLine(st, now))
-	b.banners.set(st, now)
+	m := newMoment(now)
+	k := knowledgeOf(st)
+	b.setStatus(st, m)
+	setText(b.Sync, syncLine(k, m))
+	b.banners.set(st, m)
+	b.servers.set(st, m)
+	b.filter.set(st)
 
-	items := ordered(st.Incidents, b.order)
+	rc := b.rowContext(st)
+	items := b.listed()
 	header := fmt.Sprintf("Active incidents (%d)", len(items))
-	if st.Knowledge == store.Stale {
-		header += " as of " + clock(now, st.AsOf)
+	if k.Knowledge == store.Stale && !several(st) {
+		header += " as of " + m.clock(k.AsOf)
 	}
 	setText(b.Header, header)
 	showIf(b.AckAll, unackedCritical(items) > 0)
-	b.rows.set(items, now)
-	b.setEmpty(st, now, len(items) == 0)
+	b.rows.set(items, rc, m)
+	b.detail.set(st, b.selected, rc.names, m)
+	b.setEmpty(k, m, len(items) == 0)
 	veil := color.Color(color.Transparent)
-	if st.Knowledge != store.Current {
-		r, g, bl, _ := theme.Color(theme.ColorNameBackground).RGBA()
-		veil = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 0x99}
+	if k.Knowledge != store.Current && !several(st) {
+		veil = rc.veil
 	}
 	setRectFill(b.Veil, veil)
-	b.monitors.set(st.Monitors, now)
+	b.monitors.set(st.Monitors, m)
+	b.next = m.Next()
 }
 
+// setStatus draws the status line: the one server's link and URL, or with
+// several servers how many are live (the dot is the worst's colour).
+func (b *Board) setStatus(st store.State, m *moment) {
+	setCircleFill(b.Dot, serverColor(summary(st)))
+	if !several(st) {
+		setText(b.Link, linkWords(st.Link))
+		setText(b.Server, st.Server)
+		return
+	}
+	live := 0
+	for _, sv := range st.Servers {
+		if sv.Link == store.LinkLive && sv.Knowledge == store.Current {
+			live++
+		}
+	}
+	setText(b.Link, fmt.Sprintf("%d of %d live", live, len(st.Servers)))
+	setText(b.Server, "")
+}
+
+// rowContext works out the servers' names and which are not live.
+func (b *Board) rowContext(st store.State) *rowContext {
+	r, g, bl, _ := theme.Color(theme.ColorNameBackground).RGBA()
+	rc := &rowContext{selected: b.selected, veil: color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 0x99}}
+	if !several(st) {
+		return rc
+	}
+	rc.names, rc.notLive = map[string]string{}, map[string]time.Time{}
+	for _, sv := range st.Servers {
+		rc.names[sv.ID] = sv.Name
+		if sv.Knowledge != store.Current {
+			rc.notLive[sv.ID] = sv.AsOf
+		}
+	}
+	return rc
+}
+
+// listed is the list in the chosen order and filter, ordered again only
+// when the State, the order or the filter changed (not when only the time
+// did).
+func (b *Board) listed() []store.Incident {
+	from := b.itemsFrom
+	if b.items != nil && from.version == b.st.Version && from.order == b.order && from.server == b.filter.id {
+		return b.items
+	}
+	b.items = ordered(b.st.Incidents, b.order, b.filter.id)
+	if b.items == nil {
+		b.items = []store.Incident{}
+	}
+	b.itemsFrom.version, b.itemsFrom.order, b.itemsFrom.server = b.st.Version, b.order, b.filter.id
+	return b.items
+}
+
+// redraw draws the State drawn again (after a choice of order or filter).
+func (b *Board) redraw() { b.Set(b.st, b.now) }
+
 // setEmpty shows the empty state when there is nothing to list: the green
-// "No active incidents" only while the list is Current.
-func (b *Board) setEmpty(st store.State, now time.Time, empty bool) {
+// "No active incidents" only while the whole list is Current.
+func (b *Board) setEmpty(k store.ServerState, m *moment, empty bool) {
 	showIf(b.list, !empty)
 	showIf(b.empty, empty)
-	switch st.Knowledge {
+	switch k.Knowledge {
 	case store.Current:
-		setResource(b.EmptyIcon, theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		setResource(b.EmptyIcon, successIcon())
 		setText(b.EmptyTitle, "No active incidents")
 		setText(b.EmptyNote, EmptyNoteQuiet)
 	case store.Stale:
 		setResource(b.EmptyIcon, theme.HistoryIcon())
-		setText(b.EmptyTitle, "No incidents as of "+clock(now, st.AsOf))
+		setText(b.EmptyTitle, "No incidents as of "+m.clock(k.AsOf))
 		setText(b.EmptyNote, "Not live: incidents raised since then are not shown yet.")
 	default:
 		setResource(b.EmptyIcon, theme.QuestionIcon())
@@ -161,26 +242,26 @@ func (b *Board) setEmpty(st store.State, now time.Time, empty bool) {
 	}
 }
 
+// Select shows the incident ref in the detail pane and marks its row (a
+// tap on the row, or a notification's click).
+func (b *Board) Select(ref ipc.IncidentRef) {
+	b.selected = ref
+	b.redraw()
+}
+
 // Shown is the State last drawn.
 func (b *Board) Shown() store.State { return b.st }
+
+// Next is when a text drawn by the last Set changes with the time (an
+// age, the "Up to date" minute, a countdown); zero when none will.
+func (b *Board) Next() time.Time { return b.next }
 
 func unackedCritical(items []store.Incident) int {
 	n := 0
 	for _, in := range items {
-		if in.Severity == ops.Critical && !in.Acked {
+		if in.Severity == ops.Critical && needsAck(in) {
 			n++
 		}
 	}
 	return n
-}
-
-// linkColor is the status dot: green only while live and current.
-func linkColor(st store.State) color.Color {
-	switch {
-	case st.Link == store.LinkLive && st.Knowledge == store.Current:
-		return draw.Green
-	case st.Link == store.LinkRejected || st.Link == store.LinkOffline:
-		return draw.Red
-	}
-	return draw.Amber
 }

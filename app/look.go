@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"strings"
-	"time"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -26,59 +26,50 @@ type severityLook struct {
 	Importance widget.Importance
 }
 
+// severityLooks and monitorLooks are built once: a render looks them up
+// rather than wrapping the theme's icons anew for every row (the wrapped
+// icons follow the theme when drawn).
+var (
+	severityLooks = sync.OnceValue(func() map[ops.Severity]severityLook {
+		return map[ops.Severity]severityLook{
+			ops.Critical: {"Critical", theme.NewErrorThemedResource(theme.ErrorIcon()), draw.Red, widget.DangerImportance},
+			ops.Warning:  {"Warning", theme.NewWarningThemedResource(theme.WarningIcon()), draw.Amber, widget.WarningImportance},
+			ops.Info:     {"Info", theme.NewPrimaryThemedResource(theme.InfoIcon()), color.NRGBA{0x29, 0x79, 0xff, 0xff}, widget.HighImportance},
+		}
+	})
+	monitorLooks = sync.OnceValue(func() map[ops.MonitorStatus]severityLook {
+		return map[ops.MonitorStatus]severityLook{
+			ops.Up:       {"Up", theme.NewSuccessThemedResource(theme.ConfirmIcon()), draw.Green, widget.SuccessImportance},
+			ops.Degraded: {"Degraded", theme.NewWarningThemedResource(theme.WarningIcon()), draw.Amber, widget.WarningImportance},
+			ops.Down:     {"Down", theme.NewErrorThemedResource(theme.ErrorIcon()), draw.Red, widget.DangerImportance},
+		}
+	})
+)
+
+// successIcon is the empty list's green tick while it is current.
+var successIcon = sync.OnceValue(func() fyne.Resource { return theme.NewSuccessThemedResource(theme.ConfirmIcon()) })
+
 func lookOf(s ops.Severity) severityLook {
-	switch s {
-	case ops.Critical:
-		return severityLook{"Critical", theme.NewErrorThemedResource(theme.ErrorIcon()), draw.Red, widget.DangerImportance}
-	case ops.Warning:
-		return severityLook{"Warning", theme.NewWarningThemedResource(theme.WarningIcon()), draw.Amber, widget.WarningImportance}
+	if l, ok := severityLooks()[s]; ok {
+		return l
 	}
-	return severityLook{"Info", theme.NewPrimaryThemedResource(theme.InfoIcon()), color.NRGBA{0x29, 0x79, 0xff, 0xff}, widget.HighImportance}
+	return severityLooks()[ops.Info]
 }
 
-func monitorLook(s ops.MonitorStatus) (word string, icon fyne.Resource, c color.Color) {
-	switch s {
-	case ops.Up:
-		return "Up", theme.NewSuccessThemedResource(theme.ConfirmIcon()), draw.Green
-	case ops.Degraded:
-		return "Degraded", theme.NewWarningThemedResource(theme.WarningIcon()), draw.Amber
+func monitorLook(s ops.MonitorStatus) severityLook {
+	if l, ok := monitorLooks()[s]; ok {
+		return l
 	}
-	return "Down", theme.NewErrorThemedResource(theme.ErrorIcon()), draw.Red
+	return monitorLooks()[ops.Down]
 }
 
-// MonitorLine is the text of one monitor row: "checkout — Down, 3m ago".
-func MonitorLine(m ops.MonitorChange, now time.Time) string {
-	word, _, _ := monitorLook(m.Status)
-	name := m.Name
+// monitorLine is the text of one monitor row: "checkout — Down, 3 min ago".
+func monitorLine(mc ops.MonitorChange, m *moment) string {
+	name := mc.Name
 	if strings.TrimSpace(name) == "" {
-		name = m.MonitorUUID
+		name = mc.MonitorUUID
 	}
-	return fmt.Sprintf("%s — %s, %s", name, word, Age(now, m.Changed()))
-}
-
-// Age says how long ago t was, briefly: "just now", "42s", "5m", "3h 2m", "2d 4h".
-func Age(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < 5*time.Second:
-		return "just now"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds ago", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d/time.Minute))
-	case d < 24*time.Hour:
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		if m == 0 {
-			return fmt.Sprintf("%dh ago", h)
-		}
-		return fmt.Sprintf("%dh %dm ago", h, m)
-	default:
-		days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-		if h == 0 {
-			return fmt.Sprintf("%dd ago", days)
-		}
-		return fmt.Sprintf("%dd %dh ago", days, h)
-	}
+	return fmt.Sprintf("%s — %s, %s", name, monitorLook(mc.Status).Word, m.age(mc.Changed()))
 }
 
 // EmptyNoteQuiet is the empty list's second line while the list is current.

@@ -2,15 +2,18 @@ package app
 
 import (
 	"fmt"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/warpdesk/warpdesk/ipc"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -18,48 +21,82 @@ import (
 // maxRows bounds the incident rows drawn; the rest are counted in a line.
 const maxRows = 300
 
+// rowContext is what the rows need besides their incidents, worked out
+// once per render.
+type rowContext struct {
+	// names are the servers' names by ID with several servers; nil with
+	// one (rows then name no server).
+	names map[string]string
+	// notLive are the servers whose list is not current, by ID, with the
+	// instant it was current at (zero while unknown): their rows are
+	// dimmed and say "as of". Nil with one server (the whole list is
+	// veiled instead).
+	notLive map[string]time.Time
+	// selected is the incident the detail pane shows.
+	selected ipc.IncidentRef
+	// veil is the colour a not-live row is dimmed with.
+	veil color.Color
+}
+
 // incidentView is one incident in the window process's list: a severity
-// bar, icon and word, room and age, an icon-only Acknowledge button for an
-// unacknowledged critical, and below them the full title, wrapped and never
-// truncated: no two rows may read alike.
+// bar, icon and word, server, room and age, an icon-only Acknowledge button
+// for an unacknowledged critical (Retry after a failed acknowledgement),
+// below them the full title, wrapped and never truncated (no two rows may
+// read alike), and the acknowledgement's state. Tapping it selects it.
 type incidentView struct {
+	bg       *canvas.Rectangle // the selection
 	bar      *canvas.Rectangle
 	icon     *widget.Icon
 	Severity *widget.Label
 	Title    *widget.Label
 	Meta     *widget.Label
+	AckLine  *widget.Label // "Acknowledging…", "Acknowledged by bob, 2 min ago"
 	Ack      *widget.Button
+	veil     *canvas.Rectangle
 	object   fyne.CanvasObject
-	server   string
-	uuid     string
+	ref      ipc.IncidentRef
+	selected bool
 }
 
-func newIncidentView(onAck func(server, uuid string)) *incidentView {
+func newIncidentView(onAck, onSelect func(ipc.IncidentRef)) *incidentView {
 	v := &incidentView{
+		bg:       canvas.NewRectangle(color.Transparent),
 		bar:      canvas.NewRectangle(theme.Color(theme.ColorNameDisabled)),
 		icon:     widget.NewIcon(nil),
 		Severity: widget.NewLabel(""),
 		Title:    widget.NewLabel(""),
 		Meta:     widget.NewLabel(""),
+		AckLine:  widget.NewLabel(""),
+		veil:     canvas.NewRectangle(color.Transparent),
 	}
 	v.Ack = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() {
-		if v.uuid != "" {
-			onAck(v.server, v.uuid)
+		if v.ref.UUID != "" {
+			onAck(v.ref)
 		}
 	})
 	v.bar.SetMinSize(fyne.NewSize(5, 1))
 	v.Severity.TextStyle.Bold = true
 	v.Title.Wrapping = fyne.TextWrapWord
+	v.AckLine.Wrapping = fyne.TextWrapWord
+	v.AckLine.Hide()
 	// The title has a line of its own, the row's full width, so that
 	// neither the metadata nor the button can squeeze it.
 	top := container.NewBorder(nil, nil, container.NewHBox(v.icon, v.Severity), container.NewHBox(v.Meta, v.Ack))
-	v.object = container.NewBorder(nil, nil, v.bar, nil, container.New(layout.NewCustomPaddedVBoxLayout(0), top, v.Title))
+	body := container.NewBorder(nil, nil, v.bar, nil,
+		container.New(layout.NewCustomPaddedVBoxLayout(0), top, v.Title, v.AckLine))
+	tap := newTapArea(func() {
+		if v.ref.UUID != "" {
+			onSelect(v.ref)
+		}
+	})
+	// The veil is on top but takes no taps: the row stays selectable.
+	v.object = container.NewStack(v.bg, tap, body, v.veil)
 	return v
 }
 
-func (v *incidentView) set(in store.Incident, now time.Time) {
+func (v *incidentView) set(in store.Incident, rc *rowContext, m *moment) {
 	look := lookOf(in.Severity)
-	v.server, v.uuid = in.Server, in.UUID
+	v.ref = ipc.IncidentRef{Server: in.Server, UUID: in.UUID}
 	setRectFill(v.bar, look.Color)
 	setResource(v.icon, look.Icon)
 	if v.Severity.Importance != look.Importance {
@@ -68,35 +105,108 @@ func (v *incidentView) set(in store.Incident, now time.Time) {
 	}
 	setText(v.Severity, look.Word)
 	setText(v.Title, in.Title)
-	meta := Age(now, in.Created())
+	meta := m.age(in.Created())
 	if in.Room != "" {
 		meta = "#" + in.Room + " · " + meta
 	}
+	if name, ok := rc.names[in.Server]; ok {
+		meta = name + " · " + meta
+	}
+	asOf, dim := rc.notLive[in.Server]
+	if dim {
+		meta += " · " + asOfWords(asOf, m)
+	}
 	setText(v.Meta, meta)
-	showIf(v.Ack, in.Severity == ops.Critical && !in.Acked)
+	ack := ackLine(in.Incident, in.Acked, in.AckPending, in.AckErr, m)
+	setText(v.AckLine, ack)
+	showIf(v.AckLine, ack != "")
+	retry := in.AckErr != "" && !in.AckPending && !in.IsAcknowledged()
+	setButton(v.Ack, retry, "Retry")
+	showIf(v.Ack, retry || in.Severity == ops.Critical && needsAck(in))
+	if sel := rc.selected == v.ref; sel != v.selected {
+		v.selected = sel
+		fill := color.Color(color.Transparent)
+		if sel {
+			fill = theme.Color(theme.ColorNameSelection)
+		}
+		setRectFill(v.bg, fill)
+	}
+	veil := color.Color(color.Transparent)
+	if dim {
+		veil = rc.veil
+	}
+	setRectFill(v.veil, veil)
+}
+
+// asOfWords marks what a not-live server listed: "as of 17:29", or "not
+// known yet" while it was never current.
+func asOfWords(asOf time.Time, m *moment) string {
+	if asOf.IsZero() {
+		return "not known yet"
+	}
+	return "as of " + m.clock(asOf)
+}
+
+// needsAck reports whether nobody has acknowledged in, here or anywhere,
+// and none is on its way.
+func needsAck(in store.Incident) bool {
+	return !in.Acked && !in.AckPending && !in.IsAcknowledged()
+}
+
+// ackLine says where an incident's acknowledgement stands: "Acknowledged
+// by bob, 2 min ago", "Acknowledging…", "Not acknowledged on the server:
+// <why>", "Acknowledged on this desktop"; "" while nobody has.
+func ackLine(in ops.Incident, acked, pending bool, failed string, m *moment) string {
+	switch {
+	case in.IsAcknowledged() && in.AcknowledgedAt == 0:
+		return "Acknowledged by " + in.AcknowledgedBy
+	case in.IsAcknowledged():
+		return "Acknowledged by " + in.AcknowledgedBy + ", " + m.age(in.AcknowledgedTime())
+	case pending:
+		return "Acknowledging…"
+	case failed != "":
+		return "Not acknowledged on the server: " + failed
+	case acked:
+		return "Acknowledged on this desktop"
+	}
+	return ""
+}
+
+// setButton gives b the text "" and the Acknowledge icon, or text and the
+// retry icon when retry, only when that changes.
+func setButton(b *widget.Button, retry bool, text string) {
+	if (b.Text != "") == retry {
+		return
+	}
+	if retry {
+		b.SetText(text)
+		b.SetIcon(theme.ViewRefreshIcon())
+		return
+	}
+	b.SetText("")
+	b.SetIcon(theme.ConfirmIcon())
 }
 
 // incidentRows keeps one incidentView per shown incident, reused.
 type incidentRows struct {
-	onAck func(server, uuid string)
-	views []*incidentView
-	more  *widget.Label
-	box   *fyne.Container
-	shown int
+	onAck, onSelect func(ipc.IncidentRef)
+	views           []*incidentView
+	more            *widget.Label
+	box             *fyne.Container
+	shown           int
 }
 
-func newIncidentRows(onAck func(server, uuid string)) *incidentRows {
-	r := &incidentRows{onAck: onAck, more: widget.NewLabel(""), box: container.NewVBox()}
-	return r
+func newIncidentRows(onAck, onSelect func(ipc.IncidentRef)) *incidentRows {
+	return &incidentRows{onAck: onAck, onSelect: onSelect, more: widget.NewLabel(""), box: container.NewVBox()}
 }
 
-func (r *incidentRows) set(items []store.Incident, now time.Time) {
+func (r *incidentRows) set(items []store.Incident, rc *rowContext, m *moment) {
 	n := min(len(items), maxRows)
 	for len(r.views) < n {
-		r.views = append(r.views, newIncidentView(r.onAck))
+		r.views = append(r.views, newIncidentView(r.onAck, r.onSelect))
 	}
 	for i := range n {
-		r.views[i].set(items[i], now)
+		r.views[i].set(items[i], rc, m)
 	}
 	setText(r.more, fmt.Sprintf("…and %d more", len(items)-n))
 	if n == r.shown && len(r.box.Objects) == n+btoi(len(items) > n) {
@@ -120,50 +230,27 @@ func btoi(b bool) int {
 	return 0
 }
 
-// monitorRows lists the monitors, one reused label per monitor.
-type monitorRows struct {
-	views []*monitorView
-	empty *widget.Label
-	box   *fyne.Container
+// tapArea is an invisible widget that calls fn when tapped: the
+// background of a row, under its labels (which take no taps) and its
+// buttons (which take their own).
+type tapArea struct {
+	widget.BaseWidget
+	fn func()
 }
 
-type monitorView struct {
-	bar    *canvas.Rectangle
-	icon   *widget.Icon
-	Line   *widget.Label
-	object fyne.CanvasObject
+func newTapArea(fn func()) *tapArea {
+	t := &tapArea{fn: fn}
+	t.ExtendBaseWidget(t)
+	return t
 }
 
-func newMonitorRows() *monitorRows {
-	return &monitorRows{empty: widget.NewLabel("No monitor reports yet."), box: container.NewVBox()}
-}
+// Tapped calls fn.
+func (t *tapArea) Tapped(*fyne.PointEvent) { t.fn() }
 
-func (m *monitorRows) set(ms []ops.MonitorChange, now time.Time) {
-	for len(m.views) < len(ms) {
-		v := &monitorView{bar: canvas.NewRectangle(theme.Color(theme.ColorNameDisabled)), icon: widget.NewIcon(nil), Line: widget.NewLabel("")}
-		v.bar.SetMinSize(fyne.NewSize(4, 1))
-		v.Line.Wrapping = fyne.TextWrapWord
-		v.object = container.NewBorder(nil, nil, container.NewHBox(v.bar, v.icon), nil, v.Line)
-		m.views = append(m.views, v)
-	}
-	for i, mc := range ms {
-		_, icon, c := monitorLook(mc.Status)
-		v := m.views[i]
-		setRectFill(v.bar, c)
-		setResource(v.icon, icon)
-		setText(v.Line, MonitorLine(mc, now))
-	}
-	want := max(len(ms), 1)
-	if len(m.box.Objects) == want && (len(ms) > 0) == (m.box.Objects[0] != m.empty) {
-		return
-	}
-	objs := []fyne.CanvasObject{m.empty}
-	if len(ms) > 0 {
-		objs = objs[:0]
-		for i := range ms {
-			objs = append(objs, m.views[i].object)
-		}
-	}
-	m.box.Objects = objs
-	m.box.Refresh()
+// Cursor is the pointer: the row can be clicked.
+func (t *tapArea) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// CreateRenderer draws nothing.
+func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
 }

@@ -31,7 +31,7 @@ func TestBannersSayWhatIsNotKnown(t *testing.T) {
 			[]string{"Not live — incidents as of 17:29 | connection lost · since 17:29"}},
 		{"catch-up failing while stale", store.State{Link: store.LinkLive, Knowledge: store.Stale, AsOf: at(17, 29, 0),
 			CatchUpErr: "HTTP 502", CatchUpRetry: now.Add(3 * time.Minute)},
-			[]string{"Catching up — incidents as of 17:29 | HTTP 502 · retrying in 3m"}},
+			[]string{"Catching up — incidents as of 17:29 | HTTP 502 · retrying in 3 min"}},
 		{"current", store.State{Link: store.LinkLive, Knowledge: store.Current, AsOf: at(17, 0, 0)}, nil},
 		{"paused, criticals break through", store.State{Link: store.LinkLive, Knowledge: store.Current,
 			PausedUntil: at(18, 35, 0), CriticalsBreakPause: true},
@@ -41,7 +41,7 @@ func TestBannersSayWhatIsNotKnown(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, b := range bannersOf(tc.st, now) {
+			for _, b := range bannersOf(tc.st, newMoment(now)) {
 				got = append(got, b.Title+" | "+b.Detail)
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
@@ -52,15 +52,16 @@ func TestBannersSayWhatIsNotKnown(t *testing.T) {
 }
 
 func TestSyncLineMovesWhileCurrent(t *testing.T) {
-	st := store.State{Link: store.LinkLive, Knowledge: store.Current, AsOf: at(17, 29, 3)}
-	if a, b := syncLine(st, at(17, 35, 0)), syncLine(st, at(17, 36, 0)); a == b {
+	st := store.ServerState{Link: store.LinkLive, Knowledge: store.Current, AsOf: at(17, 29, 3)}
+	line := func(now time.Time) string { return syncLine(st, newMoment(now)) }
+	if a, b := line(at(17, 35, 0)), line(at(17, 36, 0)); a == b {
 		t.Fatalf("sync line frozen while current: %q", a)
 	}
-	if a, b := syncLine(st, at(17, 35, 0)), syncLine(st, at(17, 35, 59)); a != b {
+	if a, b := line(at(17, 35, 0)), line(at(17, 35, 59)); a != b {
 		t.Fatalf("sync line changes within a minute (a repaint a second): %q, %q", a, b)
 	}
 	st.Knowledge = store.Stale
-	if got := syncLine(st, at(17, 40, 0)); got != "As of 17:29" {
+	if got := line(at(17, 40, 0)); got != "As of 17:29" {
 		t.Fatalf("stale sync line %q", got)
 	}
 }
@@ -73,13 +74,13 @@ func TestOrderedCriticalFirst(t *testing.T) {
 		{Incident: ops.Incident{UUID: "c2", Severity: ops.Critical}},
 	}
 	var got []string
-	for _, x := range ordered(in, OrderCritical) {
+	for _, x := range ordered(in, OrderCritical, "") {
 		got = append(got, x.UUID)
 	}
 	if strings.Join(got, " ") != "c1 c2 w1 i1" {
 		t.Fatalf("critical first gave %v", got)
 	}
-	if in[0].UUID != "w1" || ordered(in, OrderNewest)[0].UUID != "w1" {
+	if in[0].UUID != "w1" || ordered(in, OrderNewest, "")[0].UUID != "w1" {
 		t.Fatal("ordering modified the store's slice or the newest order")
 	}
 }

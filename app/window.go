@@ -3,12 +3,12 @@ package app
 import (
 	"log"
 	"os"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"github.com/warpdesk/warpdesk/ipc"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -32,11 +32,18 @@ type WindowOptions struct {
 	// StartWithSettings opens Settings as soon as the window shows (the
 	// agent started this process for the tray's "Settings…").
 	StartWithSettings bool
+	// IncidentShows delivers the agent's requests to show an incident
+	// (ipc.Remote.IncidentShows, a notification's click): the window is
+	// raised with that incident selected. Nil: none.
+	IncidentShows <-chan ipc.IncidentRef
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Tick is how often the time-dependent text (ages, "Up to date") is
-	// redrawn while the window is shown; zero means one second, negative
-	// never (tests call tick themselves).
+	// Tick bounds the wait between the time-driven redraws of a shown
+	// window. They happen when a text drawn changes with the time (an age,
+	// the "Up to date" minute, a countdown), worked out from the data
+	// (Board.Next), so a quiet dashboard redraws about once a minute; the
+	// bound only catches a timer that slept with the machine. Zero means
+	// one minute, negative never redraw for the time (tests call tick).
 	Tick time.Duration
 	// ExitAfter bounds how long RunWindow waits for Fyne to stop once the
 	// window has closed before it ends the process itself (exit status 0):
@@ -56,7 +63,8 @@ type WindowOptions struct {
 }
 
 // Window is the window process's dashboard window: a Board fed by a
-// store.Source through one path (Subscribe → fyne.Do → Board.Set).
+// store.Source through one path (Subscribe → fyne.Do → Board.Set), redrawn
+// for the time only when a text drawn changes.
 type Window struct {
 	Win   fyne.Window
 	Board *Board
@@ -66,14 +74,15 @@ type Window struct {
 	off  func()
 	// closed is set once the window closed: late deliveries draw nothing.
 	closed bool
+	shown  bool
 
-	stop chan struct{} // closes the ticker; nil while not ticking
-	wg   sync.WaitGroup
+	timer *time.Timer // the next time-driven redraw; nil before the first
+	due   time.Time   // when it is due; zero when none is
 }
 
 // NewWindow builds the dashboard window on src and cmd without showing
-// it. UI goroutine only. Closing the window (or Close) unsubscribes and
-// stops its ticker.
+// it. UI goroutine only. Closing the window unsubscribes and stops its
+// timer.
 func NewWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOptions) *Window {
 	if opts.Title == "" {
 		opts.Title = "Warpdesk"
@@ -82,12 +91,12 @@ func NewWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 		opts.Now = time.Now
 	}
 	if opts.Tick == 0 {
-		opts.Tick = time.Second
+		opts.Tick = time.Minute
 	}
 	w := &Window{Win: fa.NewWindow(opts.Title), src: src, opts: opts}
-	w.Board = NewBoard(cmd, opts.OpenSettings)
+	w.Board = NewBoard(fa, cmd, opts.OpenSettings)
 	w.Win.SetContent(w.Board.Object)
-	w.Win.Resize(fyne.NewSize(900, 560))
+	w.Win.Resize(fyne.NewSize(960, 600))
 	w.Win.SetMaster()
 	if opts.OpenSettings != nil {
 		w.Win.Canvas().AddShortcut(SettingsShortcut, func(fyne.Shortcut) { opts.OpenSettings() })
@@ -111,31 +120,47 @@ func (w *Window) render(st store.State) {
 		return
 	}
 	w.Board.Set(st, w.opts.Now())
+	w.schedule()
 }
 
 // tick redraws the time-dependent text of the State drawn.
-func (w *Window) tick() { w.Board.Set(w.Board.Shown(), w.opts.Now()) }
-
-// Show shows the window and starts its ticker. UI goroutine only.
-func (w *Window) Show() {
-	w.Win.Show()
-	if w.stop != nil || w.opts.Tick < 0 || w.closed {
+func (w *Window) tick() {
+	if w.closed {
 		return
 	}
-	stop := make(chan struct{})
-	w.stop = stop
-	w.wg.Go(func() {
-		t := time.NewTicker(w.opts.Tick)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				fyne.Do(w.tick)
-			}
-		}
-	})
+	w.due = time.Time{} // the timer has fired: arm it again
+	w.Board.Set(w.Board.Shown(), w.opts.Now())
+	w.schedule()
+}
+
+// schedule sets the timer for the next time-driven redraw of a shown
+// window: when the Board says a text changes, within Tick.
+func (w *Window) schedule() {
+	if !w.shown || w.closed || w.opts.Tick < 0 {
+		return
+	}
+	now := w.opts.Now()
+	due := now.Add(w.opts.Tick)
+	if next := w.Board.Next(); !next.IsZero() && next.Before(due) {
+		due = next
+	}
+	if w.due.Equal(due) {
+		return
+	}
+	w.due = due
+	if w.timer == nil {
+		w.timer = time.AfterFunc(due.Sub(now), func() { fyne.Do(w.tick) })
+		return
+	}
+	w.timer.Reset(due.Sub(now))
+}
+
+// Show shows the window and starts its time-driven redraws. UI goroutine
+// only.
+func (w *Window) Show() {
+	w.Win.Show()
+	w.shown = true
+	w.schedule()
 }
 
 // Raise shows the window and asks for focus (the agent's "show").
@@ -144,27 +169,24 @@ func (w *Window) Raise() {
 	w.Win.RequestFocus()
 }
 
-// Ticking reports whether the ticker runs.
-func (w *Window) Ticking() bool { return w.stop != nil }
-
-// Close closes the window, once; see NewWindow. UI goroutine only.
-func (w *Window) Close() {
-	if !w.closed {
-		w.Win.Close()
-	}
+// ShowIncident raises the window with the incident ref selected (a
+// notification's click). UI goroutine only.
+func (w *Window) ShowIncident(ref ipc.IncidentRef) {
+	w.Raise()
+	w.Board.Select(ref)
+	w.schedule()
 }
 
-// stopAll unsubscribes and stops the ticker; the window's OnClosed.
+// stopAll unsubscribes and stops the timer; the window's OnClosed.
 func (w *Window) stopAll() {
 	if !w.closed {
 		w.closed = true
 		w.off()
 	}
-	if w.stop != nil {
-		close(w.stop)
-		w.stop = nil
+	if w.timer != nil {
+		w.timer.Stop()
 	}
-	w.wg.Wait()
+	w.due = time.Time{}
 }
 
 // RunWindow is the window process's main loop: it builds the dashboard,
@@ -198,13 +220,8 @@ func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 	if opts.StartWithSettings && opts.OpenSettings != nil {
 		opts.OpenSettings()
 	}
-	if opts.Shows != nil {
-		go func() {
-			for range opts.Shows {
-				fyne.Do(w.Raise)
-			}
-			opts.exit(0)
-		}()
+	if opts.Shows != nil || opts.IncidentShows != nil {
+		go relayShows(w, opts)
 	}
 	if opts.SettingsShows != nil && opts.OpenSettings != nil {
 		go func() {
@@ -218,4 +235,27 @@ func RunWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 		watchdog.Stop()
 	}
 	w.stopAll()
+}
+
+// relayShows raises w on each of opts.Shows and shows the incident of
+// each of opts.IncidentShows, on the UI goroutine; it ends the process
+// when Shows closes (the agent is gone) and returns once both are closed.
+func relayShows(w *Window, opts WindowOptions) {
+	shows, incs := opts.Shows, opts.IncidentShows
+	for shows != nil || incs != nil {
+		select {
+		case _, ok := <-shows:
+			if !ok {
+				opts.exit(0)
+				return
+			}
+			fyne.Do(w.Raise)
+		case ref, ok := <-incs:
+			if !ok {
+				incs = nil
+				continue
+			}
+			fyne.Do(func() { w.ShowIncident(ref) })
+		}
+	}
 }

@@ -78,7 +78,11 @@ func newFixture(t *testing.T, opts WindowOptions) *fixture {
 	opts.OpenSettings = func() { f.settings++ }
 	f.w = NewWindow(fa, f.src, f.cmd, opts)
 	f.w.Win.Resize(fyne.NewSize(900, 600))
-	t.Cleanup(f.w.Close)
+	t.Cleanup(func() {
+		if !f.w.closed { // the test driver panics on a second Close
+			f.w.Win.Close()
+		}
+	})
 	return f
 }
 
@@ -168,19 +172,22 @@ func TestSyncedTimeMovesWhileLive(t *testing.T) {
 	}
 }
 
-func TestTickerRunsOnlyWhileShown(t *testing.T) {
+// The time-driven redraws run only while the window is shown, and stop
+// with it; a closed window is subscribed to nothing.
+func TestRedrawsOnlyWhileShown(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	f := newFixture(t, WindowOptions{Tick: time.Hour})
-	if f.w.Ticking() {
-		t.Fatal("ticking before the window is shown")
+	f.src.publish(store.State{Link: store.LinkLive, Knowledge: store.Current})
+	if f.w.timer != nil {
+		t.Fatal("a redraw is scheduled before the window is shown")
 	}
 	f.w.Show()
-	if !f.w.Ticking() {
-		t.Fatal("not ticking while shown")
+	if f.w.timer == nil || !f.w.due.Equal(at(17, 36, 0)) {
+		t.Fatalf("shown: next redraw at %v, want 17:36 (the Up to date minute)", f.w.due)
 	}
-	f.w.Close()
-	if f.w.Ticking() {
-		t.Fatal("still ticking after close")
+	f.w.Win.Close()
+	if !f.w.due.IsZero() || f.w.timer.Stop() {
+		t.Fatal("a redraw is still scheduled after close")
 	}
 	f.src.publish(store.State{Link: store.LinkLive}) // after close: no subscriber left
 	if len(f.src.subs) != 0 {
@@ -214,12 +221,12 @@ func TestCriticalFirstOrder(t *testing.T) {
 	b := f.w.Board
 	f.src.publish(store.State{Link: store.LinkLive, Knowledge: store.Current, Incidents: []store.Incident{
 		incident("w1", "slow", ops.Warning), incident("c1", "down", ops.Critical)}})
-	if b.rows.views[0].uuid != "w1" {
+	if b.rows.views[0].ref.UUID != "w1" {
 		t.Fatal("newest first is not the store's order")
 	}
 	b.Order.SetSelected("Critical first")
-	if b.rows.views[0].uuid != "c1" || b.rows.views[1].uuid != "w1" {
-		t.Fatalf("critical first shows %s, %s", b.rows.views[0].uuid, b.rows.views[1].uuid)
+	if b.rows.views[0].ref.UUID != "c1" || b.rows.views[1].ref.UUID != "w1" {
+		t.Fatalf("critical first shows %s, %s", b.rows.views[0].ref.UUID, b.rows.views[1].ref.UUID)
 	}
 }
 

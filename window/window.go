@@ -59,7 +59,8 @@ func Main(args []string) int {
 	open := settingsui.WindowOpener(fa, file, settings.NewTokenStore(settings.TokenStoreOptions{}), remote.SettingsChanged)
 	app.RunWindow(fa, remote, remote, app.WindowOptions{
 		Title: buildinfo.Name, OpenSettings: open, Shows: remote.Shows(),
-		SettingsShows: remote.SettingsShows(), StartWithSettings: *openSettings,
+		SettingsShows: remote.SettingsShows(), IncidentShows: remote.IncidentShows(),
+		StartWithSettings: *openSettings,
 		// The agent learns at once that the window is gone, even while
 		// Fyne's shutdown lingers, and starts a new one when asked.
 		OnClosed: func() { _ = remote.Close() },

@@ -1,0 +1,142 @@
+package app
+
+import (
+	"image/color"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/warpdesk/warpdesk/assets/draw"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// serverView is one server's status line with several servers: a dot,
+// its name, its state in words, why and since when, and its own
+// "Reconnect now".
+type serverView struct {
+	Dot       *canvas.Circle
+	Name      *widget.Label
+	State     *widget.Label
+	Detail    *widget.Label
+	Reconnect *widget.Button
+	object    fyne.CanvasObject
+	id        string
+}
+
+func newServerView(reconnect func(id string)) *serverView {
+	v := &serverView{Dot: canvas.NewCircle(draw.Grey), Name: widget.NewLabel(""), State: widget.NewLabel(""), Detail: widget.NewLabel("")}
+	v.Reconnect = widget.NewButtonWithIcon("Reconnect now", theme.ViewRefreshIcon(), func() { reconnect(v.id) })
+	v.Name.TextStyle.Bold = true
+	v.Detail.Truncation = fyne.TextTruncateEllipsis
+	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(12, 12), v.Dot))
+	v.object = container.NewBorder(nil, nil, container.NewHBox(dot, v.Name, v.State), v.Reconnect, v.Detail)
+	return v
+}
+
+func (v *serverView) set(sv store.ServerState, m *moment) {
+	v.id = sv.ID
+	state, detail := serverLine(sv, m)
+	setCircleFill(v.Dot, serverColor(sv))
+	setText(v.Name, sv.Name)
+	setText(v.State, state)
+	setText(v.Detail, detail)
+	showIf(v.Reconnect, sv.Link != store.LinkLive)
+}
+
+// serverList is the status area's lines, one per server, shown only with
+// several servers.
+type serverList struct {
+	reconnect func(id string)
+	views     []*serverView
+	box       *fyne.Container
+}
+
+func newServerList(reconnect func(id string)) *serverList {
+	return &serverList{reconnect: reconnect, box: container.NewVBox()}
+}
+
+func (l *serverList) set(st store.State, m *moment) {
+	svs := st.Servers
+	if !several(st) {
+		svs = nil
+	}
+	for len(l.views) < len(svs) {
+		l.views = append(l.views, newServerView(l.reconnect))
+	}
+	for i, sv := range svs {
+		l.views[i].set(sv, m)
+	}
+	if len(l.box.Objects) != len(svs) {
+		objs := make([]fyne.CanvasObject, len(svs))
+		for i := range svs {
+			objs[i] = l.views[i].object
+		}
+		l.box.Objects = objs
+		l.box.Refresh()
+	}
+}
+
+// serverColor is a server's dot: green only while live and current, red
+// when it needs the user or has no network.
+func serverColor(sv store.ServerState) color.Color {
+	switch {
+	case sv.Link == store.LinkLive && sv.Knowledge == store.Current:
+		return draw.Green
+	case sv.Link == store.LinkRejected || sv.Link == store.LinkOffline:
+		return draw.Red
+	}
+	return draw.Amber
+}
+
+// allServers is the filter's first choice.
+const allServers = "All servers"
+
+// serverFilter is the filter by server with several servers: "All
+// servers", then each server by name.
+type serverFilter struct {
+	Select *widget.Select
+	ids    []string // by option, "" for all
+	names  []string
+	id     string // the server shown, "" for all
+	onPick func()
+}
+
+func newServerFilter(onPick func()) *serverFilter {
+	f := &serverFilter{onPick: onPick}
+	f.Select = widget.NewSelect(nil, f.pick)
+	f.Select.Hide()
+	return f
+}
+
+func (f *serverFilter) pick(name string) {
+	i := slices.Index(f.names, name)
+	if i < 0 || f.ids[i] == f.id {
+		return
+	}
+	f.id = f.ids[i]
+	f.onPick()
+}
+
+// set offers st's servers; a filtered server that is gone shows all.
+func (f *serverFilter) set(st store.State) {
+	showIf(f.Select, several(st))
+	names, ids := []string{allServers}, []string{""}
+	if several(st) {
+		for _, sv := range st.Servers {
+			names, ids = append(names, sv.Name), append(ids, sv.ID)
+		}
+	}
+	if !slices.Equal(names, f.names) || !slices.Equal(ids, f.ids) {
+		f.names, f.ids = names, ids
+		f.Select.SetOptions(names)
+	}
+	i := max(slices.Index(ids, f.id), 0)
+	f.id = ids[i]
+	if f.Select.SelectedIndex() != i {
+		f.Select.SetSelectedIndex(i) // calls pick, which finds nothing new
+	}
+}
