@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+
 	"github.com/warpdesk/warpdesk/internal/dbustest"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -30,14 +32,19 @@ func TestStartWithoutSessionBus(t *testing.T) {
 func TestTrayOnSessionBus(t *testing.T) {
 	bus := dbustest.Start(t, dbustest.Session)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", bus.Address)
-	p := startPanel(t, bus.Address)
 
+	// No tray host yet, as when autostart wins the race with the panel.
 	src, rec := newSource(store.State{Link: store.LinkReconnecting, Reason: "connection refused"}), newRecorder()
 	tr, err := Start(src, rec.options())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tr.Close()
+	// A short signal on the tray library's connection, as a Secret Service
+	// prompt's Completed is, ends the library's own re-registering.
+	time.Sleep(500 * time.Millisecond)
+	sendShortSignal(t, bus.Address)
+	p := startPanel(t, bus.Address)
 
 	s := p.waitItem(t)
 	if s.tooltip != TextUnknown {
@@ -132,6 +139,13 @@ func TestTrayOnSessionBus(t *testing.T) {
 		t.Errorf("Reconnect Staging did %q", got)
 	}
 
+	// A panel restarted: the item registers with the new one.
+	p.conn.Close()
+	p = startPanel(t, bus.Address)
+	if s = p.waitItem(t); s.title != "Warpdesk" {
+		t.Errorf("after a panel restart: title %q", s.title)
+	}
+
 	// Quit asks; Close takes the item off the bus.
 	p.click(t, LabelQuit)
 	if got := rec.next(10 * time.Second); got != "quit" {
@@ -158,5 +172,31 @@ func drain(ch chan uint32) []uint32 {
 		default:
 			return got
 		}
+	}
+}
+
+// sendShortSignal sends the tray item's connection a signal with two
+// arguments: a Secret Service prompt's Completed, as go-keyring, sharing
+// that connection, receives when the keyring asks to be unlocked.
+func sendShortSignal(t *testing.T, addr string) {
+	t.Helper()
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := []any{false, dbus.MakeVariant("")}
+	msg := &dbus.Message{Type: dbus.TypeSignal, Headers: map[dbus.HeaderField]dbus.Variant{
+		dbus.FieldPath:        dbus.MakeVariant(dbus.ObjectPath("/org/freedesktop/secrets/prompt/p1")),
+		dbus.FieldInterface:   dbus.MakeVariant("org.freedesktop.Secret.Prompt"),
+		dbus.FieldMember:      dbus.MakeVariant("Completed"),
+		dbus.FieldDestination: dbus.MakeVariant(fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", os.Getpid())),
+		dbus.FieldSignature:   dbus.MakeVariant(dbus.SignatureOf(body...)),
+	}, Body: body}
+	if call := conn.Send(msg, nil); call.Err != nil {
+		t.Fatal(call.Err)
+	}
+	if err := conn.BusObject().Call("org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
+		t.Fatal(err) // the signal has left before the ping's answer came
 	}
 }

@@ -41,4 +41,11 @@
 // (StatusNotifierItem and com.canonical.dbusmenu on the shared session
 // bus connection, which Close closes) and needs no main thread; on
 // Windows and macOS it is not exercised by the tests.
+//
+// # The tray host
+//
+// A session bus is all Start needs. The desktop's panel (the
+// StatusNotifierWatcher) may start after Warpdesk, or restart: the tray
+// follows the watcher's name on a private connection of its own and
+// registers the item with each new owner.
 package tray

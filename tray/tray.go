@@ -21,7 +21,8 @@ var ErrStarted = errors.New("tray: already started in this process")
 
 // ErrNoSessionBus is returned (wrapped) by Start when the D-Bus session bus
 // cannot be reached: there is nowhere to show a tray, and fyne.io/systray
-// would panic on quit without one.
+// would panic on quit without one. A session bus without a tray host is
+// not an error: the item registers when a host appears.
 var ErrNoSessionBus = errors.New("tray: no D-Bus session bus")
 
 // Options configure Start. The callbacks run one at a time on the tray's
@@ -51,6 +52,7 @@ type Options struct {
 type Tray struct {
 	opt   Options
 	host  host
+	bus   *bus   // the tray's own session bus connection; nil with a test host
 	end   func() // stops the tray library; nil with a test host
 	off   func() // unsubscribes from the source
 	state func() store.State
@@ -74,15 +76,31 @@ var started atomic.Bool
 // every change, until Close. It fails with ErrNoSessionBus when no session
 // bus is reachable (on Linux and the BSDs), and with ErrStarted when called
 // a second time in a process.
+//
+// A session bus is enough: when no tray host (the panel's
+// StatusNotifierWatcher) is there yet, as when autostart wins the race
+// with the panel, the item registers once one appears, and again with
+// each new one (a panel restarted).
 func Start(src store.Source, opt Options) (*Tray, error) {
-	if err := sessionBus(); err != nil {
+	if started.Load() {
+		return nil, ErrStarted
+	}
+	b, err := openBus()
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNoSessionBus, err)
 	}
 	if !started.CompareAndSwap(false, true) {
+		b.close()
 		return nil, ErrStarted
 	}
 	t := newTray(src, opt, nil)
-	t.host = &systrayHost{log: t.opt.Logger}
+	t.host, t.bus = &systrayHost{log: t.opt.Logger}, b
+	switch hosted, err := b.hosted(); {
+	case err != nil:
+		t.opt.Logger.Warn("tray: cannot ask for a tray host; the tray icon shows once there is one", "err", err)
+	case !hosted:
+		t.opt.Logger.Info("no tray host yet: the tray icon shows once the desktop's panel starts")
+	}
 	systray.SetTitle(t.opt.Title)
 	// A tap handler set before the item is exported makes ItemIsMenu
 	// false, so a left click activates (opens the dashboard) instead of
@@ -100,7 +118,21 @@ func Start(src store.Source, opt Options) (*Tray, error) {
 		end()
 	}
 	t.run(src)
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		b.follow(t.done, t.register)
+	}()
 	return t, nil
+}
+
+// register registers the item with a tray host that has just appeared.
+func (t *Tray) register() {
+	if err := registerItem(); err != nil {
+		t.opt.Logger.Warn("tray: cannot register with the tray host that appeared", "err", err)
+		return
+	}
+	t.opt.Logger.Debug("tray: registered with a tray host that appeared")
 }
 
 // newTray makes a Tray on h (nil in Start, which sets its own) without
@@ -146,6 +178,9 @@ func (t *Tray) Close() {
 		}
 		close(t.done)
 		t.wg.Wait()
+		if t.bus != nil {
+			t.bus.close()
+		}
 		if t.end != nil {
 			t.end()
 		}
