@@ -66,7 +66,8 @@ type Agent struct {
 	origin settings.TokenOrigin
 	demo   *demo.Server
 
-	open func(settings bool) // set by Run: start or raise the window
+	open func(settings bool)       // set by Run: start or raise the window
+	show func(server, uuid string) // set by Run: open the dashboard on an incident
 }
 
 // New builds the agent for cfg: it reads the settings, starts the demo
@@ -120,7 +121,7 @@ func (a *Agent) build(d notify.Deliverer) error {
 		a.closer = append(a.closer, acts.close)
 		sys := notify.NewSystem(notify.SystemOptions{
 			AppName: buildinfo.Name, AppIcon: buildinfo.ID, DesktopEntry: buildinfo.ID,
-			OnClick: func(string) { a.Open(false) }, OnAcknowledge: acts.acknowledge,
+			OnClick: acts.click, OnAcknowledge: acts.acknowledge,
 			Logger: a.log.With("component", "notify"),
 		})
 		a.closer = append(a.closer, func() { _ = sys.Close() })
@@ -132,9 +133,8 @@ func (a *Agent) build(d notify.Deliverer) error {
 	a.notes.SetRules(rules(a.cur, a.st.State()))
 	a.offEv = a.st.SubscribeEvents(a.event)
 	a.closer = append(a.closer, func() { a.offEv() })
-	if w, ok := d.(withdrawer); ok { // acknowledged or resolved: its notification goes
-		a.closer = append(a.closer, a.st.Subscribe(withdrawSettled(w)))
-	}
+	// Acknowledged or resolved: its re-alerts stop, its notification goes.
+	a.closer = append(a.closer, a.st.Subscribe(watchSettled(a.settled(d))))
 
 	server, name, err := a.endpoint(a.cur)
 	if err != nil {

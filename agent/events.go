@@ -1,31 +1,29 @@
 package agent
 
 import (
-	"context"
-	"errors"
-
+	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/ops"
-	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/store"
 )
 
 // event hands the store's events to the notifier, on the store's
 // dispatcher goroutine: frame → conn → store → here → Notifier, with the
-// incident validated once, where it entered.
+// incident validated once, where it entered. Each incident and link notice
+// carries its server's ID; the notifier names the server when there are
+// several (notifyServers) and skips the muted ones (its rules).
 func (a *Agent) event(ev store.Event, st store.State) {
+	a.notes.SetServers(notifyServers(st))
 	switch e := ev.(type) {
 	case store.Opened:
-		a.notes.Incident(e.Incident.Incident)
+		a.notes.Incident(e.Incident.Server, e.Incident.Incident)
 	case store.Revealed:
-		found := make([]ops.Incident, len(e.Incidents))
-		for i, in := range e.Incidents {
-			found[i] = in.Incident
-		}
-		a.notes.Revealed(found)
+		a.notes.Revealed(e.Server, unsettled(e.Incidents))
+	case store.Settled:
+		a.notes.Settled(e.Incident.Server, e.Incident.UUID)
 	case store.LinkLost:
-		a.notes.ConnectionLost(e.At)
+		a.notes.ConnectionLost(e.Server, e.At)
 	case store.LinkRestored:
-		a.notes.ConnectionRestored(e.At)
+		a.notes.ConnectionRestored(e.Server, e.At)
 	case store.PauseStarted, store.PauseEnded:
 		a.mu.Lock()
 		cur := a.cur
@@ -34,38 +32,24 @@ func (a *Agent) event(ev store.Event, st store.State) {
 	}
 }
 
-// token supplies the token before every dial and catch-up: the one
-// settings.ResolveToken chooses for the server in force (the demo
-// server's, the command line's for the command line's server only, else
-// the keyring's), refused while sending it carries an unconfirmed risk.
-func (a *Agent) token(ctx context.Context) (string, error) {
-	a.mu.Lock()
-	cur, origin := a.cur, a.origin
-	server := cur.ServerURL
-	if cur.UsesDemo() {
-		server = origin.DemoServerURL
-	}
-	a.mu.Unlock()
-	choice := settings.ResolveToken(origin, server)
-	if choice.Source == settings.FromDemoServer {
-		return choice.Token.Reveal(), nil
-	}
-	tok := choice.Token
-	if choice.Source == settings.FromKeyring {
-		var err error
-		if tok, err = a.tokens.Get(ctx, server); err != nil {
-			if errors.Is(err, settings.ErrNoToken) {
-				return "", nil // no token: the server may not need one
-			}
-			return "", err
+// unsettled are the incidents a catch-up found that still need someone:
+// not acknowledged here (Acked) or by anyone. The others are not news, so
+// no summary ("5 open incidents", "Back online — 3 new") counts them.
+func unsettled(found []store.Incident) []ops.Incident {
+	out := make([]ops.Incident, 0, len(found))
+	for _, in := range found {
+		if !in.Acked && !in.IsAcknowledged() {
+			out = append(out, in.Incident)
 		}
 	}
-	if tok.IsZero() {
-		return "", nil
+	return out
+}
+
+// notifyServers are st's servers as the notifier knows them: ID and name.
+func notifyServers(st store.State) []notify.Server {
+	list := make([]notify.Server, len(st.Servers))
+	for i, s := range st.Servers {
+		list[i] = notify.Server{ID: s.ID, Name: s.Name}
 	}
-	if err := settings.CheckTokenRisks(server, cur.CatchupURL, cur.ConfirmedRisks); err != nil {
-		return "", err
-	}
-	a.log.Debug("token", "from", choice.Source.String())
-	return tok.Reveal(), nil
+	return list
 }

@@ -21,13 +21,14 @@ type acknowledger interface {
 }
 
 // withdrawer closes an incident's notification (*notify.System).
-type withdrawer interface{ Withdraw(id string) }
+type withdrawer interface{ Withdraw(server, id string) }
 
-// notifyActs carries out a notification's "Acknowledge": the store marks
-// the incident at once (Acked, so this desktop goes quiet even offline)
-// and the link asks the server, which tells every desktop. The server's
-// answer runs on a goroutine of its own, bounded by ackTimeout and ended by
-// close.
+// notifyActs carries out a notification's actions. "Acknowledge": the
+// store marks the incident of that server at once (Acked, so this desktop
+// goes quiet even offline) and the link asks the server, which tells every
+// desktop; the server's answer runs on a goroutine of its own, bounded by
+// ackTimeout and ended by close. A click (the "default" action): the
+// dashboard opens on that incident.
 type notifyActs struct {
 	a      *Agent
 	ctx    context.Context
@@ -45,23 +46,23 @@ func newNotifyActs(a *Agent) *notifyActs {
 
 // acknowledge is notify.SystemOptions.OnAcknowledge: it runs on the D-Bus
 // goroutine and does not block.
-func (n *notifyActs) acknowledge(uuid string) {
-	n.a.st.Acknowledge("", uuid)
-	ack, ok := n.a.link.(acknowledger)
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if !ok || n.closed {
+func (n *notifyActs) acknowledge(server, uuid string) {
+	n.a.cmds.Acknowledge(server, uuid) // marked at once, sent to the server (see commands)
+}
+
+// click is notify.SystemOptions.OnClick: it opens the dashboard on the
+// incident uuid of server, or on its front page for a notification about
+// no one incident (uuid ""), or before Run started the windows. It runs on
+// the D-Bus goroutine and does not block.
+func (n *notifyActs) click(server, uuid string) {
+	n.a.mu.Lock()
+	show := n.a.show
+	n.a.mu.Unlock()
+	if uuid == "" || show == nil {
+		n.a.Open(false)
 		return
 	}
-	n.wg.Add(1)
-	go func() {
-		defer n.wg.Done()
-		ctx, cancel := context.WithTimeout(n.ctx, ackTimeout)
-		defer cancel()
-		if _, err := ack.Acknowledge(ctx, uuid); err != nil {
-			n.a.log.Warn("acknowledge from a notification: acknowledged here only", "uuid", uuid, "err", err)
-		}
-	}()
+	show(server, uuid)
 }
 
 // close cancels the acknowledgements in flight and waits for them.
@@ -73,33 +74,50 @@ func (n *notifyActs) close() {
 	n.wg.Wait()
 }
 
-// withdrawSettled returns a State subscriber that withdraws the
-// notification of every incident that needs nobody any more: acknowledged
-// here (Acked) or by anyone (AcknowledgedBy), or gone from the list
-// (resolved, or dropped with its room or server). Each incident is
-// withdrawn once, when it settles; one that arrives settled is withdrawn
-// at once, which keeps its notification (delivered after the State) from
-// being shown. It runs on the store's dispatcher goroutine; Withdraw never
-// blocks.
-func withdrawSettled(w withdrawer) func(store.State) {
-	var prev map[string]bool // uuid → settled, in the last State
+// settled is what happens when an incident of server needs nobody any
+// more: its re-alerts stop, and its notification is withdrawn when the
+// deliverer can (*notify.System).
+func (a *Agent) settled(d notify.Deliverer) func(server, uuid string) {
+	w, _ := d.(withdrawer)
+	return func(server, uuid string) {
+		a.notes.Settled(server, uuid)
+		if w != nil {
+			w.Withdraw(server, uuid)
+		}
+	}
+}
+
+// incidentKey is an incident's identity: the same UUID on two servers is
+// two incidents.
+type incidentKey struct{ server, uuid string }
+
+// watchSettled returns a State subscriber that calls settle for every
+// incident that needs nobody any more: acknowledged here (Acked) or by
+// anyone (AcknowledgedBy), or gone from the list (resolved, or dropped
+// with its room or server). Each incident settles once; one that arrives
+// settled settles at once, which keeps its notification (delivered after
+// the State) from being shown. It runs on the store's dispatcher
+// goroutine; settle must not block.
+func watchSettled(settle func(server, uuid string)) func(store.State) {
+	var prev map[incidentKey]bool // → settled, in the last State
 	var last []store.Incident
 	return func(st store.State) {
 		if prev != nil && len(st.Incidents) == len(last) && (len(last) == 0 || &st.Incidents[0] == &last[0]) {
 			return // the same list: published slices are never modified
 		}
 		last = st.Incidents
-		cur := make(map[string]bool, len(st.Incidents))
+		cur := make(map[incidentKey]bool, len(st.Incidents))
 		for _, in := range st.Incidents {
-			settled := in.Acked || in.AcknowledgedBy != ""
-			cur[in.UUID] = settled
-			if was, known := prev[in.UUID]; settled && (!known || !was) {
-				w.Withdraw(in.UUID)
+			k := incidentKey{in.Server, in.UUID}
+			settled := in.Acked || in.IsAcknowledged()
+			cur[k] = settled
+			if was, known := prev[k]; settled && (!known || !was) {
+				settle(k.server, k.uuid)
 			}
 		}
-		for uuid, settled := range prev {
-			if _, open := cur[uuid]; !open && !settled {
-				w.Withdraw(uuid)
+		for k, settled := range prev {
+			if _, open := cur[k]; !open && !settled {
+				settle(k.server, k.uuid)
 			}
 		}
 		prev = cur

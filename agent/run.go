@@ -35,7 +35,7 @@ func (a *Agent) Run(ctx context.Context, exe string) error {
 		w.extra = []string{"-v"}
 	}
 	a.mu.Lock()
-	a.open = w.open
+	a.open, a.show = w.open, w.openIncident
 	a.mu.Unlock()
 
 	a.link.Start()

@@ -8,23 +8,26 @@ import (
 	"github.com/warpdesk/warpdesk/store"
 )
 
-type recordedWithdrawals []string
-
-func (w *recordedWithdrawals) Withdraw(id string) { *w = append(*w, id) }
-
 func settleState(l ...store.Incident) store.State { return store.State{Incidents: l} }
 
 func openInc(uuid string) store.Incident { return store.Incident{Incident: ops.Incident{UUID: uuid}} }
 
-// Each incident's notification is withdrawn once, when it settles:
-// acknowledged here or by anyone, resolved, or already settled when first
-// seen; never for one still open, nor again once settled.
-func TestWithdrawSettled(t *testing.T) {
-	var got recordedWithdrawals
-	sub := withdrawSettled(&got)
+// Each incident settles once, when it needs nobody any more: acknowledged
+// here or by anyone, resolved, or already settled when first seen; never
+// while still open, nor again once settled. An incident is its server and
+// UUID: the same UUID on another server settles on its own.
+func TestWatchSettled(t *testing.T) {
+	var got []string
+	sub := watchSettled(func(server, uuid string) {
+		if server != "" {
+			uuid = server + "/" + uuid
+		}
+		got = append(got, uuid)
+	})
 	acked, byBob := openInc("acked"), openInc("bob")
 	acked.Acked = true
 	byBob.AcknowledgedBy = "bob"
+	onStaging := func(in store.Incident) store.Incident { in.Server = "staging"; return in }
 
 	steps := []struct {
 		st   store.State
@@ -37,14 +40,17 @@ func TestWithdrawSettled(t *testing.T) {
 		{settleState(func() store.Incident { i := openInc("b"); i.AcknowledgedBy = "alice"; return i }()), []string{"b"}},
 		{settleState(acked, openInc("c")), []string{"acked"}}, // b gone settled; acked arrives settled
 		{settleState(acked), []string{"c"}},
-		{settleState(), nil},
+		{settleState(acked, openInc("d"), onStaging(openInc("d"))), nil},
+		{settleState(acked, openInc("d")), []string{"staging/d"}}, // same UUID, other server
+		{settleState(acked, openInc("d"), onStaging(acked)), []string{"staging/acked"}},
+		{settleState(), []string{"d"}},
 	}
 	for i, s := range steps {
 		got = nil
 		sub(s.st)
 		slices.Sort(got)
 		if !slices.Equal(got, s.want) {
-			t.Fatalf("step %d: withdrew %q, want %q", i, got, s.want)
+			t.Fatalf("step %d: settled %q, want %q", i, got, s.want)
 		}
 	}
 }

@@ -107,7 +107,7 @@ func runNotifyPass(b *testing.B, srv *sockettest.Server, busAddr string, fake *n
 	if p.notify {
 		system = notify.NewSystem(notify.SystemOptions{
 			AppName:    "Warpdesk",
-			OnClick:    func(string) {},
+			OnClick:    func(string, string) {},
 			BusAddress: busAddr,
 		})
 		signal := notify.DelivererFunc(func(note notify.Notification) error {
@@ -121,7 +121,7 @@ func runNotifyPass(b *testing.B, srv *sockettest.Server, busAddr string, fake *n
 			Burst:   1 << 20,
 			Window:  time.Millisecond,
 		})
-		socket.On(c, ops.IncidentCreated, func(in ops.Incident, _ socket.Envelope) { notifier.Incident(in) })
+		socket.On(c, ops.IncidentCreated, func(in ops.Incident, _ socket.Envelope) { notifier.Incident("", in) })
 	} else {
 		socket.On(c, ops.IncidentCreated, func(ops.Incident, socket.Envelope) { done <- time.Now() })
 	}

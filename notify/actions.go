@@ -37,38 +37,44 @@ func (d *DBus) actions(n Notification) []string {
 // app's notification, or one from before a reconnect) is ignored.
 func (d *DBus) invoked(nid uint32, key string) {
 	d.ids.Lock()
-	id, ok := d.clicks.get(nid)
+	k, ok := d.clicks.get(nid)
 	d.ids.Unlock()
 	if !ok {
 		return
 	}
 	switch {
 	case key == ActionDefault && d.opts.OnClick != nil:
-		d.opts.OnClick(id)
-	case key == ActionAcknowledge && d.opts.OnAcknowledge != nil && id != "":
-		d.opts.OnAcknowledge(id)
+		d.opts.OnClick(k.server, k.id)
+	case key == ActionAcknowledge && d.opts.OnAcknowledge != nil && k.id != "":
+		d.opts.OnAcknowledge(k.server, k.id)
 	}
 }
 
 // Withdraw closes (CloseNotification) the notifications shown for the
-// incident id that are still on screen, and keeps a notification for it
-// that is being delivered, or comes later, from being shown: the incident
-// was acknowledged or resolved, so it needs nobody's attention any more.
-// It never blocks: the D-Bus calls run on a goroutine of their own, which
-// Close ends. An id it never showed, or "", is remembered all the same (a
-// bounded number of recent ones).
-func (d *DBus) Withdraw(id string) {
+// incident id of server that are still on screen, and keeps a
+// notification for it that is being delivered, or comes later, from being
+// shown: the incident was acknowledged or resolved, so it needs nobody's
+// attention any more. The same UUID on another server is another incident
+// and stays. It never blocks: the D-Bus calls run on a goroutine of their
+// own, which Close ends. An id it never showed is remembered all the same
+// (a bounded number of recent ones); "" is ignored.
+func (d *DBus) Withdraw(server, id string) {
 	if id == "" {
 		return
 	}
+	k := noteKey{server, id}
 	d.ids.Lock()
 	defer d.ids.Unlock()
 	if d.wd.stopped {
 		return
 	}
-	d.gone.add(id)
-	d.queueLocked(d.clicks.take(id))
+	d.gone.add(k)
+	d.queueLocked(d.clicks.take(k))
 }
+
+// noteKey is what a notification is about: an incident of a server (id
+// "" for one about no incident).
+type noteKey struct{ server, id string }
 
 // withdrawals are the notification ids waiting for CloseNotification and
 // the goroutine that sends it. Guarded by DBus.ids.
@@ -152,19 +158,20 @@ func (d *DBus) stopWithdrawals() {
 	<-d.wd.done
 }
 
-// idRing maps recent notification ids to Notification.IDs in fixed memory.
+// idRing maps recent notification ids to what they are about
+// (Notification.Server and ID) in fixed memory.
 type idRing struct {
 	keys [128]uint32
-	vals [128]string
+	vals [128]noteKey
 	next int
 }
 
-func (r *idRing) put(k uint32, v string) {
+func (r *idRing) put(k uint32, v noteKey) {
 	r.keys[r.next], r.vals[r.next] = k, v
 	r.next = (r.next + 1) % len(r.keys)
 }
 
-func (r *idRing) get(k uint32) (string, bool) {
+func (r *idRing) get(k uint32) (noteKey, bool) {
 	for i := range r.keys {
 		// Newest first: a replaced notification keeps its id.
 		j := (r.next - 1 - i + 2*len(r.keys)) % len(r.keys)
@@ -172,27 +179,28 @@ func (r *idRing) get(k uint32) (string, bool) {
 			return r.vals[j], true
 		}
 	}
-	return "", false
+	return noteKey{}, false
 }
 
 // forget drops notification id k.
 func (r *idRing) forget(k uint32) {
 	for i := range r.keys {
 		if r.keys[i] == k {
-			r.keys[i], r.vals[i] = 0, ""
+			r.keys[i], r.vals[i] = 0, noteKey{}
 		}
 	}
 }
 
-// take drops every notification shown for v and returns their ids.
-func (r *idRing) take(v string) []uint32 {
+// take drops every notification shown for the incident v and returns
+// their ids.
+func (r *idRing) take(v noteKey) []uint32 {
 	var ids []uint32
 	for i := range r.keys {
-		if r.keys[i] != 0 && r.vals[i] == v && v != "" {
+		if r.keys[i] != 0 && r.vals[i] == v && v.id != "" {
 			if !slices.Contains(ids, r.keys[i]) {
 				ids = append(ids, r.keys[i])
 			}
-			r.keys[i], r.vals[i] = 0, ""
+			r.keys[i], r.vals[i] = 0, noteKey{}
 		}
 	}
 	return ids
@@ -200,18 +208,18 @@ func (r *idRing) take(v string) []uint32 {
 
 // goneRing remembers the most recent withdrawn incidents in fixed memory.
 type goneRing struct {
-	ids  [256]string
+	ids  [256]noteKey
 	next int
 }
 
-func (g *goneRing) add(id string) {
-	if g.has(id) {
+func (g *goneRing) add(k noteKey) {
+	if g.has(k) {
 		return
 	}
-	g.ids[g.next] = id
+	g.ids[g.next] = k
 	g.next = (g.next + 1) % len(g.ids)
 }
 
-func (g *goneRing) has(id string) bool {
-	return id != "" && slices.Contains(g.ids[:], id)
+func (g *goneRing) has(k noteKey) bool {
+	return k.id != "" && slices.Contains(g.ids[:], k)
 }

@@ -119,10 +119,10 @@ func TestDBusNoAcknowledgeAction(t *testing.T) {
 func TestDBusWithdraw(t *testing.T) {
 	bus := dbustest.Start(t, dbustest.Session)
 	srv := notifytest.Start(t, bus.Address, notifytest.Options{})
-	d := notify.NewDBus(notify.SystemOptions{BusAddress: bus.Address, OnAcknowledge: func(string) {}})
+	d := notify.NewDBus(notify.SystemOptions{BusAddress: bus.Address, OnAcknowledge: func(string, string) {}})
 	defer d.Close()
 
-	d.Withdraw("nothing-shown") // harmless before any connection
+	d.Withdraw("", "nothing-shown") // harmless before any connection
 	for _, id := range []string{"a", "b"} {
 		if err := d.Deliver(notify.Notification{Summary: id, ID: id}); err != nil {
 			t.Fatal(err)
@@ -132,18 +132,18 @@ func TestDBusWithdraw(t *testing.T) {
 	waitClickable(t, d, calls[1].ID)
 	waitOpen(t, srv, calls[0].ID, calls[1].ID)
 
-	d.Withdraw("a")
+	d.Withdraw("", "a")
 	if c := srv.WaitClosing(t, calls[0].ID); c.Sender != calls[0].Sender || !c.WasOpen {
 		t.Fatalf("closing %+v, want the notifying client's, of an open notification", c)
 	}
 	waitOpen(t, srv, calls[1].ID)
-	d.Withdraw("a") // again: nothing left to close
-	d.Withdraw("")
+	d.Withdraw("", "a") // again: nothing left to close
+	d.Withdraw("", "")
 
 	if err := d.Deliver(notify.Notification{Summary: "a again", ID: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	d.Withdraw("c")
+	d.Withdraw("", "c")
 	if err := d.Deliver(notify.Notification{Summary: "c", ID: "c"}); err != nil {
 		t.Fatal(err)
 	}
@@ -154,13 +154,13 @@ func TestDBusWithdraw(t *testing.T) {
 	if len(calls) != 3 || calls[2].Summary != "b replaced" {
 		t.Fatalf("calls %+v: withdrawn incidents were shown", calls)
 	}
-	d.Withdraw("b")
+	d.Withdraw("", "b")
 	waitOpen(t, srv, calls[2].ID)
 
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
-	d.Withdraw("b2") // after Close: ignored, no goroutine started
+	d.Withdraw("", "b2") // after Close: ignored, no goroutine started
 }
 
 // A dismissed notification is forgotten: withdrawing its incident later

@@ -42,10 +42,22 @@ func NewBeeep(appName, appIcon string) *Beeep {
 // server (Linux, BSD) it cannot ask for capabilities, so the body is always
 // markup-escaped there: safe on every server, at worst a literal "&amp;"
 // on one that shows plain text.
+//
+// A notification with a Sound goes through beeep.Alert on macOS and
+// Windows, which plays the system's default notification sound (beeep
+// cannot play a named one). On Linux and the BSDs beeep.Alert would only
+// write a BEL byte to stdout, and report a failure of that as a failed
+// notification, so the sound is left out there.
+//
+// beeep has no click action: clicking one of its notifications never
+// opens the dashboard (SystemOptions.OnClick is not called).
 func (b *Beeep) Deliver(n Notification) error {
 	body := n.Body
 	if beeepViaDBus {
 		body = EscapeMarkup(body)
+	}
+	if n.Sound != "" && !beeepViaDBus {
+		return beeep.Alert(n.Summary, body, b.icon(n.Icon))
 	}
 	return beeep.Notify(n.Summary, body, b.icon(n.Icon))
 }

@@ -18,11 +18,13 @@ const (
 	tagDigest     = "digest"
 	tagConnection = "connection" // the outage notice and the recovery that replaces it
 	tagCatchUp    = "catchup"
+	tagReAlert    = "realert" // re-alerts of several incidents at once
 )
 
-// single composes the notification for one incident: summary "Severity:
-// Title", body "room · time", and ", 2 h ago" when the incident is old.
-func (e *engine) single(inc ops.Incident, now time.Time) Notification {
+// single composes the notification for one incident of server: summary
+// "Severity: Title", body "server · room · time" (the server named only
+// when several are watched), and ", 2 h ago" when the incident is old.
+func (e *engine) single(server string, inc ops.Incident, now time.Time) Notification {
 	title := cleanLine(inc.Title, MaxSummaryRunes)
 	if title == "" {
 		title = "New incident"
@@ -34,12 +36,18 @@ func (e *engine) single(inc ops.Incident, now time.Time) Notification {
 	if room := cleanLine(inc.Room, 60); room != "" {
 		body = room + " · " + body
 	}
+	if name := cleanLine(e.label(server), 60); name != "" {
+		body = name + " · " + body
+	}
+	u := UrgencyOf(inc.Severity)
 	return Notification{
 		Summary: truncate(inc.Severity.Label()+": "+title, MaxSummaryRunes),
 		Body:    truncate(body, MaxBodyRunes),
-		Urgency: UrgencyOf(inc.Severity),
+		Urgency: u,
 		Icon:    e.icon,
 		ID:      inc.UUID,
+		Server:  server,
+		Sound:   e.sound(u, SoundCritical),
 	}
 }
 
@@ -75,7 +83,7 @@ func age(inc ops.Incident, now time.Time) (string, bool) {
 func (e *engine) summary(now time.Time) Notification {
 	p := &e.pend
 	if p.total == 1 && len(p.listed) == 1 {
-		return e.single(p.listed[0], now)
+		return e.single(p.listed[0].server, p.listed[0].Incident, now)
 	}
 	return Notification{
 		Summary: fmt.Sprintf("%d new incidents", p.total) + p.critical(),
@@ -83,6 +91,7 @@ func (e *engine) summary(now time.Time) Notification {
 		Urgency: p.worst,
 		Icon:    e.icon,
 		Tag:     tagSummary,
+		Sound:   e.sound(p.worst, SoundCritical),
 	}
 }
 
@@ -105,54 +114,79 @@ func (e *engine) digest() Notification {
 		Urgency: p.worst,
 		Icon:    e.icon,
 		Tag:     tagDigest,
+		Sound:   e.sound(p.worst, SoundCritical),
 	}
 }
 
 // catchUp composes the one notification for more than a few incidents a
-// catch-up revealed: "5 open incidents, 2 critical — opened while Warpdesk
-// was offline", saying how old the old ones are.
-func (e *engine) catchUp(p *pending, now time.Time) Notification {
+// catch-up of server revealed: "5 open incidents, 2 critical — opened
+// while Warpdesk was offline" ("5 open incidents on Production, …" with
+// several servers), saying how old the old ones are.
+func (e *engine) catchUp(server string, p *pending, now time.Time) Notification {
+	on := ""
+	if name := e.label(server); name != "" {
+		on = " on " + cleanLine(name, 60)
+	}
 	return Notification{
-		Summary: truncate(fmt.Sprintf("%d open %s%s — opened while %s was offline",
-			p.total, plural(p.total, "incident"), p.critical(), e.appName), MaxSummaryRunes),
+		Summary: truncate(fmt.Sprintf("%d open %s%s%s — opened while %s was offline",
+			p.total, plural(p.total, "incident"), on, p.critical(), e.appName), MaxSummaryRunes),
 		Body:    cleanText(p.lines(now), MaxBodyRunes),
 		Urgency: p.worst,
 		Icon:    e.icon,
-		Tag:     tagCatchUp,
+		Server:  server,
+		Tag:     tagOf(tagCatchUp, server),
+		Sound:   e.sound(p.worst, SoundCritical),
 	}
 }
 
-// outageNotice says the connection is down: "Warpdesk is offline", or
-// "Warpdesk cannot connect" when it never connected since it started.
-func (e *engine) outageNotice(now time.Time) Notification {
-	summary := e.appName + " is offline"
-	body := fmt.Sprintf("No connection to the server since %s. New incidents cannot arrive until it is back; %s keeps trying.",
-		stamp(e.out.since, now), e.appName)
-	if !e.out.everUp {
+// outageNotice says server's connection (o) is down: "Warpdesk is
+// offline", or "Warpdesk cannot connect" when it never connected since it
+// started; with several servers, "Production is offline".
+func (e *engine) outageNotice(server string, o *outage, now time.Time) Notification {
+	who, what := e.appName, "the server"
+	if name := cleanLine(e.label(server), 60); name != "" {
+		who, what = name, name
+	}
+	summary := who + " is offline"
+	body := fmt.Sprintf("No connection to %s since %s. New incidents cannot arrive until it is back; %s keeps trying.",
+		what, stamp(o.since, now), e.appName)
+	if !o.everUp {
 		summary = e.appName + " cannot connect"
-		body = fmt.Sprintf("No connection to the server since %s started (%s). Open incidents are unknown until it connects; %s keeps trying.",
-			e.appName, stamp(e.out.since, now), e.appName)
+		if who != e.appName {
+			summary = e.appName + " cannot connect to " + who
+		}
+		body = fmt.Sprintf("No connection to %s since %s started (%s). Open incidents are unknown until it connects; %s keeps trying.",
+			what, e.appName, stamp(o.since, now), e.appName)
 	}
 	return Notification{
 		Summary: cleanLine(summary, MaxSummaryRunes),
 		Body:    truncate(body, MaxBodyRunes),
 		Urgency: Normal,
 		Icon:    e.icon,
-		Tag:     tagConnection,
+		Server:  server,
+		Tag:     tagOf(tagConnection, server),
 	}
 }
 
-// backOnline replaces the outage notice once the connection is back: "Back
-// online — 3 new while offline" (or "Connected — 5 open incidents" when it
-// had never connected), listing what the catch-up found meanwhile.
-func (e *engine) backOnline(since time.Time, wasUp bool, news *pending, now time.Time) Notification {
+// backOnline replaces server's outage notice once the connection is back:
+// "Back online — 3 new while offline" (or "Connected — 5 open incidents"
+// when it had never connected; "Production back online" with several
+// servers), listing what the catch-up found meanwhile.
+func (e *engine) backOnline(server string, since time.Time, wasUp bool, news *pending, now time.Time) Notification {
+	name := cleanLine(e.label(server), 60)
 	summary := "Back online"
+	if name != "" {
+		summary = name + " back online"
+	}
 	if news.total > 0 {
 		summary += fmt.Sprintf(" — %d new while offline", news.total) + news.critical()
 	}
 	body := fmt.Sprintf("Connected again at %s; offline since %s.", stamp(now, now), stamp(since, now))
 	if !wasUp {
 		summary = "Connected"
+		if name != "" {
+			summary = "Connected to " + name
+		}
 		if news.total > 0 {
 			summary += fmt.Sprintf(" — %d open %s", news.total, plural(news.total, "incident")) + news.critical()
 		}
@@ -166,7 +200,9 @@ func (e *engine) backOnline(since time.Time, wasUp bool, news *pending, now time
 		Body:    truncate(body, MaxBodyRunes),
 		Urgency: news.worst,
 		Icon:    e.icon,
-		Tag:     tagConnection,
+		Server:  server,
+		Tag:     tagOf(tagConnection, server),
+		Sound:   e.sound(news.worst, SoundCritical),
 	}
 }
 

@@ -77,8 +77,8 @@ func NewDBus(opts SystemOptions) *DBus {
 
 // Deliver sends n to the notification server: app_name, app_icon, summary,
 // the body (markup-escaped when the server advertises "body-markup"), the
-// urgency hint, image data from n.Icon, a "default" action when OnClick is
-// set, an "acknowledge" action for an incident (n.ID set) when
+// urgency hint, image data from n.Icon, the "sound-name" hint for n.Sound,
+// a "default" action when OnClick is set, an "acknowledge" action for an incident (n.ID set) when
 // OnAcknowledge is, and replaces_id for n.Tag. A notification for an
 // incident withdrawn meanwhile is not shown. An error wraps ErrNoBus when
 // the bus could not be reached.
@@ -105,8 +105,9 @@ func (d *DBus) Deliver(n Notification) error {
 		body = EscapeMarkup(body)
 	}
 
+	k := noteKey{n.Server, n.ID}
 	d.ids.Lock()
-	replaces, gone := d.tags[n.Tag], n.ID != "" && d.gone.has(n.ID)
+	replaces, gone := d.tags[n.Tag], d.gone.has(k)
 	d.ids.Unlock()
 	if gone {
 		return nil // acknowledged or resolved before it could be shown
@@ -126,6 +127,9 @@ func (d *DBus) Deliver(n Notification) error {
 	if d.opts.DesktopEntry != "" {
 		note.Hints["desktop-entry"] = dbus.MakeVariant(d.opts.DesktopEntry)
 	}
+	if n.Sound != "" {
+		note.Hints["sound-name"] = dbus.MakeVariant(n.Sound)
+	}
 	actions := d.actions(n)
 
 	var id uint32
@@ -139,12 +143,12 @@ func (d *DBus) Deliver(n Notification) error {
 		return fmt.Errorf("notify: D-Bus Notify: %w", err)
 	}
 	d.ids.Lock()
-	d.clicks.put(id, n.ID)
+	d.clicks.put(id, k)
 	if n.Tag != "" {
 		d.tags[n.Tag] = id
 	}
-	if n.ID != "" && d.gone.has(n.ID) { // withdrawn while Notify ran
-		d.queueLocked(d.clicks.take(n.ID))
+	if d.gone.has(k) { // withdrawn while Notify ran
+		d.queueLocked(d.clicks.take(k))
 	}
 	d.ids.Unlock()
 	return nil

@@ -33,14 +33,20 @@ func testIcon(t testing.TB) []byte {
 	return b.Bytes()
 }
 
-// clicks collects OnClick calls.
+// clicks collects OnClick (or OnAcknowledge) calls: the incident's UUID,
+// as "server/uuid" when the server is not "".
 type clicks struct {
 	ch chan string
 }
 
 func newClicks() *clicks { return &clicks{ch: make(chan string, 10)} }
 
-func (c *clicks) OnClick(id string) { c.ch <- id }
+func (c *clicks) OnClick(server, id string) {
+	if server != "" {
+		id = server + "/" + id
+	}
+	c.ch <- id
+}
 
 func (c *clicks) wait(t *testing.T) string {
 	t.Helper()
@@ -66,9 +72,9 @@ func TestDBusIncidents(t *testing.T) {
 	defer n.Close()
 
 	at := time.Now()
-	n.Incident(ops.Incident{UUID: "c-1", Title: "DB primary down", Severity: "critical", Room: "ops", CreatedAt: at.UnixMilli()})
-	n.Incident(ops.Incident{UUID: "w-1", Title: "Disk 85%", Severity: "warning", Room: "infra", CreatedAt: at.UnixMilli()})
-	n.Incident(ops.Incident{UUID: "i-1", Title: "Deploy done", Severity: "info", Room: "ci", CreatedAt: at.UnixMilli()})
+	n.Incident("", ops.Incident{UUID: "c-1", Title: "DB primary down", Severity: "critical", Room: "ops", CreatedAt: at.UnixMilli()})
+	n.Incident("", ops.Incident{UUID: "w-1", Title: "Disk 85%", Severity: "warning", Room: "infra", CreatedAt: at.UnixMilli()})
+	n.Incident("", ops.Incident{UUID: "i-1", Title: "Deploy done", Severity: "info", Room: "ci", CreatedAt: at.UnixMilli()})
 	calls := srv.WaitCalls(t, 3)
 	// The server records a call before the client reads its reply; a click
 	// in between would name an id the client does not know yet.
@@ -148,7 +154,7 @@ func TestDBusEscaping(t *testing.T) {
 			defer d.Close()
 			n := notify.New(d, notify.Options{})
 			defer n.Close()
-			n.Incident(ops.Incident{UUID: "1", Title: evil + "\n\x1b[2J", Severity: "warning", Room: evil})
+			n.Incident("", ops.Incident{UUID: "1", Title: evil + "\n\x1b[2J", Severity: "warning", Room: evil})
 			c := srv.WaitCalls(t, 1)[0]
 			if c.Summary != "Warning: "+evil+" [2J" {
 				t.Errorf("summary %q: summaries are plain text, only cleaned", c.Summary)
@@ -371,7 +377,7 @@ func TestStormEndToEnd(t *testing.T) {
 			if i%40 == 0 {
 				sev = "critical"
 			}
-			n.Incident(ops.Incident{UUID: fmt.Sprintf("inc-%d", i), Title: fmt.Sprintf("incident %d", i), Severity: ops.Severity(sev), Room: "ops"})
+			n.Incident("", ops.Incident{UUID: fmt.Sprintf("inc-%d", i), Title: fmt.Sprintf("incident %d", i), Severity: ops.Severity(sev), Room: "ops"})
 		}
 		return time.Since(start)
 	}
@@ -380,8 +386,8 @@ func TestStormEndToEnd(t *testing.T) {
 	}
 	calls := srv.WaitCalls(t, notify.DefaultBurst+1)
 	time.Sleep(1500 * time.Millisecond) // nothing more may come
-	n.ConnectionLost(time.Now())
-	n.ConnectionRestored(time.Now())
+	n.ConnectionLost("", time.Now())
+	n.ConnectionRestored("", time.Now())
 	send() // catch-up replay
 	time.Sleep(1500 * time.Millisecond)
 	if got := srv.Calls(); len(got) != notify.DefaultBurst+1 {
@@ -413,7 +419,7 @@ func TestDBusRetryReachesALateServer(t *testing.T) {
 		return err
 	}), notify.Options{})
 	defer n.Close()
-	n.Incident(ops.Incident{UUID: "late-1", Title: "DB down", Severity: "critical"})
+	n.Incident("", ops.Incident{UUID: "late-1", Title: "DB down", Severity: "critical"})
 	select {
 	case err := <-failed:
 		t.Logf("first attempt, no server yet: %v", err)

@@ -41,12 +41,32 @@ type Notification struct {
 	// notifications that are not about one incident (a burst summary, the
 	// outage notice), where a click should simply open the dashboard.
 	ID string
+	// Server is the ID of the server the incident (or the outage notice)
+	// is about, "" with one server: with ID it is the incident's key, since
+	// the same UUID on two servers is two incidents.
+	Server string
+	// Sound is the freedesktop sound name to play with the notification
+	// (the "sound-name" hint: SoundCritical, SoundReAlert); "" leaves
+	// sound to the notification server. Set for critical incidents when
+	// Rules.CriticalSound is.
+	Sound string
 	// Tag groups notifications that supersede each other: where the platform
 	// can (freedesktop replaces_id), a new notification with the same
 	// non-empty Tag replaces the previous one on screen instead of stacking.
 	// The Notifier tags burst summaries and the outage notice.
 	Tag string
 }
+
+// The sounds of critical notifications (names from the freedesktop sound
+// naming specification, which notification servers resolve in the user's
+// sound theme).
+const (
+	// SoundCritical comes with a critical incident's first notification
+	// and with a summary or digest that holds a critical one.
+	SoundCritical = "dialog-warning"
+	// SoundReAlert comes with a re-alert (Rules.ReAlert).
+	SoundReAlert = "alarm-clock-elapsed"
+)
 
 // Deliverer shows notifications. The Notifier calls Deliver from a single
 // goroutine, one call at a time, so an implementation need not be safe for

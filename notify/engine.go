@@ -42,7 +42,18 @@ type engine struct {
 	retry    retry
 	inFlight int // failures so far of the notification next last returned
 
-	out outage
+	// Outages, one debounce per server (ServerState.ID; "" with one
+	// server); asleep is the machine's state, which every one shares.
+	outs   map[string]*outage
+	asleep bool
+
+	// servers are the servers watched (SetServers); notifications name
+	// the server when there are more than one.
+	servers []Server
+
+	// re are the critical incidents that nobody acknowledged yet, for
+	// Rules.ReAlert.
+	re reAlerts
 }
 
 // retry is a refused notification waiting for its next attempt.
@@ -82,35 +93,46 @@ func newEngine(o Options) *engine {
 		icon:    o.Icon,
 		appName: o.AppName,
 		seen:    newRecent(o.Remember),
+		outs:    map[string]*outage{},
 	}
 }
 
-// incident decides what to do with inc at now.
-func (e *engine) incident(inc ops.Incident, now time.Time) Decision {
-	inc, d := e.filter(inc, now)
+// incident decides what to do with inc, of server, at now.
+func (e *engine) incident(server string, inc ops.Incident, now time.Time) Decision {
+	inc, d := e.filter(server, inc, now)
 	if d != Notify {
 		return d
 	}
-	return e.admit(inc, now)
+	return e.admit(server, inc, now)
 }
 
-// filter normalises inc and applies duplicates and the rules: Notify, or
-// the reason it stays silent (a silenced one is held for the digest).
-func (e *engine) filter(inc ops.Incident, now time.Time) (ops.Incident, Decision) {
+// filter normalises inc and applies duplicates, acknowledgements and the
+// rules: Notify, or the reason it stays silent (a silenced one is held for
+// the digest). A critical one that would notify but for a silence is
+// watched for re-alerts.
+func (e *engine) filter(server string, inc ops.Incident, now time.Time) (ops.Incident, Decision) {
 	inc.Severity = severity(inc.Severity)
-	if inc.UUID != "" && !e.seen.add(inc.UUID) {
+	if inc.UUID != "" && !e.seen.add(server+"\x00"+inc.UUID) {
 		return inc, Duplicate
 	}
-	d := e.rules.Check(inc, now)
-	if why := silenceOf(d); why != 0 && e.rules.unsilenced().Check(inc, now) == Notify {
-		e.held.add(inc)
+	if inc.IsAcknowledged() {
+		return inc, Acknowledged
+	}
+	d := e.rules.Check(server, inc, now)
+	loud := d == Notify
+	if why := silenceOf(d); why != 0 && e.rules.unsilenced().Check(server, inc, now) == Notify {
+		e.held.add(inc, server, e.label(server))
 		e.heldWhy |= why
+		loud = true
+	}
+	if loud && inc.Severity == ops.Critical && inc.UUID != "" {
+		e.re.watch(server, inc, now)
 	}
 	return inc, d
 }
 
 // admit applies the burst window to an incident that notifies.
-func (e *engine) admit(inc ops.Incident, now time.Time) Decision {
+func (e *engine) admit(server string, inc ops.Incident, now time.Time) Decision {
 	if e.windowEnd.IsZero() || !now.Before(e.windowEnd) {
 		e.windowEnd = now.Add(e.window)
 		e.sent = 0
@@ -119,30 +141,31 @@ func (e *engine) admit(inc ops.Incident, now time.Time) Decision {
 	// what cannot be shown yet is counted for the summary instead.
 	if e.sent < e.burst && len(e.outbox) < e.burst {
 		e.sent++
-		e.outbox = append(e.outbox, e.single(inc, now))
+		e.outbox = append(e.outbox, e.single(server, inc, now))
 		return Notify
 	}
-	e.pend.add(inc)
+	e.pend.add(inc, server, e.label(server))
 	return Coalesced
 }
 
-// revealed takes what a catch-up found at now. Those that pass the
-// duplicates and the rules notify one by one when they are few (Burst at
-// most), else as one summary; while the outage notice is up they wait for
-// the recovery notice instead, which replaces it.
-func (e *engine) revealed(found []ops.Incident, now time.Time) {
+// revealed takes what a catch-up of server found at now. Those that pass
+// the duplicates, the acknowledgements and the rules notify one by one
+// when they are few (Burst at most), else as one summary; while the
+// server's outage notice is up they wait for the recovery notice instead,
+// which replaces it.
+func (e *engine) revealed(server string, found []ops.Incident, now time.Time) {
 	var news pending
 	target := &news
-	if e.out.down && e.out.shown {
-		target = &e.out.news
+	if o := e.outs[server]; o != nil && o.down && o.shown {
+		target = &o.news
 	}
 	few := make([]ops.Incident, 0, e.burst)
 	for _, inc := range found {
-		inc, d := e.filter(inc, now)
+		inc, d := e.filter(server, inc, now)
 		if d != Notify {
 			continue
 		}
-		target.add(inc)
+		target.add(inc, server, e.label(server))
 		if len(few) < e.burst {
 			few = append(few, inc)
 		}
@@ -151,18 +174,10 @@ func (e *engine) revealed(found []ops.Incident, now time.Time) {
 	case target != &news || news.total == 0:
 	case news.total <= e.burst:
 		for _, inc := range few {
-			e.admit(inc, now)
+			e.admit(server, inc, now)
 		}
 	default:
-		e.enqueue(e.catchUp(&news, now))
-	}
-}
-
-// restored ends an outage at at; if its notice was shown, a recovery
-// notice replaces it.
-func (e *engine) restored(at time.Time) {
-	if shown, since, wasUp, news := e.out.restored(); shown {
-		e.enqueue(e.backOnline(since, wasUp, &news, at))
+		e.enqueue(e.catchUp(server, &news, now))
 	}
 }
 
@@ -195,6 +210,9 @@ func (e *engine) next(now time.Time) (Notification, bool) {
 	if n, ok := e.takeOutbox(); ok {
 		return n, true
 	}
+	if e.reAlert(now) {
+		return e.takeOutbox()
+	}
 	if e.held.total > 0 && !e.rules.silenced(now) {
 		n := e.digest()
 		e.held, e.heldWhy = pending{}, 0
@@ -209,25 +227,7 @@ func (e *engine) next(now time.Time) (Notification, bool) {
 		e.sent = e.burst
 		return n, true
 	}
-	if !e.out.due.IsZero() && !now.Before(e.out.due) {
-		if now.Sub(e.out.due) > lateSlack {
-			// The deadline timer runs on the monotonic clock, which stops
-			// during suspend on Linux, while now is wall-clock time: a
-			// deadline passed this long ago means the machine slept and
-			// nobody called SetAwake. Count the outage from now.
-			e.out.base = now
-			e.out.reschedule(e.rules)
-			return Notification{}, false
-		}
-		e.out.due = time.Time{}
-		e.out.noticed = true
-		if e.rules.Paused(now) || e.rules.QuietHours.Contains(now) {
-			return Notification{}, false // a tray state, not a nag: the user asked for silence
-		}
-		e.out.shown = true
-		return e.outageNotice(now), true
-	}
-	return Notification{}, false
+	return e.outageDue(now)
 }
 
 // failed records that the notification next last returned, n, could not be
@@ -271,13 +271,26 @@ func (e *engine) deadline(now time.Time) time.Time {
 			d = end
 		}
 	}
-	if due := e.out.due; !due.IsZero() && (d.IsZero() || due.Before(d)) {
+	for _, o := range e.outs {
+		if due := o.due; !due.IsZero() && (d.IsZero() || due.Before(d)) {
+			d = due
+		}
+	}
+	if due := e.re.next(e.rules.ReAlert); !due.IsZero() && (d.IsZero() || due.Before(d)) {
 		d = due
 	}
 	return d
 }
 
-func (e *engine) setRules(r Rules) {
+// setRules puts r in force at now. Re-alerts switched on count their
+// interval from now, so switching them on never re-alerts everything at
+// once.
+func (e *engine) setRules(r Rules, now time.Time) {
+	if e.rules.ReAlert <= 0 && r.ReAlert > 0 {
+		e.re.restart(now)
+	}
 	e.rules = r.clone()
-	e.out.reschedule(e.rules)
+	for _, o := range e.outs {
+		o.reschedule(e.rules)
+	}
 }

@@ -22,8 +22,8 @@ func notice(e *engine, now time.Time) []Notification {
 
 func TestEngineOutageBriefBlip(t *testing.T) {
 	e := testEngine()
-	e.out.lost(t0, e.rules)
-	e.out.restored()
+	e.outage("").lost(t0, e.rules)
+	e.outage("").restored()
 	if !e.deadline(t0).IsZero() || len(notice(e, t0.Add(time.Hour))) != 0 {
 		t.Fatal("notice after a blip")
 	}
@@ -31,9 +31,9 @@ func TestEngineOutageBriefBlip(t *testing.T) {
 
 func TestEngineOutageLongOutageOneNotice(t *testing.T) {
 	e := testEngine()
-	e.restored(t0.Add(-time.Hour)) // it was up before
-	e.out.lost(t0, e.rules)
-	e.out.lost(t0.Add(time.Minute), e.rules) // repeated: keeps the first time
+	e.restored("", t0.Add(-time.Hour)) // it was up before
+	e.outage("").lost(t0, e.rules)
+	e.outage("").lost(t0.Add(time.Minute), e.rules) // repeated: keeps the first time
 	if dl := e.deadline(t0); !dl.Equal(t0.Add(DefaultOutageNotice)) {
 		t.Fatalf("deadline %v", dl)
 	}
@@ -47,8 +47,8 @@ func TestEngineOutageLongOutageOneNotice(t *testing.T) {
 	if len(notice(e, t0.Add(time.Hour))) != 0 || !e.deadline(t0).IsZero() {
 		t.Fatal("second notice in one outage")
 	}
-	e.out.restored()
-	e.out.lost(t0.Add(2*time.Hour), e.rules)
+	e.outage("").restored()
+	e.outage("").lost(t0.Add(2*time.Hour), e.rules)
 	if len(notice(e, t0.Add(2*time.Hour+DefaultOutageNotice))) != 1 {
 		t.Fatal("a new outage gets its own notice")
 	}
@@ -56,25 +56,25 @@ func TestEngineOutageLongOutageOneNotice(t *testing.T) {
 
 func TestEngineOutageSleep(t *testing.T) {
 	e := testEngine()
-	e.out.setAwake(false, t0, e.rules)
-	e.out.lost(t0.Add(time.Second), e.rules) // the socket drops as the machine sleeps
+	e.outage("").setAwake(false, t0, e.rules)
+	e.outage("").lost(t0.Add(time.Second), e.rules) // the socket drops as the machine sleeps
 	if !e.deadline(t0).IsZero() {
 		t.Fatal("scheduled while asleep")
 	}
 	wake := t0.Add(8 * time.Hour)
-	e.out.setAwake(true, wake, e.rules)
+	e.outage("").setAwake(true, wake, e.rules)
 	if len(notice(e, wake)) != 0 {
 		t.Fatal("notice at wake-up")
 	}
-	e.out.restored() // reconnects 5 s after wake
+	e.outage("").restored() // reconnects 5 s after wake
 	if len(notice(e, wake.Add(time.Hour))) != 0 {
 		t.Fatal("notice around sleep")
 	}
 	// Still down long after waking: that is an outage.
-	e.out.setAwake(false, wake.Add(2*time.Hour), e.rules)
-	e.out.lost(wake.Add(2*time.Hour), e.rules)
+	e.outage("").setAwake(false, wake.Add(2*time.Hour), e.rules)
+	e.outage("").lost(wake.Add(2*time.Hour), e.rules)
 	w2 := wake.Add(3 * time.Hour)
-	e.out.setAwake(true, w2, e.rules)
+	e.outage("").setAwake(true, w2, e.rules)
 	if dl := e.deadline(t0); !dl.Equal(w2.Add(DefaultOutageNotice)) {
 		t.Fatalf("deadline %v, want wake+notice", dl)
 	}
@@ -85,7 +85,7 @@ func TestEngineOutageSleep(t *testing.T) {
 
 func TestEngineOutageUnannouncedSleep(t *testing.T) {
 	e := testEngine()
-	e.out.lost(t0, e.rules)
+	e.outage("").lost(t0, e.rules)
 	// The timer fires (monotonic clock) but the wall clock says hours
 	// passed: the machine slept without SetAwake.
 	wake := t0.Add(9 * time.Hour)
@@ -103,18 +103,18 @@ func TestEngineOutageUnannouncedSleep(t *testing.T) {
 
 func TestEngineOutageRules(t *testing.T) {
 	e := testEngine()
-	e.setRules(Rules{}) // zero: no notice
-	e.out.lost(t0, e.rules)
+	e.setRules(Rules{}, t0) // zero: no notice
+	e.outage("").lost(t0, e.rules)
 	if !e.deadline(t0).IsZero() {
 		t.Fatal("disabled notice scheduled")
 	}
-	e.setRules(Rules{OutageNotice: time.Minute}) // enabled mid-outage
+	e.setRules(Rules{OutageNotice: time.Minute}, t0) // enabled mid-outage
 	if len(notice(e, t0.Add(time.Minute))) != 1 {
 		t.Fatal("custom OutageNotice")
 	}
 	e = testEngine()
-	e.setRules(Rules{PausedUntil: t0.Add(time.Hour), OutageNotice: DefaultOutageNotice})
-	e.out.lost(t0, e.rules)
+	e.setRules(Rules{PausedUntil: t0.Add(time.Hour), OutageNotice: DefaultOutageNotice}, t0)
+	e.outage("").lost(t0, e.rules)
 	if len(notice(e, t0.Add(DefaultOutageNotice))) != 0 || !e.deadline(t0).IsZero() {
 		t.Fatal("notice while paused, or retried later")
 	}

@@ -16,7 +16,7 @@ var t0 = time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)
 
 func testEngine() *engine {
 	e := newEngine(Options{Window: 4 * time.Second, Burst: 3, Remember: 8, AppName: "Warpdesk"})
-	e.setRules(Rules{OutageNotice: DefaultOutageNotice})
+	e.setRules(Rules{OutageNotice: DefaultOutageNotice}, t0)
 	return e
 }
 
@@ -38,7 +38,7 @@ func drain(e *engine, now time.Time) []Notification {
 
 func TestEngineSingle(t *testing.T) {
 	e := testEngine()
-	if d := e.incident(ops.Incident{UUID: "u1", Title: "DB <primary> down", Severity: "critical", Room: "ops", CreatedAt: t0.Add(-2 * time.Minute).UnixMilli()}, t0); d != Notify {
+	if d := e.incident("", ops.Incident{UUID: "u1", Title: "DB <primary> down", Severity: "critical", Room: "ops", CreatedAt: t0.Add(-2 * time.Minute).UnixMilli()}, t0); d != Notify {
 		t.Fatalf("decision %v", d)
 	}
 	got := drain(e, t0)
@@ -53,11 +53,11 @@ func TestEngineSingle(t *testing.T) {
 		t.Fatalf("deadline %v with nothing pending", e.deadline(t0))
 	}
 	// Created on another day: the date shows; no room: just the time.
-	e.incident(ops.Incident{UUID: "u2", Title: "x", CreatedAt: t0.AddDate(0, 0, -1).UnixMilli()}, t0.Add(time.Hour))
+	e.incident("", ops.Incident{UUID: "u2", Title: "x", CreatedAt: t0.AddDate(0, 0, -1).UnixMilli()}, t0.Add(time.Hour))
 	if b := drain(e, t0.Add(time.Hour))[0].Body; b != "Mar 13 10:00, 25 h ago" {
 		t.Fatalf("body %q", b)
 	}
-	e.incident(ops.Incident{UUID: "u3"}, t0.Add(2*time.Hour))
+	e.incident("", ops.Incident{UUID: "u3"}, t0.Add(2*time.Hour))
 	if s := drain(e, t0.Add(2*time.Hour))[0]; s.Summary != "Info: New incident" || s.Urgency != Low || s.Body != "12:00" {
 		t.Fatalf("empty incident: %+v", s)
 	}
@@ -75,7 +75,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 			sev = ops.Warning
 		}
 		at := t0.Add(time.Duration(i) * 5 * time.Millisecond)
-		decisions[e.incident(inc(fmt.Sprint(i), sev), at)]++
+		decisions[e.incident("", inc(fmt.Sprint(i), sev), at)]++
 	}
 	if decisions[Notify] != 3 || decisions[Coalesced] != 197 {
 		t.Fatalf("decisions %v", decisions)
@@ -111,7 +111,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 	}
 	// A lone incident right after the summary waits for the window
 	// (the storm may not be over), then shows on its own.
-	e.incident(inc("late", ops.Warning), t0.Add(5*time.Second))
+	e.incident("", inc("late", ops.Warning), t0.Add(5*time.Second))
 	if got := drain(e, t0.Add(5*time.Second)); len(got) != 0 {
 		t.Fatalf("incident right after a summary shown at once: %+v", got)
 	}
@@ -120,7 +120,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 		t.Fatalf("lone pending incident: %+v", got)
 	}
 	// After a quiet window, incidents notify at once again.
-	e.incident(inc("fresh", ops.Info), t0.Add(20*time.Second))
+	e.incident("", inc("fresh", ops.Info), t0.Add(20*time.Second))
 	if got := drain(e, t0.Add(20*time.Second)); len(got) != 1 {
 		t.Fatalf("after the storm: %+v", got)
 	}
@@ -130,7 +130,7 @@ func TestEngineStormCoalesces(t *testing.T) {
 func TestEngineBoundedWhenDeliveryStalls(t *testing.T) {
 	e := testEngine()
 	for i := range 10_000 {
-		e.incident(inc(fmt.Sprint(i), ops.Critical), t0.Add(time.Duration(i)*time.Second))
+		e.incident("", inc(fmt.Sprint(i), ops.Critical), t0.Add(time.Duration(i)*time.Second))
 	}
 	if len(e.outbox) > e.burst || len(e.pend.listed) > maxListed {
 		t.Fatalf("outbox %d, listed %d", len(e.outbox), len(e.pend.listed))
@@ -153,36 +153,36 @@ func TestEngineBoundedWhenDeliveryStalls(t *testing.T) {
 
 func TestEngineDedupe(t *testing.T) {
 	e := testEngine() // remembers 8
-	if e.incident(inc("a", ops.Info), t0) != Notify {
+	if e.incident("", inc("a", ops.Info), t0) != Notify {
 		t.Fatal("first sight")
 	}
-	if d := e.incident(inc("a", ops.Critical), t0.Add(time.Hour)); d != Duplicate {
+	if d := e.incident("", inc("a", ops.Critical), t0.Add(time.Hour)); d != Duplicate {
 		t.Fatalf("replay: %v", d)
 	}
 	// Filtered incidents are remembered too: a catch-up after the pause
 	// must not notify what arrived during it.
-	e.setRules(Rules{PausedUntil: t0.Add(2 * time.Hour), PauseCriticals: true})
-	if d := e.incident(inc("b", ops.Critical), t0.Add(time.Hour)); d != Paused {
+	e.setRules(Rules{PausedUntil: t0.Add(2 * time.Hour), PauseCriticals: true}, t0)
+	if d := e.incident("", inc("b", ops.Critical), t0.Add(time.Hour)); d != Paused {
 		t.Fatalf("paused: %v", d)
 	}
-	e.setRules(Rules{})
-	if d := e.incident(inc("b", ops.Critical), t0.Add(3*time.Hour)); d != Duplicate {
+	e.setRules(Rules{}, t0)
+	if d := e.incident("", inc("b", ops.Critical), t0.Add(3*time.Hour)); d != Duplicate {
 		t.Fatalf("replay after pause: %v", d)
 	}
 	// Empty UUIDs are never duplicates.
 	for range 2 {
-		if e.incident(ops.Incident{}, t0.Add(4*time.Hour)) == Duplicate {
+		if e.incident("", ops.Incident{}, t0.Add(4*time.Hour)) == Duplicate {
 			t.Fatal("empty UUID deduplicated")
 		}
 	}
 	// Memory is bounded: after 8 newer ids, "a" is forgotten.
 	for i := range 8 {
-		e.incident(inc(fmt.Sprint(i), ops.Info), t0.Add(5*time.Hour))
+		e.incident("", inc(fmt.Sprint(i), ops.Info), t0.Add(5*time.Hour))
 	}
 	if len(e.seen.set) != 8 {
 		t.Fatalf("remembering %d ids, want 8", len(e.seen.set))
 	}
-	if d := e.incident(inc("a", ops.Info), t0.Add(6*time.Hour)); d == Duplicate {
+	if d := e.incident("", inc("a", ops.Info), t0.Add(6*time.Hour)); d == Duplicate {
 		t.Fatal("ring did not forget")
 	}
 }
@@ -192,12 +192,12 @@ func TestEngineDedupe(t *testing.T) {
 func TestEngineDigestPause(t *testing.T) {
 	e := testEngine()
 	until := t0.Add(time.Hour)
-	e.setRules(Rules{PausedUntil: until, MutedRooms: []string{"ci"}})
-	e.incident(inc("i1", ops.Info), t0)
-	e.incident(inc("c1", ops.Critical), t0.Add(time.Minute))
-	e.incident(inc("c1", ops.Critical), t0.Add(2*time.Minute)) // duplicate
-	e.incident(ops.Incident{UUID: "m1", Severity: ops.Critical, Room: "ci"}, t0)
-	e.incident(inc("w1", ops.Warning), t0.Add(3*time.Minute))
+	e.setRules(Rules{PausedUntil: until, MutedRooms: []string{"ci"}}, t0)
+	e.incident("", inc("i1", ops.Info), t0)
+	e.incident("", inc("c1", ops.Critical), t0.Add(time.Minute))
+	e.incident("", inc("c1", ops.Critical), t0.Add(2*time.Minute)) // duplicate
+	e.incident("", ops.Incident{UUID: "m1", Severity: ops.Critical, Room: "ci"}, t0)
+	e.incident("", inc("w1", ops.Warning), t0.Add(3*time.Minute))
 	// The critical one broke through the pause at once.
 	if got := drain(e, until.Add(-time.Second)); len(got) != 1 || got[0].ID != "c1" {
 		t.Fatalf("during the pause: %+v", got)
@@ -225,9 +225,9 @@ func TestEngineDigestPause(t *testing.T) {
 
 func TestEngineDigestResumedEarly(t *testing.T) {
 	e := testEngine()
-	e.setRules(Rules{PausedUntil: PauseUntilTomorrow(t0)})
-	e.incident(inc("w1", ops.Warning), t0)
-	e.setRules(Rules{}) // the tray's "Resume notifications"
+	e.setRules(Rules{PausedUntil: PauseUntilTomorrow(t0)}, t0)
+	e.incident("", inc("w1", ops.Warning), t0)
+	e.setRules(Rules{}, t0) // the tray's "Resume notifications"
 	got := drain(e, t0.Add(time.Minute))
 	if len(got) != 1 || got[0].Summary != "1 incident while notifications were paused" || got[0].Urgency != Normal {
 		t.Fatalf("got %+v", got)
@@ -237,12 +237,12 @@ func TestEngineDigestResumedEarly(t *testing.T) {
 func TestEngineDigestQuietHours(t *testing.T) {
 	e := testEngine()
 	q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
-	e.setRules(Rules{QuietHours: q})
+	e.setRules(Rules{QuietHours: q}, t0)
 	night := time.Date(2026, 3, 14, 23, 30, 0, 0, time.UTC)
-	if d := e.incident(inc("w1", ops.Warning), night); d != Quiet {
+	if d := e.incident("", inc("w1", ops.Warning), night); d != Quiet {
 		t.Fatalf("warning at night: %v", d)
 	}
-	if d := e.incident(inc("c1", ops.Critical), night); d != Notify {
+	if d := e.incident("", inc("c1", ops.Critical), night); d != Notify {
 		t.Fatalf("critical at night: %v", d)
 	}
 	if got := drain(e, night); len(got) != 1 || got[0].ID != "c1" {
@@ -262,8 +262,8 @@ func TestEngineDigestPauseIntoQuietHours(t *testing.T) {
 	e := testEngine()
 	q := QuietHours{Enabled: true, Start: At(22, 0), End: At(7, 0)}
 	evening := time.Date(2026, 3, 14, 21, 0, 0, 0, time.UTC)
-	e.setRules(Rules{QuietHours: q, PausedUntil: evening.Add(2 * time.Hour)})
-	e.incident(inc("w1", ops.Warning), evening)
+	e.setRules(Rules{QuietHours: q, PausedUntil: evening.Add(2 * time.Hour)}, t0)
+	e.incident("", inc("w1", ops.Warning), evening)
 	if dl := e.deadline(evening); !dl.Equal(evening.Add(2 * time.Hour)) {
 		t.Fatalf("deadline %v", dl)
 	}
@@ -272,7 +272,7 @@ func TestEngineDigestPauseIntoQuietHours(t *testing.T) {
 	if got := drain(e, at); len(got) != 0 {
 		t.Fatalf("inside quiet hours: %+v", got)
 	}
-	e.incident(inc("i1", ops.Info), at)
+	e.incident("", inc("i1", ops.Info), at)
 	morning := time.Date(2026, 3, 15, 7, 0, 0, 0, time.UTC)
 	if dl := e.deadline(at); !dl.Equal(morning) {
 		t.Fatalf("deadline %v, want %v", dl, morning)
@@ -285,8 +285,8 @@ func TestEngineDigestPauseIntoQuietHours(t *testing.T) {
 
 func TestEngineRetryHoldsTheQueue(t *testing.T) {
 	e := testEngine()
-	e.incident(inc("a", ops.Warning), t0)
-	e.incident(inc("b", ops.Warning), t0)
+	e.incident("", inc("a", ops.Warning), t0)
+	e.incident("", inc("b", ops.Warning), t0)
 	n, _ := e.next(t0)
 	if wait, ok := e.failed(n, t0); !ok || wait != 2*time.Second {
 		t.Fatalf("first failure: retry in %v, %v", wait, ok)
@@ -301,7 +301,7 @@ func TestEngineRetryHoldsTheQueue(t *testing.T) {
 		t.Fatalf("after the wait: %+v", got)
 	}
 	// A success resets the count: the next failure waits 2 s again.
-	e.incident(inc("c", ops.Warning), t0.Add(time.Hour))
+	e.incident("", inc("c", ops.Warning), t0.Add(time.Hour))
 	n, _ = e.next(t0.Add(time.Hour))
 	if wait, _ := e.failed(n, t0.Add(time.Hour)); wait != 2*time.Second {
 		t.Fatalf("after a success: retry in %v", wait)
@@ -314,11 +314,11 @@ func TestEngineRetryHoldsTheQueue(t *testing.T) {
 func TestEnginePauseAndCriticals(t *testing.T) {
 	until := t0.Add(time.Hour)
 	e := testEngine()
-	e.setRules(Rules{PausedUntil: until})
-	if d := e.incident(inc("c1", ops.Critical), t0); d != Notify {
+	e.setRules(Rules{PausedUntil: until}, t0)
+	if d := e.incident("", inc("c1", ops.Critical), t0); d != Notify {
 		t.Fatalf("critical during a pause: %v", d)
 	}
-	if d := e.incident(inc("w1", ops.Warning), t0); d != Paused {
+	if d := e.incident("", inc("w1", ops.Warning), t0); d != Paused {
 		t.Fatalf("warning during a pause: %v", d)
 	}
 	if got := drain(e, t0); len(got) != 1 || got[0].ID != "c1" || got[0].Urgency != Critical {
@@ -326,8 +326,8 @@ func TestEnginePauseAndCriticals(t *testing.T) {
 	}
 
 	e = testEngine()
-	e.setRules(Rules{PausedUntil: until, PauseCriticals: true})
-	if d := e.incident(inc("c1", ops.Critical), t0); d != Paused {
+	e.setRules(Rules{PausedUntil: until, PauseCriticals: true}, t0)
+	if d := e.incident("", inc("c1", ops.Critical), t0); d != Paused {
 		t.Fatalf("critical in a pause that holds criticals: %v", d)
 	}
 	if got := drain(e, t0); len(got) != 0 {

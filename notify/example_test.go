@@ -21,9 +21,9 @@ func ExampleNotifier() {
 	n.SetRules(notify.Rules{MutedRooms: []string{"ci"}})
 
 	created := now.Add(-2 * time.Minute)
-	fmt.Println(n.Incident(ops.Incident{UUID: "a1", Title: "DB <primary> down", Severity: ops.Critical, Room: "ops", CreatedAt: created.UnixMilli()}))
-	fmt.Println(n.Incident(ops.Incident{UUID: "a1", Title: "DB <primary> down", Severity: ops.Critical, Room: "ops"}))
-	fmt.Println(n.Incident(ops.Incident{UUID: "b2", Title: "Build red", Severity: ops.Warning, Room: "ci"}))
+	fmt.Println(n.Incident("", ops.Incident{UUID: "a1", Title: "DB <primary> down", Severity: ops.Critical, Room: "ops", CreatedAt: created.UnixMilli()}))
+	fmt.Println(n.Incident("", ops.Incident{UUID: "a1", Title: "DB <primary> down", Severity: ops.Critical, Room: "ops"}))
+	fmt.Println(n.Incident("", ops.Incident{UUID: "b2", Title: "Build red", Severity: ops.Warning, Room: "ci"}))
 	n.Close() // delivers what was decided, then stops
 	for _, s := range shown {
 		fmt.Println(s)
@@ -45,13 +45,13 @@ func ExampleRules_Check() {
 	}
 	night := time.Date(2026, 3, 14, 23, 30, 0, 0, time.UTC)
 	for _, sev := range []ops.Severity{ops.Info, ops.Warning, ops.Critical} {
-		fmt.Println(sev, r.Check(ops.Incident{Severity: sev}, night))
+		fmt.Println(sev, r.Check("", ops.Incident{Severity: sev}, night))
 	}
 	r.PausedUntil = notify.PauseUntilTomorrow(night)
-	fmt.Println("paused until", r.PausedUntil.Format("Jan 2 15:04"), r.Check(ops.Incident{Severity: ops.Warning}, night))
-	fmt.Println("critical in the pause:", r.Check(ops.Incident{Severity: ops.Critical}, night))
+	fmt.Println("paused until", r.PausedUntil.Format("Jan 2 15:04"), r.Check("", ops.Incident{Severity: ops.Warning}, night))
+	fmt.Println("critical in the pause:", r.Check("", ops.Incident{Severity: ops.Critical}, night))
 	r.PauseCriticals = true
-	fmt.Println("critical in a pause that holds criticals:", r.Check(ops.Incident{Severity: ops.Critical}, night))
+	fmt.Println("critical in a pause that holds criticals:", r.Check("", ops.Incident{Severity: ops.Critical}, night))
 
 	// Output:
 	// info below-minimum
@@ -69,14 +69,14 @@ func ExampleNewSystem() {
 	sys := notify.NewSystem(notify.SystemOptions{
 		AppIcon:      "warpdesk",
 		DesktopEntry: "warpdesk",
-		OnClick: func(id string) {
+		OnClick: func(server, id string) {
 			// Called on a D-Bus goroutine: hand over to the UI, e.g.
-			// fyne.Do(func() { openDashboard(id) }).
+			// fyne.Do(func() { openDashboard(server, id) }).
 		},
 	})
 	defer sys.Close()
 	n := notify.New(sys, notify.Options{Icon: icon})
 	defer n.Close()
-	n.ConnectionLost(time.Now()) // from the socket's status changes
-	n.ConnectionRestored(time.Now())
+	n.ConnectionLost("", time.Now()) // from the socket's status changes
+	n.ConnectionRestored("", time.Now())
 }

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -104,30 +105,53 @@ func New(d Deliverer, opts Options) *Notifier {
 	return n
 }
 
-// Incident tells the notifier an incident arrived, and returns what it
-// decided: Notify (its own notification follows), Coalesced (counted into
-// the next summary) or the reason it stays silent. It never blocks on
-// delivery.
-func (n *Notifier) Incident(inc ops.Incident) Decision {
+// Incident tells the notifier an incident of server (its ID; "" with one
+// server) arrived, and returns what it decided: Notify (its own
+// notification follows), Coalesced (counted into the next summary) or the
+// reason it stays silent. A critical one is notified again every
+// Rules.ReAlert until Settled. It never blocks on delivery.
+func (n *Notifier) Incident(server string, inc ops.Incident) Decision {
 	n.mu.Lock()
 	var d Decision
 	if n.closed {
 		d = Closed
 	} else {
-		d = n.eng.incident(inc, n.now())
+		d = n.eng.incident(server, inc, n.now())
 	}
 	n.mu.Unlock()
-	if d.Shown() {
+	if d.Shown() || inc.Severity == ops.Critical { // a critical may be watched for re-alerts
 		n.poke()
 	}
-	n.log.Debug("notify: incident", "uuid", inc.UUID, "severity", string(inc.Severity), "decision", d.String())
+	n.log.Debug("notify: incident", "server", server, "uuid", inc.UUID, "severity", string(inc.Severity), "decision", d.String())
 	return d
+}
+
+// Settled tells the notifier that the incident uuid of server needs
+// nobody any more: acknowledged (here or by anyone) or resolved. Its
+// re-alerts stop. (Closing what is on screen is the Deliverer's part:
+// System.Withdraw.)
+func (n *Notifier) Settled(server, uuid string) {
+	n.update(func(e *engine) { e.re.settle(server, uuid) })
+}
+
+// SetServers tells the notifier which servers are watched, by ID and name.
+// With more than one, every notification names its server ("Production ·
+// ops · 14:02", "Production is offline"); with one or none, none does.
+// A server left out has its outage state forgotten. The Notifier keeps
+// its own copy.
+func (n *Notifier) SetServers(list []Server) {
+	n.mu.Lock()
+	same := slices.Equal(n.eng.servers, list)
+	n.mu.Unlock()
+	if !same { // the agent calls this with every event: usually the same list
+		n.update(func(e *engine) { e.setServers(list) })
+	}
 }
 
 // SetRules replaces the rules; they apply to the next incident. The
 // Notifier keeps its own copy.
 func (n *Notifier) SetRules(r Rules) {
-	n.update(func(e *engine) { e.setRules(r) })
+	n.update(func(e *engine) { e.setRules(r, n.now()) })
 }
 
 // Rules returns a copy of the rules in force.
@@ -143,36 +167,39 @@ func (n *Notifier) SetPausedUntil(t time.Time) {
 	n.update(func(e *engine) {
 		r := e.rules
 		r.PausedUntil = t
-		e.setRules(r)
+		e.setRules(r, n.now())
 	})
 }
 
-// ConnectionLost tells the notifier the server connection went down at at,
-// or, at start, that it is not up yet. If it stays down for
-// Rules.OutageNotice, one notice says so ("cannot connect" when it was
-// never up). Repeated calls during one outage keep the first time.
-func (n *Notifier) ConnectionLost(at time.Time) {
-	n.update(func(e *engine) { e.out.lost(at, e.rules) })
+// ConnectionLost tells the notifier the connection to server (its ID;
+// "" with one server) went down at at, or, at start, that it is not up
+// yet. If it stays down for Rules.OutageNotice, one notice says so
+// ("cannot connect" when it was never up), naming the server when several
+// are watched; a muted server raises none. Repeated calls during one
+// outage keep the first time. Each server has its own outage.
+func (n *Notifier) ConnectionLost(server string, at time.Time) {
+	n.update(func(e *engine) { e.lost(server, at) })
 }
 
-// ConnectionRestored tells the notifier the connection is back. A notice
-// not yet raised is cancelled, so brief blips raise nothing; a notice that
-// was raised is replaced by "Back online", with what Revealed found while
-// it was up ("Back online — 3 new while offline").
-func (n *Notifier) ConnectionRestored(at time.Time) {
-	n.update(func(e *engine) { e.restored(at) })
+// ConnectionRestored tells the notifier the connection to server is back.
+// A notice not yet raised is cancelled, so brief blips raise nothing; a
+// notice that was raised is replaced by "Back online", with what Revealed
+// found while it was up ("Back online — 3 new while offline").
+func (n *Notifier) ConnectionRestored(server string, at time.Time) {
+	n.update(func(e *engine) { e.restored(server, at) })
 }
 
-// Revealed tells the notifier what a catch-up found: open incidents it was
-// not told about (opened while Warpdesk was offline, not running, or
-// pointed elsewhere). They go through the same duplicates and rules as
-// Incident; a few notify one by one, more as one summary ("5 open
+// Revealed tells the notifier what a catch-up of server found: open
+// incidents it was not told about (opened while Warpdesk was offline, not
+// running, or pointed elsewhere). They go through the same duplicates,
+// acknowledgements and rules as Incident (one acknowledged already is not
+// counted); a few notify one by one, more as one summary ("5 open
 // incidents, 2 critical — opened while Warpdesk was offline"), and a
 // notification says how old an old incident is. Call it before
 // ConnectionRestored for the catch-up that ends an outage, so that the
 // recovery notice carries them.
-func (n *Notifier) Revealed(found []ops.Incident) {
-	n.update(func(e *engine) { e.revealed(found, n.now()) })
+func (n *Notifier) Revealed(server string, found []ops.Incident) {
+	n.update(func(e *engine) { e.revealed(server, found, n.now()) })
 }
 
 // SetAwake tells the notifier the machine goes to sleep (false) or woke up
@@ -180,7 +207,7 @@ func (n *Notifier) Revealed(found []ops.Incident) {
 // the outage debounce starts again from the wake-up, so the reconnect that
 // follows a resume raises nothing.
 func (n *Notifier) SetAwake(awake bool, at time.Time) {
-	n.update(func(e *engine) { e.out.setAwake(awake, at, e.rules) })
+	n.update(func(e *engine) { e.setAwake(awake, at) })
 }
 
 // Close stops the notifier: notifications already decided are delivered;

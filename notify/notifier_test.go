@@ -49,7 +49,7 @@ func TestNotifierStorm(t *testing.T) {
 				sev = ops.Critical
 				crit++
 			}
-			n.Incident(ops.Incident{UUID: fmt.Sprint(i), Title: "disk full", Severity: sev, Room: "ops"})
+			n.Incident("", ops.Incident{UUID: fmt.Sprint(i), Title: "disk full", Severity: sev, Room: "ops"})
 			time.Sleep(5 * time.Millisecond) // 200 in a second
 		}
 		synctest.Wait()
@@ -68,7 +68,7 @@ func TestNotifierStorm(t *testing.T) {
 		}
 		// The reconnect catch-up replays the same incidents: nothing new.
 		for i := range 200 {
-			if d := n.Incident(ops.Incident{UUID: fmt.Sprint(i), Severity: ops.Critical}); d != notify.Duplicate {
+			if d := n.Incident("", ops.Incident{UUID: fmt.Sprint(i), Severity: ops.Critical}); d != notify.Duplicate {
 				t.Fatalf("replay %d: %v", i, d)
 			}
 		}
@@ -87,7 +87,7 @@ func TestIncidentNeverBlocks(t *testing.T) {
 		n := notify.New(rec, notify.Options{})
 		start := time.Now()
 		for i := range 10_000 {
-			n.Incident(ops.Incident{UUID: fmt.Sprint(i), Severity: ops.Critical})
+			n.Incident("", ops.Incident{UUID: fmt.Sprint(i), Severity: ops.Critical})
 		}
 		if time.Since(start) != 0 {
 			t.Fatal("Incident waited on the fake clock")
@@ -120,9 +120,9 @@ func TestNotifierOutage(t *testing.T) {
 		defer n.Close()
 		n.SetRules(notify.Rules{OutageNotice: time.Minute})
 
-		n.ConnectionLost(time.Now())
+		n.ConnectionLost("", time.Now())
 		time.Sleep(30 * time.Second)
-		n.ConnectionRestored(time.Now()) // a blip
+		n.ConnectionRestored("", time.Now()) // a blip
 		time.Sleep(time.Hour)
 		synctest.Wait()
 		if len(rec.got()) != 0 {
@@ -130,18 +130,18 @@ func TestNotifierOutage(t *testing.T) {
 		}
 
 		n.SetAwake(false, time.Now())
-		n.ConnectionLost(time.Now())
+		n.ConnectionLost("", time.Now())
 		time.Sleep(8 * time.Hour) // overnight
 		n.SetAwake(true, time.Now())
 		time.Sleep(10 * time.Second)
-		n.ConnectionRestored(time.Now())
+		n.ConnectionRestored("", time.Now())
 		time.Sleep(time.Hour)
 		synctest.Wait()
 		if len(rec.got()) != 0 {
 			t.Fatalf("notice around sleep: %+v", rec.got())
 		}
 
-		n.ConnectionLost(time.Now())
+		n.ConnectionLost("", time.Now())
 		time.Sleep(time.Hour)
 		synctest.Wait()
 		got := rec.got()
@@ -161,11 +161,11 @@ func TestNotifierRulesAndClose(t *testing.T) {
 		if got := n.Rules().MutedRooms; got[0] != "ci" {
 			t.Fatalf("rules aliased the caller's slice: %v", got)
 		}
-		if d := n.Incident(ops.Incident{UUID: "1", Room: "ci"}); d != notify.Muted {
+		if d := n.Incident("", ops.Incident{UUID: "1", Room: "ci"}); d != notify.Muted {
 			t.Fatalf("muted room: %v", d)
 		}
 		n.SetPausedUntil(notify.PauseFor(time.Now(), time.Hour))
-		if d := n.Incident(ops.Incident{UUID: "2", Severity: ops.Warning}); d != notify.Paused {
+		if d := n.Incident("", ops.Incident{UUID: "2", Severity: ops.Warning}); d != notify.Paused {
 			t.Fatalf("paused: %v", d)
 		}
 		if n.Rules().MutedRooms[0] != "ci" {
@@ -173,7 +173,7 @@ func TestNotifierRulesAndClose(t *testing.T) {
 		}
 		time.Sleep(time.Hour + time.Second)
 		synctest.Wait() // the pause's end delivers its digest
-		if d := n.Incident(ops.Incident{UUID: "3", Severity: "critical"}); d != notify.Notify {
+		if d := n.Incident("", ops.Incident{UUID: "3", Severity: "critical"}); d != notify.Notify {
 			t.Fatalf("after the pause: %v", d)
 		}
 		// Close delivers what was decided, then refuses. The pause's end
@@ -182,7 +182,7 @@ func TestNotifierRulesAndClose(t *testing.T) {
 		if got := rec.got(); len(got) != 2 || got[0].Tag != "digest" || got[1].ID != "3" {
 			t.Fatalf("delivered %+v", got)
 		}
-		if d := n.Incident(ops.Incident{UUID: "4"}); d != notify.Closed {
+		if d := n.Incident("", ops.Incident{UUID: "4"}); d != notify.Closed {
 			t.Fatalf("after Close: %v", d)
 		}
 		n.Close()
@@ -210,13 +210,13 @@ func TestNotifierRetriesRefusedDelivery(t *testing.T) {
 		})
 		n := notify.New(d, notify.Options{})
 		defer n.Close()
-		n.Incident(ops.Incident{UUID: "a", Severity: "critical"})
+		n.Incident("", ops.Incident{UUID: "a", Severity: "critical"})
 		synctest.Wait()
-		n.Incident(ops.Incident{UUID: "b", Severity: "critical"}) // waits behind a's retry
+		n.Incident("", ops.Incident{UUID: "b", Severity: "critical"}) // waits behind a's retry
 		time.Sleep(time.Minute)
 		synctest.Wait()
-		n.Incident(ops.Incident{UUID: "dead", Severity: "critical"})
-		n.Incident(ops.Incident{UUID: "c", Severity: "critical"})
+		n.Incident("", ops.Incident{UUID: "dead", Severity: "critical"})
+		n.Incident("", ops.Incident{UUID: "c", Severity: "critical"})
 		time.Sleep(2 * time.Minute)
 		synctest.Wait()
 		mu.Lock()

@@ -19,7 +19,14 @@ type pending struct {
 	total  int
 	count  [3]int // by ops.Severity.Rank
 	worst  Urgency
-	listed []ops.Incident
+	listed []entry
+}
+
+// entry is an incident a summary names, with its server's ID and the
+// name to show for it ("" when only one server is watched).
+type entry struct {
+	ops.Incident
+	server, name string
 }
 
 // critical is ", N critical" when any is, for a summary line.
@@ -43,10 +50,13 @@ func (p *pending) lines(now time.Time) []string {
 		}
 		l := inc.Severity.Label() + ": " + title
 		var notes []string
+		if inc.name != "" {
+			notes = append(notes, inc.name)
+		}
 		if inc.Room != "" {
 			notes = append(notes, inc.Room)
 		}
-		if ago, old := age(inc, now); old && !now.IsZero() {
+		if ago, old := age(inc.Incident, now); old && !now.IsZero() {
 			notes = append(notes, "opened "+ago)
 		}
 		if len(notes) > 0 {
@@ -60,21 +70,26 @@ func (p *pending) lines(now time.Time) []string {
 	return lines
 }
 
-func (p *pending) add(inc ops.Incident) {
+// add counts inc, of server (its ID), shown as name ("" names none).
+func (p *pending) add(inc ops.Incident, server, name string) {
 	r := inc.Severity.Rank() // valid: engine.incident normalised it
 	p.total++
 	p.count[r]++
 	p.worst = max(p.worst, UrgencyOf(inc.Severity))
 	// Keep only what the summary shows: server text is unbounded.
-	inc.Title, inc.Room = cleanLine(inc.Title, 60), cleanLine(inc.Room, 30)
+	inc = ops.Incident{
+		UUID: inc.UUID, Severity: inc.Severity, CreatedAt: inc.CreatedAt,
+		Title: cleanLine(inc.Title, 60), Room: cleanLine(inc.Room, 30),
+	}
+	in := entry{Incident: inc, server: server, name: cleanLine(name, 30)}
 	if len(p.listed) < maxListed {
-		p.listed = append(p.listed, inc)
+		p.listed = append(p.listed, in)
 	} else {
 		// Replace the last listed incident that is less severe.
 		for i := len(p.listed) - 1; i >= 0; i-- {
 			if p.listed[i].Severity.Rank() > r {
 				copy(p.listed[i:], p.listed[i+1:])
-				p.listed[len(p.listed)-1] = inc
+				p.listed[len(p.listed)-1] = in
 				break
 			}
 		}

@@ -220,7 +220,8 @@ const (
 	Duplicate
 	// BelowMinimum: less severe than Rules.MinSeverity.
 	BelowMinimum
-	// Muted: the room is in Rules.MutedRooms.
+	// Muted: the room is in Rules.MutedRooms, or the server in
+	// Rules.MutedServers.
 	Muted
 	// Quiet: inside quiet hours and not critical.
 	Quiet
@@ -228,9 +229,12 @@ const (
 	Paused
 	// Closed: the Notifier was closed.
 	Closed
+	// Acknowledged: someone acknowledged the incident already
+	// (ops.Incident.AcknowledgedBy); it needs nobody's attention.
+	Acknowledged
 )
 
-var decisionNames = [...]string{"notify", "coalesced", "duplicate", "below-minimum", "muted", "quiet", "paused", "closed"}
+var decisionNames = [...]string{"notify", "coalesced", "duplicate", "below-minimum", "muted", "quiet", "paused", "closed", "acknowledged"}
 
 // String names the decision for logs ("muted").
 func (d Decision) String() string {
@@ -244,17 +248,18 @@ func (d Decision) String() string {
 // summary.
 func (d Decision) Shown() bool { return d == Notify || d == Coalesced }
 
-// Check applies the rules to one incident at now. It is pure: it knows
-// nothing of bursts or duplicates, so it answers Notify or the reason the
-// incident stays silent. The order of the checks makes the reason the most
-// deliberate one: pause (which a critical incident breaks through unless
-// PauseCriticals), mute, minimum, then quiet hours.
-func (r Rules) Check(inc ops.Incident, now time.Time) Decision {
+// Check applies the rules to one incident of server (its ID, "" with one
+// server) at now. It is pure: it knows nothing of bursts, duplicates or
+// acknowledgements, so it answers Notify or the reason the incident stays
+// silent. The order of the checks makes the reason the most deliberate
+// one: pause (which a critical incident breaks through unless
+// PauseCriticals), mute (server, then room), minimum, then quiet hours.
+func (r Rules) Check(server string, inc ops.Incident, now time.Time) Decision {
 	sev := severity(inc.Severity)
 	switch {
 	case r.Paused(now) && (sev != ops.Critical || r.PauseCriticals):
 		return Paused
-	case slices.Contains(r.MutedRooms, inc.Room):
+	case r.serverMuted(server), slices.Contains(r.MutedRooms, inc.Room):
 		return Muted
 	case !sev.AtLeast(r.MinSeverity):
 		return BelowMinimum
@@ -262,6 +267,11 @@ func (r Rules) Check(inc ops.Incident, now time.Time) Decision {
 		return Quiet
 	}
 	return Notify
+}
+
+// serverMuted reports whether server is one of MutedServers.
+func (r Rules) serverMuted(server string) bool {
+	return server != "" && slices.Contains(r.MutedServers, server)
 }
 
 // clone copies the slice so the caller may keep editing its own Rules.

@@ -105,7 +105,7 @@ func TestRulesCheck(t *testing.T) {
 		{"a muted room stays muted for a critical in a pause", notify.Rules{PausedUntil: now.Add(time.Hour), MutedRooms: []string{"ops"}}, crit, notify.Muted},
 	}
 	for _, tt := range tests {
-		if got := tt.r.Check(tt.inc, now); got != tt.want {
+		if got := tt.r.Check("", tt.inc, now); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}

@@ -37,24 +37,28 @@ type SystemOptions struct {
 	// .desktop file ("warpdesk"), which lets desktops group and style the
 	// app's notifications. Empty sends none.
 	DesktopEntry string
-	// OnClick is called with Notification.ID when the user clicks a
-	// notification (the freedesktop "default" action): the app opens the
-	// dashboard there, or its front page for "". It runs on a D-Bus
-	// goroutine: don't block in it (in a Fyne app, wrap UI work in fyne.Do).
-	// Nil offers no click action. Only the D-Bus delivery supports clicks;
-	// beeep cannot.
-	OnClick func(id string)
+	// OnClick is called with Notification.Server and ID when the user
+	// clicks a notification (the freedesktop "default" action): the app
+	// opens the dashboard on that incident, or its front page for id ""
+	// (a summary, an outage notice). It runs on a D-Bus goroutine: don't
+	// block in it (in a Fyne app, wrap UI work in fyne.Do). Nil offers no
+	// click action. Only the D-Bus delivery supports clicks: where System
+	// falls back to beeep (no session bus; macOS and Windows), a click
+	// does what the OS does with any notification, usually nothing beyond
+	// dismissing it, and OnClick is never called; the tray's menu and the
+	// dashboard stay the way to the incident.
+	OnClick func(server, id string)
 	// ActionLabel labels the default action where servers show it. Empty
 	// means "Open dashboard".
 	ActionLabel string
-	// OnAcknowledge is called with the incident's UUID when the user picks
-	// "Acknowledge" (action key ActionAcknowledge) on an incident's
-	// notification; notifications about no one incident (ID "") never
-	// offer it. The app acknowledges the incident for everyone; the
+	// OnAcknowledge is called with the incident's server (its ID,
+	// Notification.Server) and UUID when the user picks "Acknowledge"
+	// (action key ActionAcknowledge) on an incident's notification;
+	// notifications about no one incident (ID "") never offer it. The app acknowledges the incident for everyone; the
 	// notification closes by itself (the server closes it once an action
 	// is invoked). It runs on a D-Bus goroutine: don't block in it. Nil
 	// offers no such action. D-Bus delivery only: beeep has no actions.
-	OnAcknowledge func(id string)
+	OnAcknowledge func(server, id string)
 	// AcknowledgeLabel labels that action. Empty means "Acknowledge".
 	AcknowledgeLabel string
 	// BusAddress is the session bus to use. Empty means

@@ -41,8 +41,8 @@ func (s *System) Deliver(n Notification) error {
 // Close releases the D-Bus connection.
 func (s *System) Close() error { return s.dbus.Close() }
 
-// Withdraw closes the notifications shown for the incident id, if any are
-// still on screen, and keeps one not yet shown from appearing (see
-// DBus.Withdraw). It never blocks. beeep's notifications cannot be
+// Withdraw closes the notifications shown for the incident id of server,
+// if any are still on screen, and keeps one not yet shown from appearing
+// (see DBus.Withdraw). It never blocks. beeep's notifications cannot be
 // withdrawn.
-func (s *System) Withdraw(id string) { s.dbus.Withdraw(id) }
+func (s *System) Withdraw(server, id string) { s.dbus.Withdraw(server, id) }

@@ -25,4 +25,4 @@ func (s *System) Close() error { return nil }
 
 // Withdraw does nothing here: beeep's notifications cannot be closed from
 // the app. It exists so callers need no build tags.
-func (s *System) Withdraw(id string) {}
+func (s *System) Withdraw(server, id string) {}

@@ -1,0 +1,156 @@
+package notify
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/warpdesk/warpdesk/ops"
+)
+
+// maxWatched bounds the critical incidents watched for re-alerts; past it
+// the one watched longest is forgotten (it was notified at least once and
+// re-alerted since), so memory stays bounded whatever a server sends.
+const maxWatched = 256
+
+// reAlerts are the critical incidents nobody has acknowledged yet, oldest
+// first, each with when it was last notified: Rules.ReAlert after that it
+// is notified again. Settled ends the watch.
+type reAlerts struct {
+	list []watched
+}
+
+// watched is one incident waiting for its next re-alert. Only what a
+// notification shows is kept.
+type watched struct {
+	server string
+	inc    ops.Incident
+	last   time.Time // when it was last notified (or silenced)
+	since  time.Time // when it was first notified
+}
+
+// watch starts watching inc of server, notified at now.
+func (r *reAlerts) watch(server string, inc ops.Incident, now time.Time) {
+	if r.find(server, inc.UUID) >= 0 {
+		return
+	}
+	if len(r.list) >= maxWatched {
+		r.list[0] = watched{}
+		r.list = r.list[1:]
+	}
+	inc = ops.Incident{
+		UUID: inc.UUID, Severity: inc.Severity, CreatedAt: inc.CreatedAt,
+		Title: cleanLine(inc.Title, MaxSummaryRunes), Room: cleanLine(inc.Room, 60),
+	}
+	r.list = append(r.list, watched{server: server, inc: inc, last: now, since: now})
+}
+
+// settle stops watching the incident uuid of server.
+func (r *reAlerts) settle(server, uuid string) {
+	if i := r.find(server, uuid); i >= 0 {
+		r.list = append(r.list[:i], r.list[i+1:]...)
+	}
+}
+
+func (r *reAlerts) find(server, uuid string) int {
+	for i, w := range r.list {
+		if w.server == server && w.inc.UUID == uuid {
+			return i
+		}
+	}
+	return -1
+}
+
+// next is when the first re-alert is due with interval every; zero when
+// none is (nothing watched, or every ≤ 0: re-alerts are off).
+func (r *reAlerts) next(every time.Duration) time.Time {
+	if every <= 0 {
+		return time.Time{}
+	}
+	var d time.Time
+	for _, w := range r.list {
+		if due := w.last.Add(every); d.IsZero() || due.Before(d) {
+			d = due
+		}
+	}
+	return d
+}
+
+// restart counts every interval from now (re-alerts were switched on).
+func (r *reAlerts) restart(now time.Time) {
+	for i := range r.list {
+		r.list[i].last = now
+	}
+}
+
+// reAlert queues the re-alerts due at now and reports whether it queued
+// any. Once one is due, those due within the burst window come with it,
+// so that incidents that arrived together re-alert together: up to Burst
+// one by one, more as one summary. Each obeys the rules in force now, like
+// any critical: it breaks through quiet hours and a pause (unless
+// PauseCriticals); a silenced or muted one waits for the next interval.
+func (e *engine) reAlert(now time.Time) bool {
+	every := e.rules.ReAlert
+	if next := e.re.next(every); next.IsZero() || now.Before(next) {
+		return false
+	}
+	var due []watched
+	horizon := now.Add(e.window)
+	for i := range e.re.list {
+		w := &e.re.list[i]
+		if w.last.Add(every).After(horizon) {
+			continue
+		}
+		w.last = now
+		if e.rules.Check(w.server, w.inc, now) == Notify {
+			due = append(due, *w)
+		}
+	}
+	if len(due) <= e.burst {
+		for _, w := range due {
+			e.enqueue(e.again(w, now))
+		}
+		return len(due) > 0
+	}
+	var p pending
+	for _, w := range due {
+		p.add(w.inc, w.server, e.label(w.server))
+	}
+	e.enqueue(Notification{
+		Summary: fmt.Sprintf("%d critical incidents still unacknowledged", p.total),
+		Body:    cleanText(p.lines(now), MaxBodyRunes),
+		Urgency: Critical,
+		Icon:    e.icon,
+		Tag:     tagReAlert,
+		Sound:   e.sound(Critical, SoundReAlert),
+	})
+	return true
+}
+
+// again composes the re-alert of one incident: its notification, with
+// how long it has gone unacknowledged ("Unacknowledged for 10 min")
+// ahead of the body.
+func (e *engine) again(w watched, now time.Time) Notification {
+	n := e.single(w.server, w.inc, now)
+	n.Body = truncate("Unacknowledged for "+span(now.Sub(w.since))+" · "+n.Body, MaxBodyRunes)
+	n.Sound = e.sound(n.Urgency, SoundReAlert)
+	return n
+}
+
+// sound is name when u is critical and Rules.CriticalSound is on, else "".
+func (e *engine) sound(u Urgency, name string) string {
+	if u != Critical || !e.rules.CriticalSound {
+		return ""
+	}
+	return name
+}
+
+// span says a duration in words: "45 s", "10 min", "2 h".
+func span(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d/time.Second))
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	}
+	return fmt.Sprintf("%d h", int(d/time.Hour))
+}
