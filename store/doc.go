@@ -2,13 +2,26 @@
 // as the user needs to read it, the open incidents and monitors, and the
 // notification pause. It imports no GUI package.
 //
+// # Servers
+//
+// The store follows several servers at once. Store.Feed(id, name) adds one
+// and returns its inputs (a Feed, what one conn drives); RemoveFeed forgets
+// it. Each server has its own link, knowledge, incidents (deduplicated per
+// server: the same uuid on two servers is two incidents) and monitors;
+// State lists them (State.Servers), merges their incidents (each names its
+// Incident.Server) and shows the worst server's link and knowledge on top.
+// Store's own inputs feed the default server "", which is listed once
+// Options.Server is set or one of them is used: a store that follows one
+// server works as it always did.
+//
 // # Inputs
 //
-// Live events (IncidentCreated, IncidentResolved, MonitorChanged), catch-up
-// snapshots (BeginCatchUp, then CaughtUp or CatchUpFailed), the link
-// (SetLink), a server switch (Reset) and the user's Commands go in through
-// methods that validate once, here, at the edge: bad input returns an error
-// matching ops.ErrInvalid and changes nothing. Memory is bounded whatever a
+// Live events (IncidentCreated, IncidentResolved, IncidentAcknowledged,
+// MonitorChanged), catch-up snapshots (BeginCatchUp, then CaughtUp or
+// CatchUpFailed), the link (SetLink), a server switch (Reset), this
+// desktop's acknowledgements (AckSent, AckFailed) and the user's Commands
+// go in through methods that validate once, here, at the edge: bad input
+// returns an error matching ops.ErrInvalid and changes nothing. Memory is bounded whatever a
 // server sends (Options.MaxIncidents, MaxMonitors, a bounded set of
 // tombstones, a bounded delivery queue).
 //
@@ -23,9 +36,11 @@
 // # Outputs
 //
 // Every change publishes an immutable State (Version + 1) to Subscribe's
-// subscribers, and the Events it caused (Opened, Revealed, LinkLost,
-// LinkRestored, PauseStarted, PauseEnded: typed values, no strings to
-// parse) to SubscribeEvents' subscribers. The dashboard, the tray and the
+// subscribers, and the Events it caused (Opened, Revealed, Settled,
+// LinkLost, LinkRestored, PauseStarted, PauseEnded: typed values, no
+// strings to parse; a server's events name it) to SubscribeEvents'
+// subscribers. A change rebuilds only what it touched: the merged
+// incident list is made again only when some server's incidents changed. The dashboard, the tray and the
 // notifier only subscribe: none of them keeps state of its own that the
 // store also has.
 //

@@ -98,8 +98,11 @@ type PauseEnded struct {
 }
 
 // Settled: an open incident needs nobody any more: it was resolved, or
-// someone acknowledged it on the server (the first acknowledgement only).
-// History keeps these.
+// someone acknowledged it on the server (the first acknowledgement only),
+// as the live stream says (incident.resolved, incident.acknowledged).
+// History keeps these. An incident a catch-up no longer finds, one Retain
+// drops (a room left) and those of a removed server (RemoveFeed) or a
+// server switch (Reset) leave without it.
 type Settled struct {
 	// Incident is the incident as it was last known, with its
 	// acknowledgement (if any) and Server.

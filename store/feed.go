@@ -158,25 +158,35 @@ func (f *Feed) Reset(display string) {
 }
 
 // AckSent marks an acknowledgement of uuid sent from this desktop and
-// awaiting the server: Acked and AckPending, and a former AckErr cleared.
-// An incident not open on this server is ignored.
+// awaiting the server: Acked and AckPending, and a former AckErr cleared
+// (only Acked when the server has it acknowledged already). An incident
+// not open on this server is ignored.
 func (f *Feed) AckSent(uuid string) {
-	f.apply(func(srv *server, _ time.Time, c *change) {
-		if srv.inc.mark(uuid, func(in *Incident) { in.Acked, in.AckPending, in.AckErr = true, true, "" }) {
-			c.dirty, c.inc = true, true
-		}
+	f.mark(uuid, func(in *Incident) {
+		in.Acked, in.AckPending, in.AckErr = true, in.AcknowledgedBy == "", ""
 	})
 }
 
 // AckFailed records that the acknowledgement of uuid sent from this
 // desktop failed: AckPending ends and AckErr says why, in words (why's
-// text, cut to a line). Acked stays: the user's own mark here, but the
-// server does not know (State.Unacknowledged counts it again). An
-// incident not open on this server is ignored.
+// text, cut to a line; nothing when the server has it acknowledged
+// anyway). Acked stays: the user's own mark here, but the server does not
+// know (State.Unacknowledged counts it again). An incident not open on
+// this server is ignored.
 func (f *Feed) AckFailed(uuid string, why error) {
 	msg := shortReason(why)
+	f.mark(uuid, func(in *Incident) {
+		in.AckPending = false
+		if in.AcknowledgedBy == "" {
+			in.AckErr = msg
+		}
+	})
+}
+
+// mark changes this desktop's acknowledgement state of uuid with fn.
+func (f *Feed) mark(uuid string, fn func(*Incident)) {
 	f.apply(func(srv *server, _ time.Time, c *change) {
-		if srv.inc.mark(uuid, func(in *Incident) { in.AckPending, in.AckErr = false, msg }) {
+		if srv.inc.mark(uuid, fn) {
 			c.dirty, c.inc = true, true
 		}
 	})

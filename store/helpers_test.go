@@ -173,7 +173,7 @@ func live(t *testing.T, s *store.Store, sn ops.Snapshot) {
 	}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -73,7 +73,7 @@ type Incident struct {
 // server (State.Servers).
 type ServerState struct {
 	// ID is the server's stable key (the settings' server ID); "" for
-	// the one server of a store fed only through Store's own inputs.
+	// the default server, the one Store's own inputs feed.
 	ID string
 	// Name is the server's name for display ("Production"); the URL for
 	// display when it has none.
@@ -93,17 +93,21 @@ type ServerState struct {
 	CatchUpRetry time.Time
 
 	// Open and Critical count this server's open incidents, and its open
-	// critical ones.
+	// critical ones (acknowledged or not).
 	Open, Critical int
 }
 
 // State is one immutable picture of everything the UI shows. Slices are
 // never modified after publication: subscribers may keep them.
 //
-// With several servers, Servers has one entry each (in the settings'
-// order) and the link and knowledge fields below (Server … CatchUpRetry)
-// are those of the worst server (see Link.Worse): what the one-line
-// summaries must not hide. With one server they are that server's.
+// With several servers, Servers has one entry each (in the order they were
+// added, see Store.Feed) and the link and knowledge fields below (Server …
+// CatchUpRetry) are all those of the one worst server: the worse link
+// first (Link.Worse), at the same link the worse knowledge (Unknown, then
+// Stale, then Current), at the same of both the first in Servers. That is
+// what the one-line summaries must not hide; Current on top therefore
+// means every server is live and current. With one server they are that
+// server's; with none, LinkConnecting and Unknown.
 type State struct {
 	// Servers are the servers watched, each with its own link and
 	// knowledge; one entry with a single server.
@@ -129,9 +133,12 @@ type State struct {
 	// CatchUpRetry is when catch-up will be tried again; zero when none is due.
 	CatchUpRetry time.Time
 
-	// Incidents are the open incidents, newest first.
+	// Incidents are the open incidents of every server, newest first; at
+	// the same instant critical first, then by uuid, then in Servers'
+	// order (see Unacknowledged for those nobody acknowledged).
 	Incidents []Incident
-	// Monitors are the monitors' last known statuses, by name.
+	// Monitors are the monitors' last known statuses over every server,
+	// the unhealthy first, then by name.
 	Monitors []ops.MonitorChange
 
 	// PausedUntil is when a notification pause ends; zero when not paused.
