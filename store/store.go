@@ -21,12 +21,12 @@ type Options struct {
 	Server string
 	// Clock stamps changes and ends pauses. Nil means SystemClock.
 	Clock Clock
-	// MaxIncidents bounds the open incidents kept. Zero means
+	// MaxIncidents bounds the open incidents kept per server. Zero means
 	// DefaultMaxIncidents. Past it the least important (lowest severity,
 	// then oldest) is dropped, so a flood cannot push a critical out.
 	MaxIncidents int
-	// MaxMonitors bounds the monitors kept; a new monitor past it is
-	// ignored. Zero means DefaultMaxMonitors.
+	// MaxMonitors bounds the monitors kept per server; a new monitor past
+	// it is ignored. Zero means DefaultMaxMonitors.
 	MaxMonitors int
 	// Logger receives what subscribers get wrong (a panic, a stuck
 	// subscriber). Nil means no logging.
@@ -42,8 +42,8 @@ type Hooks struct {
 	SettingsChanged func()
 }
 
-// Store is the single owner of what Warpdesk knows. It implements Source
-// and Commands. All methods are safe for concurrent use; inputs mutate
+// Store is the single owner of what Warpdesk knows, of every server it
+// follows (see Feed). It implements Source and Commands. All methods are safe for concurrent use; inputs mutate
 // under one lock and the resulting State is queued, in order, to the
 // subscribers, which run on the store's one dispatcher goroutine (never
 // under the lock, never on the caller's goroutine).
