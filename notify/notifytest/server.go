@@ -77,6 +77,17 @@ func (c Call) Urgency() (byte, bool) {
 	return b, ok
 }
 
+// Sound returns the "sound-name" hint (a freedesktop sound name such as
+// "dialog-warning") and whether the hint was present as a string.
+func (c Call) Sound() (string, bool) {
+	v, ok := c.Hints["sound-name"]
+	if !ok {
+		return "", false
+	}
+	s, ok := v.Value().(string)
+	return s, ok
+}
+
 // HasAction reports whether the call offered the action key.
 func (c Call) HasAction(key string) bool {
 	for i := 0; i+1 < len(c.Actions); i += 2 {
