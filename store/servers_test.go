@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -233,5 +235,57 @@ func TestReconnectHookGetsTheServer(t *testing.T) {
 	s.Reconnect("")
 	if len(got) != 2 || got[0] != "b" || got[1] != "" {
 		t.Errorf("hook got %q", got)
+	}
+}
+
+// Feeds driven from several goroutines at once, while servers come and go,
+// keep every published State consistent: each server's counts match the
+// merged list.
+func TestFeedsConcurrently(t *testing.T) {
+	s := store.New(store.Options{})
+	defer s.Close()
+	bad := make(chan string, 1)
+	s.Subscribe(func(st store.State) {
+		open := map[string]int{}
+		for _, in := range st.Incidents {
+			open[in.Server]++
+		}
+		for _, srv := range st.Servers {
+			if open[srv.ID] != srv.Open {
+				select {
+				case bad <- fmt.Sprintf("server %s: Open %d, %d listed", srv.ID, srv.Open, open[srv.ID]):
+				default:
+				}
+			}
+		}
+	})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprint("srv-", g)
+			for round := range 50 {
+				f := s.Feed(id, id)
+				_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+				cu := f.BeginCatchUp()
+				for i := range 5 {
+					_ = f.IncidentCreated(inc(fmt.Sprint(round, "-", i), int64(i), ops.Critical))
+				}
+				_ = f.IncidentResolved(fmt.Sprint(round, "-", 0))
+				_, _ = f.CaughtUp(cu, snap(inc("common", 1, ops.Warning)))
+				s.Acknowledge(id, "common")
+				if round%7 == 0 {
+					s.RemoveFeed(id)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	flush(t, s)
+	select {
+	case msg := <-bad:
+		t.Error(msg)
+	default:
 	}
 }
