@@ -29,18 +29,33 @@ func (m *moment) changesAt(t time.Time) {
 	}
 }
 
-// age says how long ago t was (Age) and notes when that changes.
+// age says how long ago t was (Age), as of the start of the current
+// minute, and notes when that changes. Every age on the dashboard so
+// moves on the minute, together with "Up to date · 17:35": one repaint a
+// minute however many incidents are listed, at the cost of an age up to a
+// minute short.
 func (m *moment) age(t time.Time) string {
-	m.changesAt(ageChanges(m.now, t))
-	return Age(m.now, t)
+	start := m.now.Truncate(time.Minute)
+	m.changesAt(ceilMinute(ageChanges(start, t)))
+	return Age(start, t)
+}
+
+// ceilMinute is the first minute boundary at or after t.
+func ceilMinute(t time.Time) time.Time {
+	if c := t.Truncate(time.Minute); !c.Before(t) {
+		return c
+	}
+	return t.Truncate(time.Minute).Add(time.Minute)
 }
 
 // clock is t as a wall-clock time (see clock) and notes the next
-// midnight, when "17:35" becomes "Tue 17:35".
+// midnight when t is today (then "17:35" becomes "Mon 17:35") or
+// tomorrow.
 func (m *moment) clock(t time.Time) string {
-	if !t.IsZero() {
-		y, mo, d := m.now.Date()
-		m.changesAt(time.Date(y, mo, d+1, 0, 0, 0, 0, m.now.Location()))
+	y, mo, d := m.now.Date()
+	if midnight := time.Date(y, mo, d+1, 0, 0, 0, 0, m.now.Location()); !t.IsZero() &&
+		(sameDay(m.now, t) || sameDay(midnight, t)) {
+		m.changesAt(midnight)
 	}
 	return clock(m.now, t)
 }

@@ -50,9 +50,18 @@ func (s *source) publish(st store.State) {
 // commandLog records Commands calls.
 type commandLog struct{ calls []string }
 
-func (c *commandLog) Acknowledge(_, uuid string) { c.calls = append(c.calls, "ack "+uuid) }
-func (c *commandLog) AcknowledgeAllCritical()    { c.calls = append(c.calls, "ackAllCritical") }
-func (c *commandLog) Reconnect(string)           { c.calls = append(c.calls, "reconnect") }
+// commandLog records Commands calls: "ack c1", "ack prod/c1",
+// "reconnect", "reconnect prod".
+func (c *commandLog) Acknowledge(server, uuid string) {
+	if server != "" {
+		uuid = server + "/" + uuid
+	}
+	c.calls = append(c.calls, "ack "+uuid)
+}
+func (c *commandLog) AcknowledgeAllCritical() { c.calls = append(c.calls, "ackAllCritical") }
+func (c *commandLog) Reconnect(server string) {
+	c.calls = append(c.calls, strings.TrimSpace("reconnect "+server))
+}
 func (c *commandLog) Pause(until time.Time) {
 	c.calls = append(c.calls, "pause "+until.Format("15:04"))
 }
@@ -69,7 +78,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts WindowOptions) *fixture {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	return newFixtureOn(t, test.NewTempApp(t), opts)
+}
+
+// newFixtureOn is newFixture on fa, a test app.
+func newFixtureOn(t *testing.T, fa fyne.App, opts WindowOptions) *fixture {
+	t.Helper()
 	f := &fixture{src: &source{}, cmd: &commandLog{}, now: at(17, 35, 0)}
 	opts.Now = func() time.Time { return f.now }
 	if opts.Tick == 0 {

@@ -115,7 +115,7 @@ func TestShowReachesTheWindow(t *testing.T) {
 func TestShowIncidentReachesTheWindow(t *testing.T) {
 	l := newLink(t)
 	recv(t, l.remote.Ready(), "the first state")
-	l.srv.ShowIncident("prod", "")                                     // dropped: no incident has it
+	l.srv.ShowIncident("prod", "")                                    // dropped: no incident has it
 	l.srv.ShowIncident("prod", strings.Repeat("u", ops.MaxUUIDLen+1)) // dropped too
 	l.srv.ShowIncident("prod", "u1")
 	if got := recv(t, l.remote.IncidentShows(), "a show-incident request"); got != (ipc.IncidentRef{Server: "prod", UUID: "u1"}) {
