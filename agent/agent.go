@@ -26,6 +26,9 @@ type Link interface {
 	SetRooms(rooms []string)
 	SetOnline(online bool)
 	SetAwake(awake bool)
+	// Acknowledge asks the server to acknowledge uuid as the token's user
+	// and records the answer (conn.Conn.Acknowledge).
+	Acknowledge(ctx context.Context, uuid string) (ops.Acknowledgement, error)
 	Close()
 }
 
@@ -40,8 +43,9 @@ type Options struct {
 	Tokens *settings.TokenStore
 	// Deliverer shows notifications; nil means notify.NewSystem.
 	Deliverer notify.Deliverer
-	// Dial builds the Link feeding st; nil means conn.New.
-	Dial func(st *store.Store, o conn.Options) (Link, error)
+	// Dial builds the Link of one server, feeding sink (that server's
+	// store.Feed); nil means conn.New.
+	Dial func(sink conn.Sink, o conn.Options) (Link, error)
 	// Logger receives what the agent does; nil discards.
 	Logger *slog.Logger
 }
@@ -54,17 +58,23 @@ type Agent struct {
 	prefs  settings.Prefs
 	tokens *settings.TokenStore
 	st     *store.Store
-	link   Link
+	cmds   *commands
 	notes  *notify.Notifier
 	closer []func() // in reverse order of creation
-	dial   func(st *store.Store, o conn.Options) (Link, error)
+	dial   func(sink conn.Sink, o conn.Options) (Link, error)
 	offEv  func()
 
-	mu     sync.Mutex
-	saved  settings.Settings // the file's settings, as last read
-	cur    settings.Settings // the settings in force
-	origin settings.TokenOrigin
-	demo   *demo.Server
+	applyMu sync.Mutex // one settings change at a time
+
+	mu      sync.Mutex
+	conns   map[string]*server // the enabled servers', by ID
+	started bool               // Run dialled: servers connected later dial at once
+	offline bool               // the OS watcher's verdicts, for every server
+	asleep  bool
+	saved   settings.Settings // the file's settings, as last read
+	cur     settings.Settings // the settings in force
+	origin  settings.TokenOrigin
+	demo    *demo.Server
 
 	open func(settings bool)       // set by Run: start or raise the window
 	show func(server, uuid string) // set by Run: open the dashboard on an incident
@@ -92,7 +102,7 @@ func New(cfg Config, o Options) (*Agent, error) {
 		a.tokens = settings.NewTokenStore(settings.TokenStoreOptions{})
 	}
 	if a.dial == nil {
-		a.dial = func(st *store.Store, o conn.Options) (Link, error) { return conn.New(st, o) }
+		a.dial = func(sink conn.Sink, o conn.Options) (Link, error) { return conn.New(sink, o) }
 	}
 	saved, err := settings.Load(a.prefs)
 	if err != nil {
@@ -136,33 +146,28 @@ func (a *Agent) build(d notify.Deliverer) error {
 	// Acknowledged or resolved: its re-alerts stop, its notification goes.
 	a.closer = append(a.closer, a.st.Subscribe(watchSettled(a.settled(d))))
 
-	server, name, err := a.endpoint(a.cur)
-	if err != nil {
-		return err
+	a.cmds = newCommands(a)
+	a.st.SetHooks(store.Hooks{Reconnect: a.reconnect, SettingsChanged: a.SettingsChanged})
+	a.closer = append(a.closer, a.closeServers)
+	a.closer = append(a.closer, a.cmds.close) // before the connections close
+	for _, sv := range a.cur.Enabled() {
+		if err := a.connect(sv); err != nil {
+			return err
+		}
 	}
-	link, err := a.dial(a.st, conn.Options{
-		Server: server, Name: name, CatchUpURL: a.cur.CatchupURL, Rooms: rooms(a.cur),
-		Token:  a.token,
-		Socket: socketOptions(a.cur, a.cfg.MaxReconnectDelay),
-		Logger: a.log.With("component", "conn"),
-	})
-	if err != nil {
-		return fmt.Errorf("server %s: %w", settings.RedactURL(server), err)
-	}
-	a.link = link
-	a.closer = append(a.closer, func() {
-		link.Close()
-		a.log.Info("disconnected from the server")
-	})
-	a.st.SetHooks(store.Hooks{Reconnect: func(string) { link.Reconnect() }, SettingsChanged: a.SettingsChanged})
 	return nil
 }
 
-// endpoint is the URL and display name of the server s chooses, starting
-// the demo server when s uses it.
-func (a *Agent) endpoint(s settings.Settings) (server, name string, err error) {
-	if !s.UsesDemo() {
-		return s.ServerURL, "", nil
+// Commands are what the tray, the window and the notifications ask of the
+// agent: acknowledgements go to the incident's server (see commands for
+// the offline policy), Reconnect to the server's connection.
+func (a *Agent) Commands() store.Commands { return a.cmds }
+
+// endpoint is the URL and display name (State.Server) of sv, starting the
+// demo server when sv is the built-in demo.
+func (a *Agent) endpoint(sv settings.Server) (server, name string, err error) {
+	if !sv.IsDemo() {
+		return sv.URL, "", nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -176,7 +181,7 @@ func (a *Agent) endpoint(s settings.Settings) (server, name string, err error) {
 		a.origin.DemoServerURL, a.origin.DemoToken = srv.URL(), settings.Secret(srv.Token())
 		a.log.Info("demo mode", "server", srv.URL())
 	}
-	return a.demo.URL(), "Demo server", nil
+	return a.demo.URL(), settings.DemoLabel, nil
 }
 
 // Close stops everything New and Run started, in reverse order; safe to

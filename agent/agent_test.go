@@ -15,6 +15,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -66,6 +67,10 @@ func (l *fakeLink) SetRooms(r []string) {
 func (l *fakeLink) SetOnline(bool) {}
 func (l *fakeLink) SetAwake(bool)  {}
 func (l *fakeLink) Close()         { l.record("close") }
+func (l *fakeLink) Acknowledge(context.Context, string) (ops.Acknowledgement, error) {
+	l.record("acknowledge")
+	return ops.Acknowledgement{}, socket.ErrNotConnected
+}
 
 // newTestAgent builds an agent on saved settings and a command line, with a
 // fake link, an in-memory keyring and notifications recorded.
@@ -83,7 +88,7 @@ func newTestAgent(t *testing.T, saved *settings.Settings, cfg Config) (*Agent, *
 		Prefs:     prefs,
 		Tokens:    tokens,
 		Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
-		Dial: func(_ *store.Store, o conn.Options) (Link, error) {
+		Dial: func(_ conn.Sink, o conn.Options) (Link, error) {
 			link.opts, link.server, link.rooms = o, o.Server, o.Rooms
 			return link, nil
 		},
@@ -97,8 +102,20 @@ func newTestAgent(t *testing.T, saved *settings.Settings, cfg Config) (*Agent, *
 
 func real(server string, rooms ...string) *settings.Settings {
 	s := settings.Default()
-	s.ServerURL, s.Rooms = server, rooms
+	s.Servers = []settings.Server{{ID: settings.DefaultServerID, URL: server, Rooms: rooms}}
 	return &s
+}
+
+// primaryToken is the token the first enabled server's connection gets.
+func primaryToken(a *Agent, ctx context.Context) (string, error) {
+	a.mu.Lock()
+	sv, _ := a.cur.Primary()
+	srv := a.conns[sv.ID]
+	a.mu.Unlock()
+	if srv == nil {
+		return "", errors.New("no connection to the first server")
+	}
+	return a.tokenFor(srv)(ctx)
 }
 
 func TestParseFlags(t *testing.T) {
@@ -128,7 +145,7 @@ func TestDemoStaysOffProductionPaths(t *testing.T) {
 	if !slices.Equal(link.rooms, demo.DefaultRooms) || link.server != a.origin.DemoServerURL || link.server == "" {
 		t.Fatalf("first run: server %q rooms %v", link.server, link.rooms)
 	}
-	if tok, err := a.token(context.Background()); err != nil || tok != ops.DemoToken {
+	if tok, err := primaryToken(a, context.Background()); err != nil || tok != ops.DemoToken {
 		t.Fatalf("demo token: %q, %v", tok, err)
 	}
 
@@ -136,7 +153,7 @@ func TestDemoStaysOffProductionPaths(t *testing.T) {
 	if len(link.rooms) != 0 || link.server != "wss://ops.example.com/ws" {
 		t.Fatalf("real server: server %q rooms %v", link.server, link.rooms)
 	}
-	if tok, err := a.token(context.Background()); err != nil || tok != "" {
+	if tok, err := primaryToken(a, context.Background()); err != nil || tok != "" {
 		t.Fatalf("real server without a token: %q, %v", tok, err)
 	}
 }
@@ -153,7 +170,7 @@ func TestTokenPrecedence(t *testing.T) {
 	if err := tokens.Set(ctx, "wss://other.example.com/ws", "from-keyring-other"); err != nil {
 		t.Fatal(err)
 	}
-	if tok, err := a.token(ctx); err != nil || tok != "from-env" {
+	if tok, err := primaryToken(a, ctx); err != nil || tok != "from-env" {
 		t.Fatalf("command-line server: %q, %v", tok, err)
 	}
 	s := *real("wss://other.example.com/ws", "ops")
@@ -161,19 +178,19 @@ func TestTokenPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.SettingsChanged()
-	if tok, err := a.token(ctx); err != nil || tok != "from-keyring-other" {
+	if tok, err := primaryToken(a, ctx); err != nil || tok != "from-keyring-other" {
 		t.Fatalf("server from Settings: %q, %v (the environment's token must not follow)", tok, err)
 	}
 
 	// ws:// to another host: refused until confirmed.
 	a, _, _, tokens = newTestAgent(t, nil, Config{Server: "ws://plain.example.com/ws"})
 	_ = tokens.Set(ctx, "ws://plain.example.com/ws", "secret")
-	if _, err := a.token(ctx); !errors.Is(err, settings.ErrTokenRiskUnconfirmed) {
+	if _, err := primaryToken(a, ctx); !errors.Is(err, settings.ErrTokenRiskUnconfirmed) {
 		t.Fatalf("ws:// without confirmation: %v", err)
 	}
 	a, _, _, tokens = newTestAgent(t, nil, Config{Server: "ws://plain.example.com/ws", ConfirmRisks: true})
 	_ = tokens.Set(ctx, "ws://plain.example.com/ws", "secret")
-	if tok, err := a.token(ctx); err != nil || tok != "secret" {
+	if tok, err := primaryToken(a, ctx); err != nil || tok != "secret" {
 		t.Fatalf("ws:// confirmed on the command line: %q, %v", tok, err)
 	}
 }
@@ -201,11 +218,11 @@ func TestMergeKeepsTheCommandLine(t *testing.T) {
 	next := saved.Clone()
 	next.QuietHours.Enabled = true
 	got := merge(cur, saved, next)
-	if got.ServerURL != "wss://cli.example.com/ws" || !got.QuietHours.Enabled {
+	if got.Servers[0].URL != "wss://cli.example.com/ws" || !got.QuietHours.Enabled {
 		t.Fatalf("after a rules change: %+v", got)
 	}
-	next.ServerURL = "wss://new.example.com/ws"
-	if got := merge(cur, saved, next); got.ServerURL != "wss://new.example.com/ws" {
+	next.Servers[0].URL = "wss://new.example.com/ws"
+	if got := merge(cur, saved, next); got.Servers[0].URL != "wss://new.example.com/ws" {
 		t.Fatalf("after a server change: %+v", got)
 	}
 }
@@ -224,14 +241,14 @@ func TestApplyAndRollBack(t *testing.T) {
 
 	link.serverErr = errors.New("cannot dial that")
 	bad := s.Clone()
-	bad.ServerURL = "wss://two.example.com/ws"
+	bad.Servers[0].URL = "wss://two.example.com/ws"
 	_ = settings.Save(prefs, bad)
 	a.SettingsChanged()
 	a.mu.Lock()
 	cur := a.cur
 	a.mu.Unlock()
-	if cur.ServerURL != "wss://one.example.com/ws" || link.server != "wss://one.example.com/ws" {
-		t.Fatalf("after a failed switch: in force %q, link %q", cur.ServerURL, link.server)
+	if cur.Servers[0].URL != "wss://one.example.com/ws" || link.server != "wss://one.example.com/ws" {
+		t.Fatalf("after a failed switch: in force %q, link %q", cur.Servers[0].URL, link.server)
 	}
 	// Fixed: the next save applies.
 	link.serverErr = nil
@@ -269,22 +286,23 @@ func TestEventsReachTheNotifier(t *testing.T) {
 			mu.Unlock()
 			return nil
 		}),
-		Dial: func(*store.Store, conn.Options) (Link, error) { return link, nil },
+		Dial: func(conn.Sink, conn.Options) (Link, error) { return link, nil },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	f := a.st.Feed(settings.DefaultServerID, "") // the server's inputs
 	now := time.Now().UnixMilli()
 	var open []ops.Incident
 	for i, sev := range []ops.Severity{ops.Critical, ops.Warning, ops.Critical, ops.Warning, ops.Warning} {
 		open = append(open, ops.Incident{UUID: fmt.Sprint("u", i), Title: fmt.Sprint("t", i), Severity: sev, Room: "ops", CreatedAt: now})
 	}
-	_ = a.st.SetLink(store.LinkStatus{Link: store.LinkLive})
-	if _, err := a.st.CaughtUp(a.st.BeginCatchUp(), ops.Snapshot{Incidents: open}); err != nil {
+	_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+	if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{Incidents: open}); err != nil {
 		t.Fatal(err)
 	}
-	_ = a.st.IncidentCreated(ops.Incident{UUID: "live", Title: "live one", Severity: ops.Critical, Room: "ops", CreatedAt: now})
+	_ = f.IncidentCreated(ops.Incident{UUID: "live", Title: "live one", Severity: ops.Critical, Room: "ops", CreatedAt: now})
 	waitFor(t, "two notifications", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 2 })
 	mu.Lock()
 	defer mu.Unlock()

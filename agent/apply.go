@@ -1,10 +1,10 @@
 package agent
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/store"
 )
 
 // reloader is a Prefs that another process may have changed
@@ -41,73 +41,69 @@ func (a *Agent) SettingsChanged() {
 	a.mu.Unlock()
 }
 
-// apply puts next in force in place of old: a new server is dialled (with
-// the new rooms and catch-up URL), otherwise rooms are joined and left
-// and the catch-up URL changed; the notifier gets the new rules and the
-// store whether criticals break through a pause; a change of Compression
-// redials the server with it. Nothing
-// changes when the new server cannot be used: old stays in force, and the
-// error says why.
+// apply puts next in force in place of old: the connections become those
+// of next's enabled servers (applyServers: added, removed, redialled or
+// re-roomed, only the servers that changed); a server refused for its token
+// is retried, since the token or the confirmed risks may have changed;
+// the notifier gets the new rules and the store whether criticals break
+// through a pause; a change of Compression redials every server with it. A
+// server that cannot be used keeps what it had, and the error says why.
 func (a *Agent) apply(old, next settings.Settings) error {
-	d := settings.Changes(old, next)
+	a.applyMu.Lock()
+	defer a.applyMu.Unlock()
 	a.mu.Lock()
-	a.cur = next // the token for a new server is looked up by a.cur
+	a.cur = next
 	a.mu.Unlock()
-	switch {
-	case d.ServerChanged:
-		server, name, err := a.endpoint(next)
-		if err == nil {
-			err = a.link.SetServer(server, name, next.CatchupURL)
+	err := a.applyServers(next)
+	a.mu.Lock()
+	for i, sv := range a.cur.Servers { // what could not change is still in force
+		if srv := a.conns[sv.ID]; srv != nil {
+			a.cur.Servers[i] = srv.cfg.Clone()
 		}
-		if err != nil {
-			a.mu.Lock()
-			a.cur = old
-			a.mu.Unlock()
-			return fmt.Errorf("server %s: %w", settings.RedactURL(next.ServerURL), err)
-		}
-		a.link.SetRooms(rooms(next))
-	default:
-		if d.CatchupChanged {
-			if err := a.link.SetCatchUpURL(next.CatchupURL); err != nil {
-				a.mu.Lock()
-				a.cur = old
-				a.mu.Unlock()
-				return fmt.Errorf("catch-up URL: %w", err)
-			}
-		}
-		if !slices.Equal(rooms(old), rooms(next)) {
-			a.link.SetRooms(rooms(next))
-		}
-		if d.RisksChanged {
-			a.link.Reconnect() // a token refused for an unconfirmed risk may go now
+	}
+	a.mu.Unlock()
+	d := settings.Changes(old, next)
+	for _, sv := range a.st.State().Servers {
+		if sv.Link == store.LinkRejected || d.RisksChanged {
+			a.reconnect(sv.ID) // a token refused, or refused for an unconfirmed risk, may go now
 		}
 	}
 	pauseChanged := old.PauseCriticals != next.PauseCriticals
 	if pauseChanged {
 		switches(a.st, next)
 	}
-	if d.RulesChanged || pauseChanged {
+	if d.RulesChanged || pauseChanged || mutesChanged(d) {
 		a.notes.SetRules(rules(next, a.st.State()))
 	}
 	if old.Compression != next.Compression {
 		a.setCompression(next.Compression)
 	}
-	return nil
+	return err
+}
+
+// mutesChanged reports whether a server was muted or unmuted, which the
+// notifier's rules carry.
+func mutesChanged(d settings.Diff) bool {
+	return len(d.ServersAdded) > 0 || len(d.ServersRemoved) > 0 ||
+		slices.ContainsFunc(d.Servers, func(s settings.ServerDiff) bool { return s.MutedChanged })
 }
 
 // compressor is a Link that can turn permessage-deflate on or off while it
 // runs (*conn.Conn: it redials the server with the new option).
 type compressor interface{ SetCompression(on bool) error }
 
-// setCompression hands a change of the Compression setting to the link; a
-// link that cannot change it keeps its option until the next start.
+// setCompression hands a change of the Compression setting to every
+// connection; one that cannot change it keeps its option until the next
+// start.
 func (a *Agent) setCompression(on bool) {
-	c, ok := a.link.(compressor)
-	if !ok {
-		a.log.Info("compression changed; it applies from the next start", "compression", on)
-		return
-	}
-	if err := c.SetCompression(on); err != nil {
-		a.log.Warn("compression not changed", "compression", on, "err", err)
+	for _, l := range a.links("") {
+		c, ok := l.(compressor)
+		if !ok {
+			a.log.Info("compression changed; it applies from the next start", "compression", on)
+			continue
+		}
+		if err := c.SetCompression(on); err != nil {
+			a.log.Warn("compression not changed", "compression", on, "err", err)
+		}
 	}
 }

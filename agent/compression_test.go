@@ -74,7 +74,7 @@ func TestCompressionReachesTheWire(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
-	a.link.Start()
+	a.start()
 	want := func(offered bool) {
 		t.Helper()
 		waitFor(t, "an upgrade with the setting", func() bool {

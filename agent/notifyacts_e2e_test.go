@@ -33,7 +33,7 @@ func liveAgent(t *testing.T, srv *demo.Server, token string) *Agent {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
-	a.link.Start()
+	a.start()
 	waitFor(t, "caught up", func() bool { st := a.st.State(); return st.Link == store.LinkLive && st.Knowledge == store.Current })
 	return a
 }

@@ -21,7 +21,7 @@ import (
 // request and answers as the server would, into the store.
 type ackLink struct {
 	fakeLink
-	st    *store.Store
+	st    conn.Sink
 	asked chan string
 }
 
@@ -44,19 +44,20 @@ func TestNotificationAcknowledge(t *testing.T) {
 	link := &ackLink{asked: make(chan string, 4)}
 	a, err := New(Config{}, Options{
 		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
-		Dial: func(st *store.Store, _ conn.Options) (Link, error) { link.st = st; return link, nil },
+		Dial: func(st conn.Sink, _ conn.Options) (Link, error) { link.st = st; return link, nil },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	_ = a.st.SetLink(store.LinkStatus{Link: store.LinkLive})
-	if _, err := a.st.CaughtUp(a.st.BeginCatchUp(), ops.Snapshot{}); err != nil {
+	f := a.st.Feed(settings.DefaultServerID, "") // the server's inputs
+	_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+	if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().UnixMilli()
 	for _, u := range []string{"mine", "bobs", "fixed"} {
-		_ = a.st.IncidentCreated(ops.Incident{UUID: u, Title: u, Severity: ops.Critical, Room: "ops", CreatedAt: now})
+		_ = f.IncidentCreated(ops.Incident{UUID: u, Title: u, Severity: ops.Critical, Room: "ops", CreatedAt: now})
 	}
 	calls := srv.WaitCalls(t, 3)
 	nid := map[string]uint32{}
@@ -91,11 +92,11 @@ func TestNotificationAcknowledge(t *testing.T) {
 		return false
 	})
 
-	_ = a.st.IncidentAcknowledged(ops.Acknowledgement{UUID: "bobs", By: "bob", At: now})
+	_ = f.IncidentAcknowledged(ops.Acknowledgement{UUID: "bobs", By: "bob", At: now})
 	waitFor(t, "bob's acknowledgement closing its notification", func() bool {
 		return slices.Equal(srv.Open(), []uint32{nid["fixed"]})
 	})
-	_ = a.st.IncidentResolved("fixed")
+	_ = f.IncidentResolved("fixed")
 	waitFor(t, "the resolution closing its notification", func() bool { return len(srv.Open()) == 0 })
 
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/settings"
-	"github.com/warpdesk/warpdesk/store"
 )
 
 // A settings file that cannot be read back (corrupted by hand or by a
@@ -30,7 +29,7 @@ func TestSettingsChangedKeepsSettingsWhenTheFileIsCorrupt(t *testing.T) {
 		Prefs:     file,
 		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
 		Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
-		Dial: func(_ *store.Store, o conn.Options) (Link, error) {
+		Dial: func(_ conn.Sink, o conn.Options) (Link, error) {
 			link.opts, link.server, link.rooms = o, o.Server, o.Rooms
 			return link, nil
 		},

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/godbus/dbus/v5"
-
 	"github.com/warpdesk/warpdesk/internal/buildinfo"
 	"github.com/warpdesk/warpdesk/socket/osenv"
 	"github.com/warpdesk/warpdesk/tray"
@@ -30,7 +28,7 @@ func (a *Agent) Run(ctx context.Context, exe string) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer a.Close()
-	w := &windows{exe: exe, st: a.st, log: a.log.With("component", "window")}
+	w := &windows{exe: exe, st: a.st, cmds: a.cmds, log: a.log.With("component", "window")}
 	if a.cfg.Verbose {
 		w.extra = []string{"-v"}
 	}
@@ -38,7 +36,7 @@ func (a *Agent) Run(ctx context.Context, exe string) error {
 	a.open, a.show = w.open, w.openIncident
 	a.mu.Unlock()
 
-	a.link.Start()
+	a.start()
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
@@ -71,19 +69,17 @@ func (a *Agent) Run(ctx context.Context, exe string) error {
 	return nil
 }
 
-// startTray puts the tray on the desktop, unless -no-tray or no tray host
-// answers; nil then.
+// startTray puts the tray on the desktop, unless -no-tray or no session
+// bus answers; nil then. A session bus without a tray host yet is enough:
+// at login autostart may win the race with the panel, and the tray item
+// registers once the panel's tray host appears (package tray).
 func (a *Agent) startTray(quit func()) *tray.Tray {
 	if a.cfg.NoTray {
 		a.log.Info("no system tray (-no-tray): the window only, closing it quits")
 		return nil
 	}
-	if !trayHostPresent(2 * time.Second) {
-		a.log.Info("no system tray host on this desktop: the window only, closing it quits")
-		return nil
-	}
 	tr, err := tray.Start(a.st, tray.Options{
-		Commands: a.st,
+		Commands: a.cmds,
 		Open:     func() { a.Open(false) },
 		Settings: func() { a.Open(true) },
 		Quit:     quit,
@@ -108,40 +104,14 @@ func (a *Agent) Open(settings bool) {
 	}
 }
 
-// osTarget hands the OS's network and sleep changes to the connection and
-// the notifier (no outage notice while asleep).
+// osTarget hands the OS's network and sleep changes to every server's
+// connection (all pause, all resume) and to the notifier (no outage notice
+// while asleep).
 type osTarget struct{ a *Agent }
 
-func (t osTarget) SetOnline(online bool) { t.a.link.SetOnline(online) }
+func (t osTarget) SetOnline(online bool) { t.a.setOnline(online) }
 
 func (t osTarget) SetAwake(awake bool) {
-	t.a.link.SetAwake(awake)
+	t.a.setAwake(awake)
 	t.a.notes.SetAwake(awake, time.Now())
-}
-
-// trayHostPresent reports whether a StatusNotifierWatcher (the desktop's
-// tray host) owns its name on the session bus.
-func trayHostPresent(timeout time.Duration) bool {
-	done := make(chan bool, 1)
-	go func() {
-		conn, err := dbus.SessionBusPrivateNoAutoStartup()
-		if err != nil {
-			done <- false
-			return
-		}
-		defer conn.Close()
-		if conn.Auth(nil) != nil || conn.Hello() != nil {
-			done <- false
-			return
-		}
-		var has bool
-		err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
-		done <- err == nil && has
-	}()
-	select {
-	case ok := <-done:
-		return ok
-	case <-time.After(timeout):
-		return false
-	}
 }

@@ -55,7 +55,7 @@ func TestPauseCriticalsAppliesLive(t *testing.T) {
 			mu.Unlock()
 			return nil
 		}),
-		Dial: func(*store.Store, conn.Options) (Link, error) { return &fakeLink{}, nil },
+		Dial: func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +131,7 @@ func TestCompressionChangeIsInForce(t *testing.T) {
 	a.mu.Lock()
 	cur := a.cur
 	a.mu.Unlock()
-	if !cur.Compression || !socketOptions(cur, 0).Compression {
+	if !cur.Compression || !socketOptions(cur.Compression, 0).Compression {
 		t.Fatalf("in force %+v", cur)
 	}
 }

@@ -27,6 +27,7 @@ type windows struct {
 	exe    string
 	extra  []string // flags for every window process (-v)
 	st     *store.Store
+	cmds   store.Commands // what the window asks; nil: the store's own
 	log    *slog.Logger
 	exited func() // called after each window process ended
 
@@ -114,7 +115,11 @@ func (w *windows) start(settings bool) (*child, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &child{cmd: cmd, srv: ipc.NewServer(w.st, w.st, ipc.Options{}), cancel: cancel, done: make(chan struct{})}
+	cmds := store.Commands(w.st)
+	if w.cmds != nil {
+		cmds = w.cmds
+	}
+	c := &child{cmd: cmd, srv: ipc.NewServer(w.st, cmds, ipc.Options{}), cancel: cancel, done: make(chan struct{})}
 	w.log.Info("window opened", "pid", cmd.Process.Pid)
 	w.wg.Add(2)
 	go func() {

@@ -1,0 +1,180 @@
+package agent
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warpdesk/warpdesk/demo"
+	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// twoUsers is a quiet demo server on loopback (driven by hand) that knows
+// alice and bob.
+func twoUsers(t *testing.T) *demo.Server {
+	t.Helper()
+	srv, err := demo.Start(context.Background(), "127.0.0.1:0", demo.Options{
+		Users: map[string]string{"T-alice": "alice", "T-bob": "bob"}, Rooms: []string{"ops"},
+		Interval: -1, BurstEvery: -1, DropEvery: -1, Initial: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// userAgent is an agent with its real connection to srv started (Run's
+// tray, window and OS watcher left out) as the user of token, caught up.
+func userAgent(t *testing.T, srv *demo.Server, token string) *Agent {
+	t.Helper()
+	a, err := New(Config{
+		Server: srv.URL(), EnvToken: settings.Secret(token), Rooms: []string{"ops"}, RoomsGiven: true,
+		MaxReconnectDelay: 200 * time.Millisecond,
+	}, Options{
+		Prefs:     mapPrefs{},
+		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	a.start()
+	waitFor(t, "caught up", func() bool { st := a.st.State(); return st.Link == store.LinkLive && st.Knowledge == store.Current })
+	return a
+}
+
+// incident is uuid as a's store shows it.
+func incident(a *Agent, uuid string) (store.Incident, bool) {
+	for _, in := range a.st.State().Incidents {
+		if in.UUID == uuid {
+			return in, true
+		}
+	}
+	return store.Incident{}, false
+}
+
+func has(a *Agent, uuid string, cond func(store.Incident) bool) func() bool {
+	return func() bool { in, ok := incident(a, uuid); return ok && cond(in) }
+}
+
+// Issue 11: Acknowledge on one desktop is marked there at once and
+// pending; the server's broadcast ends it as "acknowledged by alice" there
+// and on bob's desktop.
+func TestAcknowledgePendingThenDone(t *testing.T) {
+	srv := twoUsers(t)
+	in, err := srv.Create(ops.Incident{Title: "DB primary down", Severity: ops.Critical, Room: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := userAgent(t, srv, "T-alice"), userAgent(t, srv, "T-bob")
+	waitFor(t, "bob sees it", has(bob, in.UUID, func(store.Incident) bool { return true }))
+	if got, _ := incident(alice, in.UUID); got.Server != settings.DefaultServerID {
+		t.Fatalf("the incident's server is %q", got.Server)
+	}
+	srv.Socket().SetReplyDelay(400 * time.Millisecond) // the answer takes a while
+
+	alice.Commands().Acknowledge(settings.DefaultServerID, in.UUID)
+	if got, _ := incident(alice, in.UUID); !got.Acked || !got.AckPending || got.AcknowledgedBy != "" {
+		t.Fatalf("right after Acknowledge: %+v", got)
+	}
+	waitFor(t, "alice's desktop: done, by alice", has(alice, in.UUID, func(in store.Incident) bool {
+		return in.AcknowledgedBy == "alice" && !in.AckPending && in.AckErr == ""
+	}))
+	waitFor(t, "bob's desktop: acknowledged by alice", has(bob, in.UUID, func(in store.Incident) bool {
+		return in.AcknowledgedBy == "alice" && !in.Acked
+	}))
+}
+
+// The offline policy: while the link is down the acknowledgement waits,
+// within the bound, and goes out when the link is back; past the bound it
+// is dropped unsent and the incident says so plainly.
+func TestAcknowledgeOffline(t *testing.T) {
+	srv := twoUsers(t)
+	in, err := srv.Create(ops.Incident{Title: "API down", Severity: ops.Critical, Room: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := userAgent(t, srv, "T-alice")
+	alice.cmds.bound = 300 * time.Millisecond
+	srv.Stop()
+	waitFor(t, "the link down", func() bool { return alice.st.State().Link != store.LinkLive })
+
+	alice.Commands().Acknowledge(settings.DefaultServerID, in.UUID)
+	waitFor(t, "said plainly", has(alice, in.UUID, func(in store.Incident) bool {
+		return in.Acked && !in.AckPending && strings.HasPrefix(in.AckErr, "offline: acknowledged here only, not sent")
+	}))
+	if open := srv.Open(); len(open) != 1 || open[0].IsAcknowledged() {
+		t.Fatalf("the server has it acknowledged: %+v", open)
+	}
+
+	// Back within the bound: it goes out, and the error clears.
+	alice.cmds.bound = DefaultAckBound
+	alice.Commands().Acknowledge(settings.DefaultServerID, in.UUID)
+	if got, _ := incident(alice, in.UUID); !got.AckPending || got.AckErr != "" {
+		t.Fatalf("sent again: %+v", got)
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "acknowledged once back", has(alice, in.UUID, func(in store.Incident) bool {
+		return in.AcknowledgedBy == "alice" && !in.AckPending && in.AckErr == ""
+	}))
+}
+
+// The server's refusal shows in its own words; an unknown server does
+// nothing.
+func TestAcknowledgeRefused(t *testing.T) {
+	srv := twoUsers(t)
+	alice := userAgent(t, srv, "T-alice")
+	ghost := ops.Incident{UUID: "ghost", Title: "resolved meanwhile", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()}
+	if err := alice.st.Feed(settings.DefaultServerID, "").IncidentCreated(ghost); err != nil {
+		t.Fatal(err)
+	}
+	alice.Commands().Acknowledge("no-such-server", "ghost")
+	if got, _ := incident(alice, "ghost"); got.Acked || got.AckPending {
+		t.Fatalf("an unknown server's command changed %+v", got)
+	}
+	alice.Commands().Acknowledge(settings.DefaultServerID, "ghost")
+	waitFor(t, "the server's words", has(alice, "ghost", func(in store.Incident) bool {
+		return !in.AckPending && strings.Contains(in.AckErr, "no open incident ghost")
+	}))
+}
+
+// "Acknowledge all critical" reaches the server for every open critical
+// nobody acknowledged, and for nothing else.
+func TestAcknowledgeAllCritical(t *testing.T) {
+	srv := twoUsers(t)
+	var crit []string
+	for _, sev := range []ops.Severity{ops.Critical, ops.Warning, ops.Critical} {
+		in, err := srv.Create(ops.Incident{Title: "t " + string(sev), Severity: sev, Room: "ops"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sev == ops.Critical {
+			crit = append(crit, in.UUID)
+		}
+	}
+	alice := userAgent(t, srv, "T-alice")
+	alice.Commands().AcknowledgeAllCritical()
+	waitFor(t, "both criticals acknowledged by alice on the server", func() bool {
+		n := 0
+		for _, in := range srv.Open() {
+			if in.AcknowledgedBy == "alice" {
+				n++
+			}
+		}
+		return n == 2
+	})
+	for _, in := range srv.Open() {
+		if (in.Severity == ops.Critical) != in.IsAcknowledged() {
+			t.Errorf("%s %s: acknowledged %v", in.Severity, in.UUID, in.IsAcknowledged())
+		}
+	}
+	waitFor(t, "shown done", has(alice, crit[1], func(in store.Incident) bool { return in.AcknowledgedBy == "alice" && !in.AckPending }))
+}

@@ -1,0 +1,278 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/warpdesk/warpdesk/conn"
+	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// server is one server the agent watches: the settings it runs with (cfg,
+// under Agent.mu: the token is looked up by it before every dial), its
+// inputs of the store and its connection. Only enabled servers have one.
+type server struct {
+	cfg  settings.Server
+	feed *store.Feed
+	link Link
+}
+
+// connect starts watching sv: its server in the store (a Feed) and its
+// connection, dialling at once when the agent runs, paused when the OS
+// says so.
+func (a *Agent) connect(sv settings.Server) error {
+	url, name, err := a.endpoint(sv)
+	if err != nil {
+		return fmt.Errorf("server %s: %w", sv.Label(), err)
+	}
+	srv := &server{cfg: sv, feed: a.st.Feed(sv.ID, sv.Label())}
+	a.mu.Lock()
+	compress := a.cur.Compression
+	a.mu.Unlock()
+	link, err := a.dial(srv.feed, conn.Options{
+		Server: url, Name: name, CatchUpURL: sv.CatchupURL, Rooms: rooms(sv),
+		Token:  a.tokenFor(srv),
+		Socket: socketOptions(compress, a.cfg.MaxReconnectDelay),
+		Logger: a.log.With("component", "conn", "server", sv.Label()),
+	})
+	if err != nil {
+		a.st.RemoveFeed(sv.ID)
+		return fmt.Errorf("server %s: %w", settings.RedactURL(url), err)
+	}
+	srv.link = link
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.conns == nil {
+		a.conns = map[string]*server{}
+	}
+	a.conns[sv.ID] = srv
+	// Under the lock, as osTarget's changes are: none falls in between.
+	if a.offline {
+		link.SetOnline(false)
+	}
+	if a.asleep {
+		link.SetAwake(false)
+	}
+	if a.started {
+		link.Start()
+	}
+	return nil
+}
+
+// disconnect stops watching server id: its connection closes and its
+// incidents, link and knowledge leave the store.
+func (a *Agent) disconnect(id string) {
+	a.mu.Lock()
+	srv := a.conns[id]
+	delete(a.conns, id)
+	a.mu.Unlock()
+	if srv != nil {
+		srv.link.Close()
+		a.log.Info("disconnected", "server", srv.cfg.Label())
+	}
+	a.st.RemoveFeed(id)
+}
+
+// update puts sv in force for its running connection: a new URL redials
+// (the list is Unknown again, then fills from the new server), a new
+// catch-up URL catches up from it, new rooms are joined and left, a new
+// name shows. Nothing changes when the new URL cannot be used.
+func (a *Agent) update(srv *server, sv settings.Server) error {
+	a.mu.Lock()
+	old := srv.cfg
+	srv.cfg = sv // before any dial: the token is chosen for the new URL
+	a.mu.Unlock()
+	undo := func(err error) error {
+		a.mu.Lock()
+		srv.cfg = old
+		a.mu.Unlock()
+		return fmt.Errorf("server %s: %w", sv.Label(), err)
+	}
+	d := settings.ServerChanges(old, sv)
+	switch {
+	case d.ServerChanged:
+		url, name, err := a.endpoint(sv)
+		if err == nil {
+			err = srv.link.SetServer(url, name, sv.CatchupURL)
+		}
+		if err != nil {
+			return undo(err)
+		}
+		srv.link.SetRooms(rooms(sv))
+	default:
+		if d.CatchupChanged {
+			if err := srv.link.SetCatchUpURL(sv.CatchupURL); err != nil {
+				return undo(err)
+			}
+		}
+		if !slices.Equal(rooms(old), rooms(sv)) {
+			srv.link.SetRooms(rooms(sv))
+		}
+	}
+	if d.NameChanged {
+		a.st.Feed(sv.ID, sv.Label()) // renames it
+	}
+	return nil
+}
+
+// applyServers makes the connections those of next's enabled servers:
+// servers removed or disabled are disconnected, new or enabled ones
+// connected, the others updated. A server that cannot be used keeps what
+// it had; the others go on.
+func (a *Agent) applyServers(next settings.Settings) error {
+	want := next.Enabled()
+	for _, id := range a.serverIDs() {
+		if !slices.ContainsFunc(want, func(sv settings.Server) bool { return sv.ID == id }) {
+			a.disconnect(id)
+		}
+	}
+	var errs []error
+	for _, sv := range want {
+		srv := a.server(sv.ID)
+		var err error
+		if srv == nil {
+			err = a.connect(sv)
+		} else {
+			err = a.update(srv, sv)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// server returns the connection of server id, nil when it has none.
+func (a *Agent) server(id string) *server {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.conns[id]
+}
+
+// serverIDs are the IDs of the servers connected (in no order).
+func (a *Agent) serverIDs() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ids := make([]string, 0, len(a.conns))
+	for id := range a.conns {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// links are the connections to every server, or to server id only ("" for
+// every one).
+func (a *Agent) links(id string) []Link {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []Link
+	for sid, srv := range a.conns {
+		if id == "" || sid == id {
+			out = append(out, srv.link)
+		}
+	}
+	return out
+}
+
+// closeServers closes every connection.
+func (a *Agent) closeServers() {
+	for _, id := range a.serverIDs() {
+		a.mu.Lock()
+		srv := a.conns[id]
+		delete(a.conns, id)
+		a.mu.Unlock()
+		if srv != nil {
+			srv.link.Close()
+		}
+	}
+	a.log.Info("disconnected from every server")
+}
+
+// start dials every server (Run; servers connected later dial at once).
+func (a *Agent) start() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.started = true
+	for _, srv := range a.conns {
+		srv.link.Start()
+	}
+}
+
+// reconnect dials server id now, skipping the backoff, and retries a
+// rejected token ("" every server).
+func (a *Agent) reconnect(id string) {
+	for _, l := range a.links(id) {
+		l.Reconnect()
+	}
+}
+
+// ackTarget is the feed and connection of server id.
+func (a *Agent) ackTarget(id string) (ackTarget, bool) {
+	srv := a.server(id)
+	if srv == nil {
+		return ackTarget{}, false
+	}
+	return ackTarget{feed: srv.feed, link: srv.link}, true
+}
+
+// setOnline and setAwake pass the OS's verdicts to every connection, and
+// to the ones connected later (osTarget).
+func (a *Agent) setOnline(online bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.offline = !online
+	for _, srv := range a.conns {
+		srv.link.SetOnline(online)
+	}
+}
+
+func (a *Agent) setAwake(awake bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.asleep = !awake
+	for _, srv := range a.conns {
+		srv.link.SetAwake(awake)
+	}
+}
+
+// tokenFor supplies srv's token before every dial and catch-up: the one
+// settings.ResolveToken chooses for its URL (the demo server's, the
+// command line's for the command line's server only, else the keyring's
+// entry for that URL), refused while sending it carries an unconfirmed
+// risk. No token is no error: the server may not need one.
+func (a *Agent) tokenFor(srv *server) func(ctx context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		a.mu.Lock()
+		sv, origin, confirmed := srv.cfg, a.origin, slices.Clone(a.cur.ConfirmedRisks)
+		a.mu.Unlock()
+		url := sv.URL
+		if sv.IsDemo() {
+			url = origin.DemoServerURL
+		}
+		choice := settings.ResolveToken(origin, url)
+		if choice.Source == settings.FromDemoServer {
+			return choice.Token.Reveal(), nil
+		}
+		tok := choice.Token
+		if choice.Source == settings.FromKeyring {
+			var err error
+			if tok, err = a.tokens.Get(ctx, url); err != nil {
+				if errors.Is(err, settings.ErrNoToken) {
+					return "", nil
+				}
+				return "", err
+			}
+		}
+		if tok.IsZero() {
+			return "", nil
+		}
+		if err := settings.CheckTokenRisks(url, sv.CatchupURL, confirmed); err != nil {
+			return "", err
+		}
+		a.log.Debug("token", "server", sv.Label(), "from", choice.Source.String())
+		return tok.Reveal(), nil
+	}
+}
