@@ -61,7 +61,7 @@ func keyringApp(t *testing.T, appArgs ...string) (*proc, string, []string) {
 	bin := buildBinary(t)
 	env := childEnv(t, kr.Bus.Address)
 	saved := settings.Default()
-	saved.ServerURL, saved.Rooms = srv.URL(), []string{"ops", "payments"}
+	saved.Servers[0].URL, saved.Servers[0].Rooms = srv.URL(), []string{"ops", "payments"}
 	fynePrefs := filepath.Join(envValue(env, "XDG_CONFIG_HOME"), "fyne", appID, "preferences.json")
 	prefs, err := settings.OpenFile(fynePrefs)
 	if err != nil {

@@ -81,7 +81,7 @@ func TestTokenFromTheKeyring(t *testing.T) {
 	w := newWorld(t)
 	in := w.incident(t, "API down")
 	s := settings.Default()
-	s.ServerURL = w.srv.URL()
+	s.Servers[0].URL = w.srv.URL()
 	if err := settings.Save(w.prefs, s); err != nil {
 		t.Fatal(err)
 	}

@@ -128,10 +128,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, env Env) 
 	}
 	l := listener{cfg: cfg, env: env, target: target, stdout: stdout, stderr: stderr}
 	if !cfg.roomsGiven {
-		l.cfg.rooms = target.Saved.Rooms
+		l.cfg.rooms = target.SavedServer().Rooms
 	}
 	if target.IsSaved() {
-		l.catchUpURL = target.Saved.CatchupURL
+		l.catchUpURL = target.SavedServer().CatchupURL
 	}
 	tokCtx, cancel := context.WithTimeout(ctx, settings.DefaultKeyringTimeout+time.Second)
 	defer cancel()

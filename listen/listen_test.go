@@ -213,7 +213,7 @@ func TestTokenRevoked(t *testing.T) {
 func TestSavedServerAndKeyring(t *testing.T) {
 	w := newWorld(t)
 	s := settings.Default()
-	s.ServerURL, s.Rooms = w.srv.URL(), []string{"infra"}
+	s.Servers[0].URL, s.Servers[0].Rooms = w.srv.URL(), []string{"infra"}
 	if err := settings.Save(w.env.Prefs, s); err != nil {
 		t.Fatal(err)
 	}

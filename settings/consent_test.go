@@ -64,8 +64,8 @@ func TestCheckTokenRisks(t *testing.T) {
 // were given for changes.
 func TestConfirmedRisksPersist(t *testing.T) {
 	s := valid()
-	s.ServerURL = "ws://ops.example.com/ws"
-	s.ConfirmedRisks = append(settings.AcceptRisks(settings.TokenRisks(s.ServerURL, "")), "cleartext-ws:old.example.com")
+	s.Servers[0].URL = "ws://ops.example.com/ws"
+	s.ConfirmedRisks = append(settings.AcceptRisks(settings.TokenRisks(s.Servers[0].URL, "")), "cleartext-ws:old.example.com")
 	p := mapPrefs{}
 	if err := settings.Save(p, s); err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestConfirmedRisksPersist(t *testing.T) {
 		t.Fatalf("Load: %v, %v", got.ConfirmedRisks, err)
 	}
 	moved := got
-	moved.ServerURL = "ws://new.example.com/ws"
+	moved.Servers[0].URL = "ws://new.example.com/ws"
 	if n := moved.Normalize(); len(n.ConfirmedRisks) != 0 {
 		t.Fatalf("consent kept for a new host: %v", n.ConfirmedRisks)
 	}

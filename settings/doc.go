@@ -16,7 +16,18 @@
 // background agent and the window process can share it: the window saves,
 // the agent calls Reload. A corrupt file is moved aside, never overwritten,
 // and reported as a *CorruptFileError (ErrCorruptFile); the defaults are
-// used meanwhile. ServerURL "" is the built-in demo server (UsesDemo).
+// used meanwhile.
+//
+// # Servers
+//
+// Settings.Servers lists the ops servers to watch (Server: ID, name, URL,
+// rooms, catch-up URL, Disabled, Muted); a Server with URL "" is the
+// built-in demo server (IsDemo), at most one. Default has one server, the
+// demo. A settings file of the single-server version (settings.version 1)
+// loads as one server with its URL, rooms and catch-up URL and ID
+// DefaultServerID, so the token stored for that URL is found as before.
+// NewServerID makes the ID of a server the user adds; Changes matches
+// servers by ID.
 //
 // # Validation
 //
@@ -24,15 +35,20 @@
 // *FieldError), each matching a sentinel with errors.Is: ErrInvalidServerURL,
 // ErrInvalidRoom (and the finer ErrRoomEmpty, ErrRoomWhitespace,
 // ErrRoomTooLong, ErrRoomDuplicate), ErrInvalidCatchupURL,
-// ErrInvalidSeverity, ErrInvalidQuietHours, ErrInvalidOutageNotice. The
+// ErrInvalidSeverity, ErrInvalidQuietHours, ErrInvalidOutageNotice,
+// ErrInvalidReAlert, and for the list ErrDuplicateServer (same URL, same
+// keyring entry, or a second demo), ErrDuplicateServerName,
+// ErrInvalidServerID, ErrTooManyServers; a server's errors carry its ID
+// (FieldError.Server). The
 // messages are written for people and can be shown next to the field.
 // ValidateServerURL and ValidateRoom check one value, for inline errors while
 // typing.
 //
 // # Applying changes live
 //
-// Changes(old, new) says what the app must do now: join the rooms added,
-// leave the rooms removed, reconnect when the server changed.
+// Changes(old, new) says what the app must do now: connect to the servers
+// added, drop the ones removed, and per server (ServerDiff) join the rooms
+// added, leave the rooms removed, reconnect when its URL changed.
 //
 // # The token
 //

@@ -19,6 +19,17 @@ var (
 	ErrInvalidSeverity     = errors.New("invalid minimum severity")
 	ErrInvalidQuietHours   = errors.New("invalid quiet hours")
 	ErrInvalidOutageNotice = errors.New("invalid outage notice delay")
+	ErrInvalidReAlert      = errors.New("invalid re-alert interval")
+	ErrInvalidServerID     = errors.New("invalid server ID")
+	ErrInvalidServerName   = errors.New("invalid server name")
+	ErrTooManyServers      = fmt.Errorf("too many servers (at most %d)", MaxServers)
+	// ErrDuplicateServer: two servers with the same URL (SameServer), the
+	// same keyring entry (TokenUser), or two demo servers. It also
+	// matches ErrInvalidServerURL.
+	ErrDuplicateServer = fmt.Errorf("%w: already in the list", ErrInvalidServerURL)
+	// ErrDuplicateServerName: two servers with the same name. It also
+	// matches ErrInvalidServerName.
+	ErrDuplicateServerName = fmt.Errorf("%w: already in use", ErrInvalidServerName)
 	// ErrCredentialsInURL: a server or catch-up URL carries a token,
 	// user-info or password; such errors also match ErrInvalidServerURL
 	// or ErrInvalidCatchupURL.
@@ -28,9 +39,15 @@ var (
 // FieldError is one invalid setting. Its message is written for the user and
 // fits next to the field in a form; errors.Is matches its sentinel.
 type FieldError struct {
-	// Field names the Settings field: "ServerURL", "Rooms", "CatchupURL",
-	// "MinSeverity", "MutedRooms", "QuietHours" or "OutageNotice".
+	// Field names the field: a server's "ServerURL", "Rooms",
+	// "CatchupURL", "ServerName" or "ServerID"; the list's "Servers"; or
+	// the Settings field "MinSeverity", "MutedRooms", "QuietHours",
+	// "OutageNotice" or "ReAlert".
 	Field string
+	// Server is the ID of the server the field belongs to; "" for the
+	// fields that are not a server's (and for ValidateServerURL and
+	// ValidateRoom, which check a value alone).
+	Server string
 	// Err is the sentinel, e.g. ErrRoomDuplicate.
 	Err error
 	// Msg is the human-readable explanation.

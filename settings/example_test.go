@@ -25,7 +25,7 @@ func Example() {
 	if err != nil {
 		fmt.Println("stored settings need fixing:", err)
 	}
-	if cur.UsesDemo() {
+	if sv, _ := cur.Primary(); sv.IsDemo() {
 		fmt.Println("no server configured: demo mode")
 	}
 
@@ -35,17 +35,18 @@ func Example() {
 
 	// The Settings window saved new settings and a token: apply them live.
 	next := cur.Clone()
-	next.ServerURL = "wss://ops.example.com/ws"
-	next.Rooms = []string{"#ops", "#payments"}
-	_ = tokens.Set(context.Background(), next.ServerURL, "t0ken")
+	next.Servers[0].URL = "wss://ops.example.com/ws"
+	next.Servers[0].Rooms = []string{"#ops", "#payments"}
+	_ = tokens.Set(context.Background(), next.Servers[0].URL, "t0ken")
 	if err := settings.Save(prefs, next); err != nil {
 		fmt.Println(err)
 	}
 	d := settings.Changes(cur, next)
-	fmt.Println("reconnect:", d.ServerChanged, "join:", d.RoomsAdded)
+	sd := d.Servers[0] // what changed for the one server
+	fmt.Println("reconnect:", sd.ServerChanged, "join:", sd.RoomsAdded)
 
 	// Before each connect (socket.Options.Handshake, not on the UI goroutine).
-	tok, err := tokens.Get(context.Background(), next.ServerURL)
+	tok, err := tokens.Get(context.Background(), next.Servers[0].URL)
 	switch {
 	case errors.Is(err, settings.ErrNoToken):
 		fmt.Println("connect without a token")
@@ -57,7 +58,7 @@ func Example() {
 	// The other process (agent or window) picks the change up.
 	other, _ := settings.OpenFile(prefs.Path())
 	saved, _ := settings.Load(other)
-	fmt.Println("the other process reads:", saved.ServerURL)
+	fmt.Println("the other process reads:", saved.Servers[0].URL)
 	// Output:
 	// no server configured: demo mode
 	// reconnect: true join: [ops payments]
@@ -79,7 +80,7 @@ func ExampleOpenFile_corrupt() {
 		fmt.Println(errors.Is(err, settings.ErrCorruptFile), filepath.Base(cerr.MovedTo) != "")
 	}
 	s, err := settings.Load(f)
-	fmt.Println(s.UsesDemo(), err)
+	fmt.Println(s.Servers[0].IsDemo(), err)
 	// Output:
 	// true true
 	// true <nil>
@@ -87,8 +88,8 @@ func ExampleOpenFile_corrupt() {
 
 func ExampleSettings_Validate() {
 	s := settings.Default()
-	s.ServerURL = "https://ops.example.com"
-	s.Rooms = []string{"#ops", "ops", "two words"}
+	s.Servers[0].URL = "https://ops.example.com"
+	s.Servers[0].Rooms = []string{"#ops", "ops", "two words"}
 	for _, fe := range settings.FieldErrors(s.Validate()) {
 		fmt.Printf("%s: %s\n", fe.Field, fe.Msg)
 	}

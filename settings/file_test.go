@@ -58,7 +58,7 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Errorf("settings file mode %v, want 0600", fi.Mode().Perm())
 	}
 	var obj map[string]any
-	if data, _ := os.ReadFile(path); json.Unmarshal(data, &obj) != nil || obj[settings.KeyServerURL] != full().ServerURL {
+	if data, _ := os.ReadFile(path); json.Unmarshal(data, &obj) != nil || !strings.Contains(fmt.Sprint(obj[settings.KeyServers]), full().Servers[0].URL) {
 		t.Fatalf("file is not the JSON object of the keys: %s", data)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
@@ -78,7 +78,7 @@ func TestNoSpuriousProblems(t *testing.T) {
 		t.Fatalf("Load with nothing stored: %v", err)
 	}
 	demo := full()
-	demo.ServerURL, demo.CatchupURL = "", ""
+	demo.Servers[0].URL, demo.Servers[0].CatchupURL = "", ""
 	if err := settings.Save(f, demo); err != nil {
 		t.Fatalf("Save(demo settings): %v", err)
 	}
@@ -188,7 +188,7 @@ func TestOpenMigratesFynePreferences(t *testing.T) {
 	if want := filepath.Join(cfg, "warpdesk", "settings.json"); f.Path() != want {
 		t.Fatalf("Path = %q, want %q", f.Path(), want)
 	}
-	loadEqual(t, f, full())
+	loadEqual(t, f, singleServer())
 	var want, got map[string]any
 	_ = json.Unmarshal([]byte(fynePrefs), &want)
 	data, _ := os.ReadFile(f.Path())
@@ -207,7 +207,18 @@ func TestOpenMigratesFynePreferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loadEqual(t, again, full())
+	loadEqual(t, again, singleServer())
+}
+
+// singleServer is what the single-server version's file of full()'s first
+// server reads as: that one server (ID DefaultServerID, no name), the
+// defaults for the settings it had no keys for.
+func singleServer() settings.Settings {
+	s := full()
+	s.Servers = []settings.Server{s.Servers[0]}
+	s.Servers[0].Name = ""
+	s.ReAlert, s.SilentCriticals = settings.DefaultReAlert, false
+	return s
 }
 
 func TestMigrateFromEdgeCases(t *testing.T) {
@@ -254,7 +265,7 @@ func TestSaveIsOneWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := full()
-	bad.Rooms = []string{"two words"}
+	bad.Servers[0].Rooms = []string{"two words"}
 	if err := settings.Save(f, bad); !errors.Is(err, settings.ErrInvalidRoom) {
 		t.Fatalf("Save(invalid) = %v", err)
 	}
@@ -331,7 +342,7 @@ const writerEnv = "WARPDESK_TEST_SETTINGS_WRITER"
 
 func writerSettings() (a, b settings.Settings) {
 	a, b = full(), full()
-	b.ServerURL, b.Rooms, b.MutedRooms, b.MinSeverity = "ws://127.0.0.1:9/ws", []string{"other"}, []string{}, settings.SeverityInfo
+	b.Servers[0].URL, b.Servers[0].Rooms, b.MutedRooms, b.MinSeverity = "ws://127.0.0.1:9/ws", []string{"other"}, []string{}, settings.SeverityInfo
 	return a, b
 }
 

@@ -34,14 +34,16 @@ func (m mapPrefs) RemoveValue(k string)               { delete(m, k) }
 
 func full() settings.Settings {
 	return settings.Settings{
-		ServerURL:    "wss://ops.example.com/ws",
-		Rooms:        []string{"ops", "payments"},
-		CatchupURL:   "https://ops.example.com/api/incidents",
-		MinSeverity:  settings.SeverityCritical,
-		MutedRooms:   []string{"payments"},
-		QuietHours:   notify.QuietHours{Enabled: true, Start: notify.At(21, 30), End: notify.At(6, 45)},
-		OutageNotice: 10 * time.Minute,
-		StartAtLogin: true,
+		Servers: []settings.Server{{ID: settings.DefaultServerID, Name: "Production", URL: "wss://ops.example.com/ws",
+			Rooms: []string{"ops", "payments"}, CatchupURL: "https://ops.example.com/api/incidents"},
+			{ID: "s-2", URL: "wss://staging.example.com/ws", Rooms: []string{"ops"}, Disabled: true, Muted: true}},
+		MinSeverity:     settings.SeverityCritical,
+		MutedRooms:      []string{"payments"},
+		QuietHours:      notify.QuietHours{Enabled: true, Start: notify.At(21, 30), End: notify.At(6, 45)},
+		OutageNotice:    10 * time.Minute,
+		ReAlert:         15 * time.Minute,
+		SilentCriticals: true,
+		StartAtLogin:    true,
 	}
 }
 
@@ -58,7 +60,7 @@ func TestPrefsRoundTrip(t *testing.T) {
 			}
 			for _, s := range []settings.Settings{full(), func() settings.Settings {
 				s := full()
-				s.Rooms, s.MutedRooms, s.CatchupURL, s.OutageNotice, s.StartAtLogin = nil, nil, "", 0, false
+				s.Servers[0].Rooms, s.MutedRooms, s.Servers[0].CatchupURL, s.OutageNotice, s.StartAtLogin = nil, nil, "", 0, false
 				s.QuietHours.Enabled = false
 				return s
 			}()} {
@@ -69,10 +71,10 @@ func TestPrefsRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !reflect.DeepEqual(got.Rooms, s.Rooms) && !(len(got.Rooms) == 0 && len(s.Rooms) == 0) {
-					t.Fatalf("rooms %v, want %v", got.Rooms, s.Rooms)
+				if !reflect.DeepEqual(got.Servers[0].Rooms, s.Servers[0].Rooms) && !(len(got.Servers[0].Rooms) == 0 && len(s.Servers[0].Rooms) == 0) {
+					t.Fatalf("rooms %v, want %v", got.Servers[0].Rooms, s.Servers[0].Rooms)
 				}
-				got.Rooms, s.Rooms = nil, nil
+				got.Servers[0].Rooms, s.Servers[0].Rooms = nil, nil
 				if len(got.MutedRooms) == 0 && len(s.MutedRooms) == 0 {
 					got.MutedRooms, s.MutedRooms = nil, nil
 				}
@@ -87,7 +89,7 @@ func TestPrefsRoundTrip(t *testing.T) {
 func TestSaveRefusesInvalid(t *testing.T) {
 	p := mapPrefs{}
 	s := full()
-	s.Rooms = append(s.Rooms, "#ops") // "ops" again
+	s.Servers[0].Rooms = append(s.Servers[0].Rooms, "#ops") // "ops" again
 	if err := settings.Save(p, s); !errors.Is(err, settings.ErrRoomDuplicate) {
 		t.Fatalf("Save = %v, want ErrRoomDuplicate", err)
 	}
@@ -99,12 +101,12 @@ func TestSaveRefusesInvalid(t *testing.T) {
 func TestSaveNormalizes(t *testing.T) {
 	p := mapPrefs{}
 	s := full()
-	s.ServerURL = "  " + s.ServerURL + "\n"
+	s.Servers[0].URL = "  " + s.Servers[0].URL + "\n"
 	if err := settings.Save(p, s); err != nil {
 		t.Fatal(err)
 	}
-	if got := p.String(settings.KeyServerURL); got != "wss://ops.example.com/ws" {
-		t.Fatalf("stored %q", got)
+	if got, _ := settings.Load(p); got.Servers[0].URL != "wss://ops.example.com/ws" {
+		t.Fatalf("stored %q", got.Servers[0].URL)
 	}
 }
 
@@ -113,12 +115,12 @@ func TestLoadReportsEditedFile(t *testing.T) {
 	if err := settings.Save(p, full()); err != nil {
 		t.Fatal(err)
 	}
-	p.SetString(settings.KeyServerURL, "http://oops")
+	p.SetString(settings.KeyServers, strings.Replace(p.String(settings.KeyServers), "wss://ops.example.com/ws", "http://oops", 1))
 	got, err := settings.Load(p)
 	if !errors.Is(err, settings.ErrInvalidServerURL) {
 		t.Fatalf("Load = %v, want ErrInvalidServerURL", err)
 	}
-	if got.ServerURL != "http://oops" || !slices.Equal(got.Rooms, full().Rooms) {
+	if got.Servers[0].URL != "http://oops" || !slices.Equal(got.Servers[0].Rooms, full().Servers[0].Rooms) {
 		t.Fatalf("Load returned %+v; want the stored values to show in the form", got)
 	}
 }
@@ -132,7 +134,7 @@ func TestPrefsNeverHoldTheToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	dump, _ := json.Marshal(map[string]any{
-		"strings":  []string{a.Preferences().String(settings.KeyServerURL), a.Preferences().String(settings.KeyCatchupURL)},
+		"strings":  []string{a.Preferences().String(settings.KeyServers)},
 		"settings": s,
 	})
 	if strings.Contains(strings.ToLower(string(dump)), "token") {
@@ -141,6 +143,11 @@ func TestPrefsNeverHoldTheToken(t *testing.T) {
 	if f := reflect.TypeFor[settings.Settings](); func() bool {
 		for i := range f.NumField() {
 			if f.Field(i).Type == reflect.TypeFor[settings.Secret]() || strings.Contains(strings.ToLower(f.Field(i).Name), "token") {
+				return true
+			}
+		}
+		for i := range reflect.TypeFor[settings.Server]().NumField() {
+			if strings.Contains(strings.ToLower(reflect.TypeFor[settings.Server]().Field(i).Name), "token") {
 				return true
 			}
 		}

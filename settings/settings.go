@@ -42,16 +42,26 @@ func ParseQuietHours(enabled bool, start, end string) (notify.QuietHours, error)
 }
 
 // Rules are the notification rules these settings ask for: the same
-// severity, quiet hours, outage delay and pause-criticals values, no
-// conversion. The pause itself is not a setting (the store owns it); the
-// caller merges it in.
+// severity, quiet hours, outage delay, re-alert interval and pause-criticals
+// values, no conversion; the sound hint for criticals unless
+// SilentCriticals; the IDs of the muted servers. The pause itself is not a
+// setting (the store owns it); the caller merges it in.
 func (s Settings) Rules() notify.Rules {
+	var muted []string
+	for _, sv := range s.Servers {
+		if sv.Muted {
+			muted = append(muted, sv.ID)
+		}
+	}
 	return notify.Rules{
 		MinSeverity:    s.MinSeverity,
 		MutedRooms:     slices.Clone(s.MutedRooms),
 		QuietHours:     s.QuietHours,
 		OutageNotice:   s.OutageNotice,
 		PauseCriticals: s.PauseCriticals,
+		ReAlert:        s.ReAlert,
+		CriticalSound:  !s.SilentCriticals,
+		MutedServers:   muted,
 	}
 }
 
@@ -61,19 +71,20 @@ const (
 	MaxOutageNotice = 24 * time.Hour
 )
 
-// Settings is everything the user configures except the token, which lives
+// Limits on the re-alert interval, and its default.
+const (
+	MinReAlert     = time.Minute
+	MaxReAlert     = 24 * time.Hour
+	DefaultReAlert = notify.DefaultReAlert
+)
+
+// Settings is everything the user configures except the tokens, which live
 // in the keyring (TokenStore). The zero value is not valid; start from
 // Default.
 type Settings struct {
-	// ServerURL is the WebSocket URL of the ops server, ws:// or wss://;
-	// "" means the built-in demo server (UsesDemo), whose address changes
-	// on every start and is therefore never stored.
-	ServerURL string
-	// Rooms are joined after every connect, in this order.
-	Rooms []string
-	// CatchupURL overrides the http(s) URL the app fetches current
-	// incidents from after a (re)connect; "" derives it from ServerURL.
-	CatchupURL string
+	// Servers are the ops servers to watch, in the order shown; see
+	// Server. Default has one, the built-in demo server.
+	Servers []Server
 
 	// MinSeverity is the lowest severity that notifies.
 	MinSeverity Severity
@@ -85,6 +96,16 @@ type Settings struct {
 	// notice; 0 turns the notice off. Otherwise between MinOutageNotice and
 	// MaxOutageNotice.
 	OutageNotice time.Duration
+	// ReAlert notifies an unacknowledged critical incident again every
+	// ReAlert until it is acknowledged or resolved; 0 turns re-alerting
+	// off. Otherwise between MinReAlert and MaxReAlert. Default
+	// DefaultReAlert.
+	ReAlert time.Duration
+	// SilentCriticals drops the sound hint critical notifications carry.
+	// False, the default: criticals ask for a sound. Named for the
+	// exception so that a settings file written before it existed keeps
+	// the default.
+	SilentCriticals bool
 	// PauseCriticals makes "Pause notifications" silence critical
 	// incidents too (notify.Rules.PauseCriticals). False, the default:
 	// criticals break through a pause (store.State.CriticalsBreakPause).
@@ -101,54 +122,58 @@ type Settings struct {
 	StartAtLogin bool
 
 	// ConfirmedRisks are the keys (Risk.Key) of the risks the user
-	// confirmed for sending the token to ServerURL and CatchupURL
+	// confirmed for sending a server's token to its URL and CatchupURL
 	// (TokenRisks): ws:// or http:// in the clear, a catch-up host that is
-	// not the server's. Normalize drops keys that no longer apply, so a
+	// not the server's. A key names its host, so one list serves every
+	// server. Normalize drops keys that apply to no server, so a
 	// confirmation never carries over to another host.
 	ConfirmedRisks []string
 }
 
-// Default returns the settings of a fresh install: the built-in demo server
-// (ServerURL ""), no rooms, notify from warning up, quiet hours 22:00–07:00
-// (off), an outage notice after 3 minutes, criticals breaking through a
-// pause, no compression. They are valid.
+// Default returns the settings of a fresh install: one server, the built-in
+// demo (URL "", ID DefaultServerID), no rooms, notify from warning up,
+// quiet hours 22:00–07:00 (off), an outage notice after 3 minutes,
+// criticals breaking through a pause, re-alerting unacknowledged criticals
+// every 5 minutes with a sound hint, no compression. They are valid.
 func Default() Settings {
 	return Settings{
+		Servers:      []Server{{ID: DefaultServerID}},
 		MinSeverity:  ops.Warning,
 		QuietHours:   notify.QuietHours{Start: notify.At(22, 0), End: notify.At(7, 0)},
 		OutageNotice: notify.DefaultOutageNotice,
+		ReAlert:      DefaultReAlert,
 	}
 }
 
-// UsesDemo reports whether s chooses the built-in demo server: ServerURL
-// is empty (or only whitespace).
-func (s Settings) UsesDemo() bool { return strings.TrimSpace(s.ServerURL) == "" }
-
 // Clone returns a deep copy.
 func (s Settings) Clone() Settings {
-	s.Rooms = slices.Clone(s.Rooms)
+	s.Servers = slices.Clone(s.Servers)
+	for i := range s.Servers {
+		s.Servers[i] = s.Servers[i].Clone()
+	}
 	s.MutedRooms = slices.Clone(s.MutedRooms)
 	s.ConfirmedRisks = slices.Clone(s.ConfirmedRisks)
 	return s
 }
 
-// Normalize trims surrounding whitespace from the URLs, which a paste
-// easily adds, writes room names without their leading "#" (NormalizeRoom),
-// and drops token-risk confirmations that no longer apply.
+// Normalize trims surrounding whitespace from every server's name and URLs
+// (Server.Normalize), writes room names without their leading "#"
+// (NormalizeRoom), and drops token-risk confirmations that apply to no
+// server.
 func (s Settings) Normalize() Settings {
 	s = s.Clone()
-	s.ServerURL = strings.TrimSpace(s.ServerURL)
-	s.CatchupURL = strings.TrimSpace(s.CatchupURL)
-	for i, r := range s.Rooms {
-		s.Rooms[i] = NormalizeRoom(r)
+	for i, sv := range s.Servers {
+		s.Servers[i] = sv.Normalize()
 	}
 	for i, r := range s.MutedRooms {
 		s.MutedRooms[i] = NormalizeRoom(r)
 	}
 	var keep []string
-	for _, k := range AcceptRisks(TokenRisks(s.ServerURL, s.CatchupURL)) {
-		if slices.Contains(s.ConfirmedRisks, k) {
-			keep = append(keep, k)
+	for _, sv := range s.Servers {
+		for _, k := range AcceptRisks(TokenRisks(sv.URL, sv.CatchupURL)) {
+			if slices.Contains(s.ConfirmedRisks, k) && !slices.Contains(keep, k) {
+				keep = append(keep, k)
+			}
 		}
 	}
 	s.ConfirmedRisks = keep
@@ -156,18 +181,10 @@ func (s Settings) Normalize() Settings {
 }
 
 // Validate checks every field and returns all problems joined, each a
-// *FieldError matching its sentinel (see the package doc), or nil.
+// *FieldError matching its sentinel (see the package doc), or nil. A
+// server's errors name it (FieldError.Server).
 func (s Settings) Validate() error {
-	var errs []error
-	if !s.UsesDemo() {
-		if err := ValidateServerURL(s.ServerURL); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	errs = append(errs, validateRooms("Rooms", s.Rooms)...)
-	if err := ValidateCatchupURL(s.CatchupURL); err != nil {
-		errs = append(errs, err)
-	}
+	errs := validateServers(s.Servers)
 	if !s.MinSeverity.Valid() {
 		errs = append(errs, fieldErr("MinSeverity", ErrInvalidSeverity,
 			"minimum severity %q must be info, warning or critical", s.MinSeverity))
@@ -179,6 +196,10 @@ func (s Settings) Validate() error {
 	if d := s.OutageNotice; d != 0 && (d < MinOutageNotice || d > MaxOutageNotice) {
 		errs = append(errs, fieldErr("OutageNotice", ErrInvalidOutageNotice,
 			"outage notice after %v: choose 0 (off) or between %v and %v", d, MinOutageNotice, MaxOutageNotice))
+	}
+	if d := s.ReAlert; d != 0 && (d < MinReAlert || d > MaxReAlert) {
+		errs = append(errs, fieldErr("ReAlert", ErrInvalidReAlert,
+			"re-alert every %v: choose 0 (off) or between %v and %v", d, MinReAlert, MaxReAlert))
 	}
 	return errors.Join(errs...)
 }

@@ -13,8 +13,8 @@ import (
 
 func valid() settings.Settings {
 	s := settings.Default()
-	s.ServerURL = "wss://ops.example.com/ws"
-	s.Rooms = []string{"#ops", "payments"}
+	s.Servers[0].URL = "wss://ops.example.com/ws"
+	s.Servers[0].Rooms = []string{"#ops", "payments"}
 	return s
 }
 
@@ -22,8 +22,8 @@ func valid() settings.Settings {
 // demo choice is no "problem".
 func TestDefaultIsTheDemo(t *testing.T) {
 	s := settings.Default()
-	if err := s.Validate(); err != nil || !s.UsesDemo() {
-		t.Fatalf("Default().Validate() = %v, UsesDemo %v; want nil, true", err, s.UsesDemo())
+	if err := s.Validate(); err != nil || len(s.Servers) != 1 || !s.Servers[0].IsDemo() || s.Servers[0].ID == "" {
+		t.Fatalf("Default() = %+v, Validate() = %v; want one valid demo server with an ID", s.Servers, err)
 	}
 	if err := valid().Validate(); err != nil {
 		t.Fatalf("valid settings: %v", err)
@@ -172,18 +172,19 @@ func TestAddRemoveRoom(t *testing.T) {
 
 func TestValidateReportsEveryProblem(t *testing.T) {
 	s := valid()
-	s.ServerURL = "http://x"
-	s.Rooms = []string{"#ops", "#ops", "", "a b"}
-	s.CatchupURL = "ftp://x"
+	s.Servers[0].URL = "http://x"
+	s.Servers[0].Rooms = []string{"#ops", "#ops", "", "a b"}
+	s.Servers[0].CatchupURL = "ftp://x"
 	s.MinSeverity = "urgent"
 	s.MutedRooms = []string{"m", "m"}
 	s.QuietHours = notify.QuietHours{Enabled: true, Start: 25 * 60, End: notify.At(7, 0)}
 	s.OutageNotice = time.Second
+	s.ReAlert = time.Second
 	err := s.Validate()
 	for _, want := range []error{
 		settings.ErrInvalidServerURL, settings.ErrRoomDuplicate, settings.ErrRoomEmpty, settings.ErrRoomWhitespace,
 		settings.ErrInvalidCatchupURL, settings.ErrInvalidSeverity, settings.ErrInvalidQuietHours,
-		settings.ErrInvalidOutageNotice,
+		settings.ErrInvalidOutageNotice, settings.ErrInvalidReAlert,
 	} {
 		if !errors.Is(err, want) {
 			t.Errorf("Validate() = %v; want it to match %v", err, want)
@@ -193,7 +194,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	for _, fe := range settings.FieldErrors(err) {
 		fields[fe.Field]++
 	}
-	want := map[string]int{"ServerURL": 1, "Rooms": 3, "CatchupURL": 1, "MinSeverity": 1, "MutedRooms": 1, "QuietHours": 1, "OutageNotice": 1}
+	want := map[string]int{"ServerURL": 1, "Rooms": 3, "CatchupURL": 1, "MinSeverity": 1, "MutedRooms": 1, "QuietHours": 1, "OutageNotice": 1, "ReAlert": 1}
 	for f, n := range want {
 		if fields[f] != n {
 			t.Errorf("field %s: %d errors, want %d (all: %v)", f, fields[f], n, fields)
@@ -207,12 +208,12 @@ func TestValidateFields(t *testing.T) {
 		modify func(*settings.Settings)
 		want   error
 	}{
-		{"catchup https", func(s *settings.Settings) { s.CatchupURL = "https://ops.example.com/api/incidents" }, nil},
-		{"catchup http loopback", func(s *settings.Settings) { s.CatchupURL = "http://127.0.0.1:8080/api" }, nil},
-		{"catchup ws", func(s *settings.Settings) { s.CatchupURL = "ws://x/api" }, settings.ErrInvalidCatchupURL},
-		{"catchup no host", func(s *settings.Settings) { s.CatchupURL = "https:///api" }, settings.ErrInvalidCatchupURL},
-		{"catchup userinfo", func(s *settings.Settings) { s.CatchupURL = "https://a:b@x/api" }, settings.ErrInvalidCatchupURL},
-		{"no rooms", func(s *settings.Settings) { s.Rooms = nil }, nil},
+		{"catchup https", func(s *settings.Settings) { s.Servers[0].CatchupURL = "https://ops.example.com/api/incidents" }, nil},
+		{"catchup http loopback", func(s *settings.Settings) { s.Servers[0].CatchupURL = "http://127.0.0.1:8080/api" }, nil},
+		{"catchup ws", func(s *settings.Settings) { s.Servers[0].CatchupURL = "ws://x/api" }, settings.ErrInvalidCatchupURL},
+		{"catchup no host", func(s *settings.Settings) { s.Servers[0].CatchupURL = "https:///api" }, settings.ErrInvalidCatchupURL},
+		{"catchup userinfo", func(s *settings.Settings) { s.Servers[0].CatchupURL = "https://a:b@x/api" }, settings.ErrInvalidCatchupURL},
+		{"no rooms", func(s *settings.Settings) { s.Servers[0].Rooms = nil }, nil},
 		{"severity empty", func(s *settings.Settings) { s.MinSeverity = "" }, settings.ErrInvalidSeverity},
 		{"severity critical", func(s *settings.Settings) { s.MinSeverity = settings.SeverityCritical }, nil},
 		{"muted room not joined", func(s *settings.Settings) { s.MutedRooms = []string{"elsewhere"} }, nil},
@@ -235,6 +236,12 @@ func TestValidateFields(t *testing.T) {
 		{"outage min", func(s *settings.Settings) { s.OutageNotice = settings.MinOutageNotice }, nil},
 		{"outage negative", func(s *settings.Settings) { s.OutageNotice = -time.Minute }, settings.ErrInvalidOutageNotice},
 		{"outage too long", func(s *settings.Settings) { s.OutageNotice = 48 * time.Hour }, settings.ErrInvalidOutageNotice},
+		{"re-alert off", func(s *settings.Settings) { s.ReAlert = 0 }, nil},
+		{"re-alert min", func(s *settings.Settings) { s.ReAlert = settings.MinReAlert }, nil},
+		{"re-alert max", func(s *settings.Settings) { s.ReAlert = settings.MaxReAlert }, nil},
+		{"re-alert short", func(s *settings.Settings) { s.ReAlert = 30 * time.Second }, settings.ErrInvalidReAlert},
+		{"re-alert negative", func(s *settings.Settings) { s.ReAlert = -time.Minute }, settings.ErrInvalidReAlert},
+		{"re-alert too long", func(s *settings.Settings) { s.ReAlert = 25 * time.Hour }, settings.ErrInvalidReAlert},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := valid()
@@ -273,29 +280,33 @@ func TestChanges(t *testing.T) {
 	}
 
 	n := old.Clone()
-	n.Rooms = []string{"payments", "#infra", "#db"}
+	n.Servers[0].Rooms = []string{"payments", "#infra", "#db"}
 	d := settings.Changes(old, n)
-	if !slices.Equal(d.RoomsAdded, []string{"infra", "db"}) || !slices.Equal(d.RoomsRemoved, []string{"ops"}) {
+	if len(d.Servers) != 1 || d.Servers[0].ID != settings.DefaultServerID {
 		t.Fatalf("rooms: %+v", d)
 	}
-	if d.ServerChanged || d.RulesChanged || d.StartAtLoginChanged || d.CatchupChanged {
+	sd := d.Servers[0]
+	if !slices.Equal(sd.RoomsAdded, []string{"infra", "db"}) || !slices.Equal(sd.RoomsRemoved, []string{"ops"}) {
+		t.Fatalf("rooms: %+v", sd)
+	}
+	if sd.ServerChanged || d.RulesChanged || d.StartAtLoginChanged || sd.CatchupChanged {
 		t.Fatalf("only rooms changed, got %+v", d)
 	}
 
 	n = old.Clone()
-	n.Rooms = []string{"payments", "#ops"} // reordered only
+	n.Servers[0].Rooms = []string{"payments", "#ops"} // reordered only
 	if d := settings.Changes(old, n); !emptyDiff(d) {
 		t.Fatalf("reorder: %+v", d)
 	}
 
 	n = old.Clone()
-	n.ServerURL = "wss://other.example.com/ws"
-	if d := settings.Changes(old, n); !d.ServerChanged || d.RulesChanged {
+	n.Servers[0].URL = "wss://other.example.com/ws"
+	if d := settings.Changes(old, n); len(d.Servers) != 1 || !d.Servers[0].ServerChanged || d.RulesChanged {
 		t.Fatalf("server: %+v", d)
 	}
 	n = old.Clone()
-	n.ServerURL = " " + old.ServerURL + " "
-	if d := settings.Changes(old, n); d.ServerChanged {
+	n.Servers[0].URL = " " + old.Servers[0].URL + " "
+	if d := settings.Changes(old, n); !emptyDiff(d) {
 		t.Fatalf("whitespace-only server change: %+v", d)
 	}
 
@@ -304,18 +315,40 @@ func TestChanges(t *testing.T) {
 		"muted":    func(s *settings.Settings) { s.MutedRooms = []string{"#ops"} },
 		"quiet":    func(s *settings.Settings) { s.QuietHours.Enabled = true },
 		"outage":   func(s *settings.Settings) { s.OutageNotice = time.Hour },
+		"re-alert": func(s *settings.Settings) { s.ReAlert = 0 },
+		"sound":    func(s *settings.Settings) { s.SilentCriticals = true },
 	} {
 		n := old.Clone()
 		modify(&n)
-		if d := settings.Changes(old, n); !d.RulesChanged || d.ServerChanged || len(d.RoomsAdded) > 0 {
+		if d := settings.Changes(old, n); !d.RulesChanged || len(d.Servers) > 0 {
 			t.Errorf("%s: %+v", name, d)
 		}
 	}
 	n = old.Clone()
 	n.StartAtLogin = true
-	n.CatchupURL = "https://x/api"
-	if d := settings.Changes(old, n); !d.StartAtLoginChanged || !d.CatchupChanged {
+	n.Servers[0].CatchupURL = "https://x/api"
+	if d := settings.Changes(old, n); !d.StartAtLoginChanged || len(d.Servers) != 1 || !d.Servers[0].CatchupChanged {
 		t.Errorf("start at login / catchup: %+v", d)
+	}
+}
+
+// Servers are matched by ID: one added, one removed, one edited in place,
+// whatever their order.
+func TestChangesServers(t *testing.T) {
+	old := valid()
+	old.Servers = append(old.Servers, settings.Server{ID: "b", URL: "wss://b.example/ws"}, settings.Server{ID: "c", URL: "wss://c.example/ws"})
+	n := old.Clone()
+	n.Servers = []settings.Server{n.Servers[2], {ID: "d", URL: "wss://d.example/ws"}, n.Servers[0]}
+	n.Servers[0].Muted = true
+	n.Servers[0].Name = "C"
+	n.Servers[2].Disabled = true
+	d := settings.Changes(old, n)
+	if !slices.Equal(d.ServersAdded, []string{"d"}) || !slices.Equal(d.ServersRemoved, []string{"b"}) {
+		t.Fatalf("added %v removed %v", d.ServersAdded, d.ServersRemoved)
+	}
+	if len(d.Servers) != 2 || d.Servers[0].ID != "c" || !d.Servers[0].MutedChanged || !d.Servers[0].NameChanged ||
+		d.Servers[1].ID != settings.DefaultServerID || !d.Servers[1].EnabledChanged || d.Servers[1].ServerChanged {
+		t.Fatalf("servers: %+v", d.Servers)
 	}
 }
 
@@ -323,15 +356,16 @@ func TestCloneIsDeep(t *testing.T) {
 	s := valid()
 	s.MutedRooms = []string{"m"}
 	c := s.Clone()
-	c.Rooms[0] = "changed"
+	c.Servers[0].Rooms[0] = "changed"
+	c.Servers[0].URL = "changed"
 	c.MutedRooms[0] = "changed"
-	if s.Rooms[0] == "changed" || s.MutedRooms[0] == "changed" {
+	if s.Servers[0].Rooms[0] == "changed" || s.Servers[0].URL == "changed" || s.MutedRooms[0] == "changed" {
 		t.Fatal("Clone shares slices")
 	}
 }
 
 // emptyDiff reports whether d asks for nothing.
 func emptyDiff(d settings.Diff) bool {
-	return !d.ServerChanged && !d.CatchupChanged && len(d.RoomsAdded) == 0 && len(d.RoomsRemoved) == 0 &&
+	return len(d.ServersAdded) == 0 && len(d.ServersRemoved) == 0 && len(d.Servers) == 0 &&
 		!d.RulesChanged && !d.StartAtLoginChanged && !d.RisksChanged
 }

@@ -111,9 +111,9 @@ func TestURLWithCredentialsIsRefused(t *testing.T) {
 		}
 		s := valid()
 		if tc.catchup {
-			s.CatchupURL = tc.url
+			s.Servers[0].CatchupURL = tc.url
 		} else {
-			s.ServerURL = tc.url
+			s.Servers[0].URL = tc.url
 		}
 		p := mapPrefs{}
 		if err := settings.Save(p, s); err == nil || len(p) != 0 {
@@ -139,16 +139,16 @@ func TestRoomsAreNormalized(t *testing.T) {
 		t.Fatalf("AddRoom(#) = %v, want ErrRoomEmpty", err)
 	}
 	s := valid()
-	s.Rooms = []string{"#ops", "ops"}
+	s.Servers[0].Rooms = []string{"#ops", "ops"}
 	if err := s.Validate(); !errors.Is(err, settings.ErrRoomDuplicate) {
 		t.Fatalf("Validate(#ops, ops) = %v, want ErrRoomDuplicate", err)
 	}
-	s.Rooms, s.MutedRooms = []string{"#ops", " payments"}, []string{"#ops"}
+	s.Servers[0].Rooms, s.MutedRooms = []string{"#ops", " payments"}, []string{"#ops"}
 	n := s.Normalize()
-	if strings.Join(n.Rooms, ",") != "ops,payments" || n.MutedRooms[0] != "ops" {
-		t.Fatalf("Normalize: rooms %v muted %v", n.Rooms, n.MutedRooms)
+	if strings.Join(n.Servers[0].Rooms, ",") != "ops,payments" || n.MutedRooms[0] != "ops" {
+		t.Fatalf("Normalize: rooms %v muted %v", n.Servers[0].Rooms, n.MutedRooms)
 	}
-	if got := settings.RemoveRoom(n.Rooms, "#ops"); len(got) != 1 || got[0] != "payments" {
+	if got := settings.RemoveRoom(n.Servers[0].Rooms, "#ops"); len(got) != 1 || got[0] != "payments" {
 		t.Fatalf("RemoveRoom(#ops) = %v", got)
 	}
 }

@@ -12,14 +12,14 @@ import (
 
 // load puts s into the widgets.
 func (f *form) load(s settings.Settings) {
-	if s.UsesDemo() {
+	if first(s).IsDemo() {
 		f.serverChoice.SetSelected(choiceDemo)
 	} else {
 		f.serverChoice.SetSelected(choiceURL)
 	}
-	f.serverURL.SetText(s.ServerURL)
-	f.catchupURL.SetText(s.CatchupURL)
-	f.rooms = slices.Clone(s.Rooms)
+	f.serverURL.SetText(first(s).URL)
+	f.catchupURL.SetText(first(s).CatchupURL)
+	f.rooms = slices.Clone(first(s).Rooms)
 	f.muted.Options = nil
 	f.rebuildRooms(s.MutedRooms)
 	f.muted.SetSelected(slices.Clone(s.MutedRooms))
@@ -120,7 +120,7 @@ func (f *form) checkServerURL() {
 	var urlErr, cuErr error
 	if !demo {
 		urlErr = settings.ValidateServerURL(raw)
-		if strings.TrimSpace(raw) == "" && f.cur.UsesDemo() {
+		if strings.TrimSpace(raw) == "" && first(f.cur).IsDemo() {
 			urlErr = nil // just switched from the demo: no error before anything is typed
 		}
 		cuErr = settings.ValidateCatchupURL(f.catchupURL.Text)
@@ -213,25 +213,27 @@ func (f *form) quietHoursErr() error {
 // quietHoursErr too).
 func (f *form) collect() settings.Settings {
 	q, _ := settings.ParseQuietHours(f.quietOn.Checked, f.quietStart.Text, f.quietEnd.Text)
+	sv := first(f.cur)
+	sv.URL, sv.Rooms, sv.CatchupURL = f.serverURL.Text, slices.Clone(f.rooms), f.catchupURL.Text
+	if f.usesDemo() {
+		sv.URL, sv.CatchupURL = "", ""
+	}
 	s := settings.Settings{
-		ServerURL:      f.serverURL.Text,
-		Rooms:          slices.Clone(f.rooms),
-		CatchupURL:     f.catchupURL.Text,
-		ConfirmedRisks: slices.Clone(f.confirmed),
-		MutedRooms:     slices.Clone(f.muted.Selected),
-		QuietHours:     q,
-		OutageNotice:   parseOutage(f.outage.Selected),
-		PauseCriticals: !f.criticalsBreak.Checked,
-		Compression:    f.compression.Checked,
-		StartAtLogin:   f.startLogin.Checked,
+		Servers:         append([]settings.Server{sv}, f.cur.Clone().Servers[min(1, len(f.cur.Servers)):]...),
+		ReAlert:         f.cur.ReAlert,
+		SilentCriticals: f.cur.SilentCriticals,
+		ConfirmedRisks:  slices.Clone(f.confirmed),
+		MutedRooms:      slices.Clone(f.muted.Selected),
+		QuietHours:      q,
+		OutageNotice:    parseOutage(f.outage.Selected),
+		PauseCriticals:  !f.criticalsBreak.Checked,
+		Compression:     f.compression.Checked,
+		StartAtLogin:    f.startLogin.Checked,
 	}
 	for _, l := range severityLabels {
 		if l.label == f.minSeverity.Selected {
 			s.MinSeverity = l.sev
 		}
-	}
-	if f.usesDemo() {
-		s.ServerURL, s.CatchupURL = "", ""
 	}
 	return s.Normalize()
 }

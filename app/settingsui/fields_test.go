@@ -56,11 +56,11 @@ func TestDemoIsAChoiceNotAURL(t *testing.T) {
 		t.Fatalf("error for the demo: %q", shown(f.urlError))
 	}
 	h.save(t)
-	if s, _ := h.got.last(t); !s.UsesDemo() {
-		t.Fatalf("applied %q for the demo", s.ServerURL)
+	if s, _ := h.got.last(t); !first(s).IsDemo() {
+		t.Fatalf("applied %q for the demo", first(s).URL)
 	}
-	if s, err := settings.Load(h.app.Preferences()); err != nil || !s.UsesDemo() {
-		t.Fatalf("persisted %q, %v", s.ServerURL, err)
+	if s, err := settings.Load(h.app.Preferences()); err != nil || !first(s).IsDemo() {
+		t.Fatalf("persisted %q, %v", first(s).URL, err)
 	}
 
 	// A server of one's own: the URL is needed, and its error goes once typed.
@@ -77,15 +77,15 @@ func TestDemoIsAChoiceNotAURL(t *testing.T) {
 		t.Fatalf("url error %q stays after the fix", shown(f.urlError))
 	}
 	h.save(t)
-	if s, _ := settings.Load(h.app.Preferences()); s.ServerURL != "wss://ops.example.com/ws" {
-		t.Fatalf("persisted %q", s.ServerURL)
+	if s, _ := settings.Load(h.app.Preferences()); first(s).URL != "wss://ops.example.com/ws" {
+		t.Fatalf("persisted %q", first(s).URL)
 	}
 }
 
 // Each problem shows under its own field and goes once that field is fixed.
 func TestFieldErrorsUnderTheirFields(t *testing.T) {
 	cur := current()
-	cur.Rooms = []string{"ops", "#ops", "payments"}
+	cur.Servers[0].Rooms = []string{"ops", "#ops", "payments"}
 	h := open(t, cur, nil)
 	f := h.f
 	f.serverURL.SetText("https://ops.example.com")
@@ -220,7 +220,7 @@ func TestWindowOpener(t *testing.T) {
 	if err != nil || !settings.Stored(other) {
 		t.Fatalf("nothing in the settings file: %v", err)
 	}
-	if s, err := settings.Load(other); err != nil || !s.UsesDemo() {
+	if s, err := settings.Load(other); err != nil || !first(s).IsDemo() {
 		t.Fatalf("the file holds %+v, %v", s, err)
 	}
 }

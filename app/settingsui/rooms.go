@@ -28,7 +28,7 @@ func (f *form) removeRoom(name string) {
 	f.rooms = settings.RemoveRoom(f.rooms, name)
 	f.rebuildRooms(f.muted.Selected)
 	var err error
-	for _, fe := range settings.FieldErrors(settings.Settings{Rooms: f.rooms, MinSeverity: settings.SeverityInfo}.Validate()) {
+	for _, fe := range settings.FieldErrors(settings.Server{ID: "x", Rooms: f.rooms}.Validate()) {
 		if fe.Field == "Rooms" && err == nil {
 			err = fe
 		}

@@ -21,7 +21,7 @@ func (f *form) onSave() {
 	s := f.collect()
 	var urlErr error
 	if !f.usesDemo() {
-		urlErr = settings.ValidateServerURL(s.ServerURL) // "" is a problem when a server of one's own is chosen
+		urlErr = settings.ValidateServerURL(first(s).URL) // "" is a problem when a server of one's own is chosen
 	}
 	if err := errors.Join(s.Validate(), urlErr, f.quietHoursErr()); err != nil {
 		f.showFieldErrors(err)
@@ -40,7 +40,7 @@ func (f *form) onSave() {
 		}
 		tok = &sec
 	}
-	if err := settings.CheckTokenRisks(s.ServerURL, s.CatchupURL, s.ConfirmedRisks); err != nil {
+	if err := settings.CheckTokenRisks(first(s).URL, first(s).CatchupURL, s.ConfirmedRisks); err != nil {
 		setError(f.riskErr, errors.New(`Tick "Send my token anyway" to confirm, or use wss:// and https://.`))
 		f.setStatus("Not saved: "+err.Error()+".", widget.DangerImportance)
 		return
@@ -59,10 +59,10 @@ func (f *form) onSave() {
 		imp := widget.SuccessImportance
 		if tok != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
-			err := f.opts.Tokens.Set(ctx, s.ServerURL, *tok)
+			err := f.opts.Tokens.Set(ctx, first(s).URL, *tok)
 			cancel()
 			if err != nil {
-				notes = append(notes, keyringMessage(err, f.opts.Tokens.SessionOnly(s.ServerURL)))
+				notes = append(notes, keyringMessage(err, f.opts.Tokens.SessionOnly(first(s).URL)))
 				imp = widget.WarningImportance
 			}
 		}
@@ -98,8 +98,8 @@ func (f *form) finishSave(old, s settings.Settings, tok *settings.Secret, notes 
 	if tok != nil {
 		f.token.SetText("")
 	}
-	if tok != nil || settings.Changes(old, s).ServerChanged {
-		f.refreshTokenStatus(s.ServerURL)
+	if tok != nil || settings.ServerChanges(first(old), first(s)).ServerChanged {
+		f.refreshTokenStatus(first(s).URL)
 	}
 	f.setStatus(strings.Join(append([]string{"Saved and applied."}, notes...), " "), imp)
 }
@@ -110,7 +110,7 @@ func (f *form) forget() {
 		return
 	}
 	f.mu.Lock()
-	url := f.cur.ServerURL
+	url := first(f.cur).URL
 	f.mu.Unlock()
 	f.forgetToken.Disable()
 	f.token.SetText("")

@@ -63,7 +63,7 @@ type Options struct {
 const keyringBudget = 10 * time.Second
 
 // NewWindowWith builds the Settings window for cur (it does not Show it).
-// cur.ServerURL is "" for the built-in demo server: never pass the demo's
+// first(cur).URL is "" for the built-in demo server: never pass the demo's
 // own address, which changes on every start.
 //
 // Call it from the UI goroutine. Keep one window at a time (WindowOpener
@@ -165,7 +165,7 @@ func newForm(cur settings.Settings, opts Options, do func(func())) *form {
 		opts.Probe = Probe
 	}
 	cur = cur.Normalize()
-	f := &form{opts: opts, do: do, cur: cur.Clone(), rooms: slices.Clone(cur.Rooms),
+	f := &form{opts: opts, do: do, cur: cur.Clone(), rooms: slices.Clone(first(cur).Rooms),
 		confirmed: slices.Clone(cur.ConfirmedRisks)}
 	f.serverWidgets()
 	f.ruleWidgets()
@@ -184,7 +184,7 @@ func newForm(cur settings.Settings, opts Options, do func(func())) *form {
 		f.forgetToken.Disable()
 		f.tokenStatus.SetText("No token store: the token cannot be changed here.")
 	} else {
-		f.refreshTokenStatus(cur.ServerURL)
+		f.refreshTokenStatus(first(cur).URL)
 	}
 	return f
 }

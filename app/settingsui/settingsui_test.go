@@ -45,8 +45,8 @@ func (a *applied) last(t *testing.T) (settings.Settings, *settings.Secret) {
 
 func current() settings.Settings {
 	s := settings.Default()
-	s.ServerURL = "wss://ops.example.com/ws"
-	s.Rooms = []string{"#ops", "payments"}
+	s.Servers[0].URL = "wss://ops.example.com/ws"
+	s.Servers[0].Rooms = []string{"#ops", "payments"}
 	return s
 }
 
@@ -168,13 +168,13 @@ func TestFormShowsCurrentSettings(t *testing.T) {
 	cur.QuietHours = notify.QuietHours{Enabled: true, Start: notify.At(21, 0), End: notify.At(6, 30)}
 	cur.OutageNotice = 7 * time.Minute
 	cur.MinSeverity = settings.SeverityCritical
-	cur.CatchupURL = "https://ops.example.com/api/incidents"
+	cur.Servers[0].CatchupURL = "https://ops.example.com/api/incidents"
 	h := open(t, cur, nil)
 	f := h.f
-	if f.serverURL.Text != cur.ServerURL || f.catchupURL.Text != cur.CatchupURL {
+	if f.serverURL.Text != first(cur).URL || f.catchupURL.Text != first(cur).CatchupURL {
 		t.Fatal("URLs not shown")
 	}
-	if !slices.Equal(f.rooms, cur.Normalize().Rooms) || len(f.roomRemove) != 2 {
+	if !slices.Equal(f.rooms, first(cur.Normalize()).Rooms) || len(f.roomRemove) != 2 {
 		t.Fatalf("rooms %v", f.rooms)
 	}
 	if !slices.Equal(f.muted.Options, []string{"ops", "payments", "elsewhere"}) || !slices.Equal(f.muted.Selected, cur.Normalize().MutedRooms) {
@@ -218,8 +218,8 @@ func TestServerURLInlineValidation(t *testing.T) {
 	if len(h.got.calls) != 0 || !strings.Contains(f.status.Text, "Not saved") {
 		t.Fatalf("saved an invalid URL: status %q", f.status.Text)
 	}
-	if s, _ := settings.Load(h.app.Preferences()); s.ServerURL != "" {
-		t.Fatalf("persisted %q", s.ServerURL)
+	if s, _ := settings.Load(h.app.Preferences()); first(s).URL != "" {
+		t.Fatalf("persisted %q", first(s).URL)
 	}
 }
 
@@ -241,7 +241,7 @@ func TestInsecureTokenNeedsConsent(t *testing.T) {
 	test.Tap(f.insecureOK)
 	h.save(t)
 	s, tok := h.got.last(t)
-	if s.ServerURL != "ws://ops.example.com:8080/ws" || tok == nil || tok.Reveal() != "tok-insecure" {
+	if first(s).URL != "ws://ops.example.com:8080/ws" || tok == nil || tok.Reveal() != "tok-insecure" {
 		t.Fatalf("apply(%+v, %v)", s, tok)
 	}
 
@@ -308,8 +308,8 @@ func TestRoomsAddRemoveAndApplyLive(t *testing.T) {
 		t.Fatal("token passed although the field was empty")
 	}
 	d := settings.Changes(old, s)
-	if !slices.Equal(d.RoomsAdded, []string{"infra", "db"}) || !slices.Equal(d.RoomsRemoved, []string{"ops"}) ||
-		d.ServerChanged || !d.RulesChanged {
+	if sd := settings.ServerChanges(first(old), first(s)); !slices.Equal(sd.RoomsAdded, []string{"infra", "db"}) ||
+		!slices.Equal(sd.RoomsRemoved, []string{"ops"}) || sd.ServerChanged || !d.RulesChanged {
 		t.Fatalf("Changes = %+v", d)
 	}
 	if !slices.Equal(s.MutedRooms, []string{"infra"}) || s.MinSeverity != settings.SeverityInfo || s.OutageNotice != 0 {
@@ -327,7 +327,7 @@ func TestRoomsAddRemoveAndApplyLive(t *testing.T) {
 	f.serverURL.SetText("wss://other.example.com/ws")
 	h.save(t)
 	s2, _ := h.got.last(t)
-	if d := settings.Changes(s, s2); !d.ServerChanged || len(d.RoomsAdded) != 0 {
+	if d := settings.ServerChanges(first(s), first(s2)); !d.ServerChanged || len(d.RoomsAdded) != 0 {
 		t.Fatalf("Changes = %+v", d)
 	}
 }
@@ -341,7 +341,7 @@ func TestApplyErrorIsShownAndNotPersisted(t *testing.T) {
 	if !strings.Contains(h.f.status.Text, "socket closed") {
 		t.Fatalf("status %q", h.f.status.Text)
 	}
-	if s, _ := settings.Load(h.app.Preferences()); slices.Contains(s.Rooms, "new") {
+	if s, _ := settings.Load(h.app.Preferences()); slices.Contains(first(s).Rooms, "new") {
 		t.Fatal("persisted although apply failed")
 	}
 	if h.f.save.Disabled() {

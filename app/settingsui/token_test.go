@@ -126,7 +126,7 @@ func TestLockedKeyringIsAMessage(t *testing.T) {
 	if !strings.Contains(h.f.tokenStatus.Text, "this session only") {
 		t.Fatalf("token status %q", h.f.tokenStatus.Text)
 	}
-	if got, err := store.Get(context.Background(), current().ServerURL); err != nil || got.Reveal() != "tok-session-SECRET" {
+	if got, err := store.Get(context.Background(), first(current()).URL); err != nil || got.Reveal() != "tok-session-SECRET" {
 		t.Fatalf("session token: %v", err)
 	}
 }
@@ -220,7 +220,7 @@ func TestRealKeyringAndNoLeaks(t *testing.T) {
 		t.Fatalf("keyring: %v", err)
 	}
 	// A fresh store, as at the app's next start, loads it.
-	if v, err := settings.NewTokenStore(settings.TokenStoreOptions{}).Get(context.Background(), s.ServerURL); err != nil || v.Reveal() != tok {
+	if v, err := settings.NewTokenStore(settings.TokenStoreOptions{}).Get(context.Background(), first(s).URL); err != nil || v.Reveal() != tok {
 		t.Fatalf("load at start: %v", err)
 	}
 
@@ -230,7 +230,7 @@ func TestRealKeyringAndNoLeaks(t *testing.T) {
 	}
 	var prefsJSON []byte
 	rv.ReadValues(func(m map[string]any) { prefsJSON, _ = json.Marshal(m) })
-	if !bytes.Contains(prefsJSON, []byte(`"infra"`)) {
+	if !bytes.Contains(prefsJSON, []byte(`infra`)) {
 		t.Fatalf("settings not persisted: %s", prefsJSON)
 	}
 	if bytes.Contains(prefsJSON, []byte(tok)) || bytes.Contains(prefsJSON, []byte("SECRET")) {

@@ -73,9 +73,20 @@ type Target struct {
 	Flags Flags
 }
 
-// IsSaved reports whether Server is the server saved in the app's
-// Settings, whose rooms and catch-up URL then apply.
-func (t Target) IsSaved() bool { return settings.SameServer(t.Server, t.Saved.ServerURL) }
+// IsSaved reports whether Server is a server saved in the app's
+// Settings, whose rooms and catch-up URL then apply (SavedServer).
+func (t Target) IsSaved() bool { _, ok := t.Saved.ServerFor(t.Server); return ok }
+
+// SavedServer is the saved server Server names, else the first enabled
+// one (the default when none is saved), whose rooms apply when the
+// command line gives none.
+func (t Target) SavedServer() settings.Server {
+	if sv, ok := t.Saved.ServerFor(t.Server); ok {
+		return sv
+	}
+	sv, _ := t.Saved.Primary()
+	return sv
+}
 
 // Resolve finds the server: f.Server, else the one saved in the app's
 // Settings. Problems reading the saved settings are warnings, written to
@@ -87,7 +98,7 @@ func Resolve(f Flags, env Env, cmd string, warn io.Writer) (Target, error) {
 	t := Target{Flags: f, Saved: savedSettings(env, f.Server == "", cmd, warn)}
 	t.Server = f.Server
 	if t.Server == "" {
-		t.Server = t.Saved.ServerURL
+		t.Server = t.SavedServer().URL
 	}
 	if t.Server == "" {
 		return t, ErrNoServer

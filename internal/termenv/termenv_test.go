@@ -36,12 +36,12 @@ func TestResolve(t *testing.T) {
 		t.Errorf("bad URL: %v, want an error without the query", err)
 	}
 	s := settings.Default()
-	s.ServerURL, s.Rooms = "wss://ops.example/ws", []string{"ops"}
+	s.Servers[0].URL, s.Servers[0].Rooms = "wss://ops.example/ws", []string{"ops"}
 	if err := settings.Save(e.Prefs, s); err != nil {
 		t.Fatal(err)
 	}
 	tg, err := termenv.Resolve(termenv.Flags{Server: " wss://ops.example/ws "}, e, "cmd", &warn)
-	if err != nil || tg.Server != "wss://ops.example/ws" || !tg.IsSaved() || len(tg.Saved.Rooms) != 1 {
+	if err != nil || tg.Server != "wss://ops.example/ws" || !tg.IsSaved() || len(tg.SavedServer().Rooms) != 1 {
 		t.Errorf("saved server given: %+v, %v", tg, err)
 	}
 }
@@ -55,7 +55,7 @@ func TestToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := settings.Default()
-	s.ServerURL = "wss://saved.example/ws"
+	s.Servers[0].URL = "wss://saved.example/ws"
 	if err := settings.Save(e.Prefs, s); err != nil {
 		t.Fatal(err)
 	}
