@@ -28,7 +28,7 @@ func (a *Agent) Run(ctx context.Context, exe string) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	defer a.Close()
-	w := &windows{exe: exe, st: a.st, cmds: a.cmds, log: a.log.With("component", "window")}
+	w := &windows{exe: exe, st: a.st, cmds: a.cmds, hist: a.startHistory(), log: a.log.With("component", "window")}
 	if a.cfg.Verbose {
 		w.extra = []string{"-v"}
 	}

@@ -28,6 +28,7 @@ type windows struct {
 	extra  []string // flags for every window process (-v)
 	st     *store.Store
 	cmds   store.Commands // what the window asks; nil: the store's own
+	hist   ipc.History    // answers the window's history searches; nil: none (history.go)
 	log    *slog.Logger
 	exited func() // called after each window process ended
 
@@ -119,7 +120,7 @@ func (w *windows) start(settings bool) (*child, error) {
 	if w.cmds != nil {
 		cmds = w.cmds
 	}
-	c := &child{cmd: cmd, srv: ipc.NewServer(w.st, cmds, ipc.Options{}), cancel: cancel, done: make(chan struct{})}
+	c := &child{cmd: cmd, srv: ipc.NewServer(w.st, cmds, ipc.Options{History: w.hist}), cancel: cancel, done: make(chan struct{})}
 	w.log.Info("window opened", "pid", cmd.Process.Pid)
 	w.wg.Add(2)
 	go func() {
