@@ -98,3 +98,35 @@ func ExampleSettings_Validate() {
 	// Rooms: room "ops" is listed twice
 	// Rooms: room "two words" contains spaces or control characters
 }
+
+// A server is removed in Settings: after the user confirms, its keyring
+// entry goes, and only its own.
+func ExampleTokenChanges() {
+	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}})
+	ctx := context.Background()
+	old := settings.Default()
+	old.Servers = []settings.Server{
+		{ID: "s-1", Name: "Production", URL: "wss://ops.example.com/ws"},
+		{ID: "s-2", Name: "Staging", URL: "wss://staging.example.com/ws"},
+	}
+	_ = tokens.Set(ctx, old.Servers[0].URL, "tok-prod")
+	_ = tokens.Set(ctx, old.Servers[1].URL, "tok-staging")
+
+	next := old.Clone()
+	next.Servers = next.Servers[:1] // Staging removed
+	plan := settings.TokenChanges(old, next)
+	fmt.Println("delete:", plan.Delete)
+	fmt.Println(plan.Apply(ctx, tokens))
+	_, err := tokens.Get(ctx, "wss://staging.example.com/ws")
+	fmt.Println(errors.Is(err, settings.ErrNoToken))
+
+	// Production moves to another host: its token is asked for again.
+	moved := next.Clone()
+	moved.Servers[0].URL = "wss://ops2.example.com/ws"
+	fmt.Println("enter again:", settings.TokenChanges(next, moved).Reenter)
+	// Output:
+	// delete: [wss://staging.example.com/ws]
+	// <nil>
+	// true
+	// enter again: [s-1]
+}
