@@ -17,9 +17,38 @@
 //     function through DelivererFunc.
 //
 // The agent hands each ops.Incident (validated where it entered the app)
-// to Notifier.Incident as it is; it reports connection and sleep changes with
-// ConnectionLost, ConnectionRestored and SetAwake, and settings with
+// to Notifier.Incident as it is, with the ID of the server it came from;
+// it reports connection and sleep changes with ConnectionLost,
+// ConnectionRestored and SetAwake, incidents that need nobody any more
+// with Settled, the servers watched with SetServers, and settings with
 // SetRules and SetPausedUntil.
+//
+// # Several servers
+//
+// Every incident, catch-up and link change names its server (its ID, ""
+// with a single server). The same UUID on two servers is two incidents:
+// duplicates are dropped per server, and Notification.Server with
+// Notification.ID is what a click or Acknowledge reports. With more than
+// one server (SetServers) every notification names its server
+// ("Production · ops · 14:02", "Staging is offline"); each server has its
+// own outage notice, replaced by its own recovery. A server in
+// Rules.MutedServers is watched but never notifies: neither its incidents
+// nor its outage notice.
+//
+// # Re-alerts and sound
+//
+// A critical incident that notified (or was held by a silence) and that
+// nobody acknowledged is notified again every Rules.ReAlert until Settled
+// ("Unacknowledged for 10 min · …"), on the delivery goroutine's one
+// timer: the notifier wakes when a re-alert is due, never to poll.
+// Re-alerts obey the rules in force when due, like any critical: through
+// quiet hours and through a pause unless Rules.PauseCriticals; one that a
+// silence or a mute holds waits for the next interval. Criticals that
+// came together re-alert together: a few one by one, more as one summary
+// ("5 critical incidents still unacknowledged"). With Rules.CriticalSound
+// a critical notification (and a summary holding one) carries a sound
+// (Notification.Sound: SoundCritical, SoundReAlert for a re-alert), sent
+// as the freedesktop "sound-name" hint with critical urgency.
 //
 // # Storms, duplicates, outages
 //
@@ -75,12 +104,16 @@
 // types), and falls back to beeep when there is no session bus; on macOS
 // and Windows it is beeep alone. Severity maps to urgency: critical →
 // Critical (2), warning → Normal (1), info → Low (0). Clicking a
-// notification calls SystemOptions.OnClick with the incident's UUID ("" for
-// a summary or the outage notice) where the platform reports clicks. Over
-// D-Bus an incident's notification also offers "Acknowledge"
-// (SystemOptions.OnAcknowledge), and System.Withdraw closes it once the
-// incident is acknowledged or resolved. beeep reports no clicks and no
-// actions on any platform.
+// notification (the freedesktop "default" action) calls
+// SystemOptions.OnClick with the incident's server and UUID (UUID "" for
+// a summary or the outage notice), so that the app opens the dashboard on
+// that incident. Over D-Bus an incident's notification also offers
+// "Acknowledge" (SystemOptions.OnAcknowledge), and System.Withdraw closes
+// it once the incident is acknowledged or resolved. beeep reports no
+// clicks and no actions on any platform: there a click does what the OS
+// does with any notification (usually dismisses it) and the dashboard
+// stays a tray click away; a sound is the OS's default notification
+// sound on macOS and Windows, none on Linux.
 //
 // # Concurrency
 //
