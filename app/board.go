@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -120,7 +121,9 @@ func (b *Board) layout() fyne.CanvasObject {
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), b.EmptyIcon)),
 		b.EmptyTitle, b.EmptyNote))
 	b.list = container.NewStack(container.NewVScroll(b.rows.box), b.Veil)
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(b.filter.Select, b.Order, b.AckAll), b.Header)
+	// The choices get a line of their own: with several servers the
+	// filter joins them, and the header must not push the list aside.
+	head := container.NewVBox(b.Header, container.NewHBox(b.filter.Select, b.Order, layout.NewSpacer(), b.AckAll))
 	incidents := container.NewBorder(head, nil, nil, nil, container.NewStack(b.list, b.empty))
 	monHead := widget.NewLabel("Monitors")
 	monHead.TextStyle.Bold = true
