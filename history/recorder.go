@@ -98,6 +98,7 @@ func (r *Recorder) flush() {
 	}
 	err := r.h.Add(batch...)
 	if err == nil {
+		r.log.Debug("history: recorded", "records", len(batch), "first", batch[0].Incident.UUID)
 		return
 	}
 	if len(batch) > 1 && errors.Is(err, ErrInvalid) {
