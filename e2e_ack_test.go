@@ -3,9 +3,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +20,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/tray"
 )
 
 // ackWithin is how soon after "Acknowledge" on one desktop's notification
@@ -88,6 +92,10 @@ func TestEndToEndAcknowledgeAcrossDesktops(t *testing.T) {
 		t.Errorf("bob's notification closed %v after the action on alice's, want within %v", took, ackWithin)
 	}
 
+	// Alice's dashboard says it too: opened from her tray, read off the
+	// screen.
+	checkDashboardShows(t, watcher, alice, "acknowledged by alice")
+
 	// What a user sees without the window: the tray says who acknowledged
 	// it, and neither icon shows an unacknowledged critical any more.
 	t.Skip("pending (issue 11): the tray neither says who acknowledged an incident nor counts one acknowledged " +
@@ -113,6 +121,67 @@ func checkTraysShowAcknowledged(t *testing.T, watcher *snWatcher, alice, bob *de
 	if b.IconSum == before.IconSum {
 		t.Errorf("bob's tray icon is still the one it had before the acknowledgement")
 	}
+}
+
+// checkDashboardShows opens d's dashboard from its tray ("Open
+// dashboard") and waits until the screen, read by OCR (tesseract), shows
+// text (any case, any spacing). Without tesseract it skips the test.
+func checkDashboardShows(t *testing.T, watcher *snWatcher, d *desktop, text string) {
+	t.Helper()
+	for _, tool := range []string{"tesseract", "import", "convert"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s: the dashboard is read off the screen by OCR (apt-get install tesseract-ocr imagemagick)", tool)
+		}
+	}
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(d.proc.output(), "window opened"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s's dashboard never opened from the tray", d.user)
+		}
+		if v, err := watcher.read(d.item); err == nil {
+			if e, ok := v.find(tray.LabelOpen); ok {
+				_ = watcher.click(d.item, "/StatusNotifierMenu", e.ID)
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	want := strings.Join(strings.Fields(strings.ToLower(text)), " ")
+	var seen string
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(time.Second) {
+		seen = strings.Join(strings.Fields(strings.ToLower(screenText(t))), " ")
+		if strings.Contains(seen, want) {
+			return
+		}
+	}
+	t.Errorf("%s's dashboard never showed %q; the screen read: %q", d.user, text, seen)
+}
+
+// screenText is the X screen's text as tesseract reads it from a
+// screenshot enlarged 2× (Fyne's 14 px text is small for OCR).
+func screenText(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	shot, big := filepath.Join(dir, "screen.png"), filepath.Join(dir, "big.png")
+	steps := [][]string{
+		{"import", "-window", "root", shot},
+		{"convert", shot, "-colorspace", "Gray", "-resize", "200%", big},
+	}
+	for _, s := range steps {
+		if out, err := runBounded(s...); err != nil {
+			t.Fatalf("%s: %v\n%s", s[0], err, out)
+		}
+	}
+	out, err := runBounded("tesseract", big, "stdout")
+	if err != nil {
+		t.Fatalf("tesseract: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// runBounded runs a command for at most 60 s and returns its output.
+func runBounded(args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput()
 }
 
 // trayShows reports whether the tooltip or a menu line holds text (any case).
