@@ -128,7 +128,6 @@ func (a *Agent) build(d notify.Deliverer) error {
 	a.closer = append(a.closer, a.st.Close)
 	if d == nil {
 		acts := newNotifyActs(a)
-		a.closer = append(a.closer, acts.close)
 		sys := notify.NewSystem(notify.SystemOptions{
 			AppName: buildinfo.Name, AppIcon: buildinfo.ID, DesktopEntry: buildinfo.ID,
 			OnClick: acts.click, OnAcknowledge: acts.acknowledge,

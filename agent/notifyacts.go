@@ -1,59 +1,31 @@
 package agent
 
 import (
-	"context"
-	"sync"
-	"time"
-
-	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/notify"
-	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
-
-// ackTimeout bounds an acknowledgement sent from a notification.
-const ackTimeout = 30 * time.Second
-
-// acknowledger is a Link that can acknowledge an incident on the server,
-// for everyone (*conn.Conn).
-type acknowledger interface {
-	Acknowledge(ctx context.Context, uuid string) (ops.Acknowledgement, error)
-}
 
 // withdrawer closes an incident's notification (*notify.System).
 type withdrawer interface{ Withdraw(server, id string) }
 
-// notifyActs carries out a notification's actions. "Acknowledge": the
-// store marks the incident of that server at once (Acked, so this desktop
-// goes quiet even offline) and the link asks the server, which tells every
-// desktop; the server's answer runs on a goroutine of its own, bounded by
-// ackTimeout and ended by close. A click (the "default" action): the
-// dashboard opens on that incident.
-type notifyActs struct {
-	a      *Agent
-	ctx    context.Context
-	cancel context.CancelFunc
+// notifyActs carries out a notification's actions. "Acknowledge" goes
+// through the agent's Commands: marked here at once, sent to the
+// incident's server, which tells every desktop (see commands for the
+// offline policy). A click (the "default" action) opens the dashboard on
+// that incident. Both run on a D-Bus goroutine and never block.
+type notifyActs struct{ a *Agent }
 
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup
-}
+func newNotifyActs(a *Agent) *notifyActs { return &notifyActs{a: a} }
 
-func newNotifyActs(a *Agent) *notifyActs {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &notifyActs{a: a, ctx: ctx, cancel: cancel}
-}
-
-// acknowledge is notify.SystemOptions.OnAcknowledge: it runs on the D-Bus
-// goroutine and does not block.
+// acknowledge is notify.SystemOptions.OnAcknowledge.
 func (n *notifyActs) acknowledge(server, uuid string) {
-	n.a.cmds.Acknowledge(server, uuid) // marked at once, sent to the server (see commands)
+	n.a.cmds.Acknowledge(server, uuid)
 }
 
 // click is notify.SystemOptions.OnClick: it opens the dashboard on the
-// incident uuid of server, or on its front page for a notification about
-// no one incident (uuid ""), or before Run started the windows. It runs on
-// the D-Bus goroutine and does not block.
+// incident uuid of server (the window's openIncident), or on its front
+// page for a notification about no one incident (uuid ""), or before Run
+// started the windows.
 func (n *notifyActs) click(server, uuid string) {
 	n.a.mu.Lock()
 	show := n.a.show
@@ -63,15 +35,6 @@ func (n *notifyActs) click(server, uuid string) {
 		return
 	}
 	show(server, uuid)
-}
-
-// close cancels the acknowledgements in flight and waits for them.
-func (n *notifyActs) close() {
-	n.mu.Lock()
-	n.closed = true
-	n.mu.Unlock()
-	n.cancel()
-	n.wg.Wait()
 }
 
 // settled is what happens when an incident of server needs nobody any
@@ -125,7 +88,4 @@ func watchSettled(settle func(server, uuid string)) func(store.State) {
 }
 
 // What production passes satisfies what the agent looks for.
-var (
-	_ acknowledger = (*conn.Conn)(nil)
-	_ withdrawer   = (*notify.System)(nil)
-)
+var _ withdrawer = (*notify.System)(nil)
