@@ -53,6 +53,9 @@ type Board struct {
 	st       store.State
 	now      time.Time
 	next     time.Time
+	// drawn runs after every Set (the window schedules its next redraw);
+	// nil: nothing.
+	drawn func()
 
 	// items is the list as last ordered and filtered, for listed.
 	items     []store.Incident
@@ -167,6 +170,9 @@ func (b *Board) Set(st store.State, now time.Time) {
 	setRectFill(b.Veil, veil)
 	b.monitors.set(st.Monitors, m)
 	b.next = m.Next()
+	if b.drawn != nil {
+		b.drawn()
+	}
 }
 
 // setStatus draws the status line: the one server's link and URL, or with

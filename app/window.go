@@ -95,6 +95,7 @@ func NewWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 	}
 	w := &Window{Win: fa.NewWindow(opts.Title), src: src, opts: opts}
 	w.Board = NewBoard(fa, cmd, opts.OpenSettings)
+	w.Board.drawn = w.schedule // also after a tap that selects or filters
 	w.Win.SetContent(withHistory(src, w.Board.Object, opts.Now)) // a Resolved tab when src can search (history.go)
 	w.Win.Resize(fyne.NewSize(960, 600))
 	w.Win.SetMaster()
@@ -120,7 +121,6 @@ func (w *Window) render(st store.State) {
 		return
 	}
 	w.Board.Set(st, w.opts.Now())
-	w.schedule()
 }
 
 // tick redraws the time-dependent text of the State drawn.
@@ -130,7 +130,6 @@ func (w *Window) tick() {
 	}
 	w.due = time.Time{} // the timer has fired: arm it again
 	w.Board.Set(w.Board.Shown(), w.opts.Now())
-	w.schedule()
 }
 
 // schedule sets the timer for the next time-driven redraw of a shown
@@ -174,7 +173,6 @@ func (w *Window) Raise() {
 func (w *Window) ShowIncident(ref ipc.IncidentRef) {
 	w.Raise()
 	w.Board.Select(ref)
-	w.schedule()
 }
 
 // stopAll unsubscribes and stops the timer; the window's OnClosed.
