@@ -13,6 +13,7 @@ import (
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/socket"
@@ -87,7 +88,7 @@ func newTestAgent(t *testing.T, saved *settings.Settings, cfg Config) (*Agent, *
 	a, err := New(cfg, Options{
 		Prefs:     prefs,
 		Tokens:    tokens,
-		Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
+		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 		Dial: func(_ conn.Sink, o conn.Options) (Link, error) {
 			link.opts, link.server, link.rooms = o, o.Server, o.Rooms
 			return link, nil
@@ -280,7 +281,7 @@ func TestEventsReachTheNotifier(t *testing.T) {
 	link := &fakeLink{}
 	a, err := New(Config{}, Options{
 		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
-		Deliverer: notify.DelivererFunc(func(n notify.Notification) error {
+		Deliverer: notifytest.DelivererFunc(func(n notify.Notification) error {
 			mu.Lock()
 			got = append(got, n)
 			mu.Unlock()

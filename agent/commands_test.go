@@ -8,6 +8,7 @@ import (
 
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/store"
@@ -38,7 +39,7 @@ func userAgent(t *testing.T, srv *demo.Server, token string) *Agent {
 	}, Options{
 		Prefs:     mapPrefs{},
 		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
-		Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
+		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 	})
 	if err != nil {
 		t.Fatal(err)

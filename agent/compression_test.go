@@ -11,6 +11,7 @@ import (
 
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/settings"
 )
 
@@ -68,7 +69,7 @@ func TestCompressionReachesTheWire(t *testing.T) {
 	_ = settings.Save(prefs, *saved)
 	a, err := New(Config{}, Options{
 		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
-		Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
+		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/settings"
 )
 
@@ -28,7 +29,7 @@ func TestSettingsChangedKeepsSettingsWhenTheFileIsCorrupt(t *testing.T) {
 	a, err := New(Config{}, Options{
 		Prefs:     file,
 		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
-		Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
+		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 		Dial: func(_ conn.Sink, o conn.Options) (Link, error) {
 			link.opts, link.server, link.rooms = o, o.Server, o.Rooms
 			return link, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/store"
@@ -40,7 +41,7 @@ func multiAgent(t *testing.T, s settings.Settings, tokens map[string]string) (*A
 		}
 	}
 	a, err := New(Config{MaxReconnectDelay: 200 * time.Millisecond}, Options{
-		Prefs: prefs, Tokens: ts, Deliverer: notify.DelivererFunc(func(notify.Notification) error { return nil }),
+		Prefs: prefs, Tokens: ts, Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 	})
 	if err != nil {
 		t.Fatal(err)

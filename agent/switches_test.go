@@ -7,6 +7,7 @@ import (
 
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/store"
@@ -49,7 +50,7 @@ func TestPauseCriticalsAppliesLive(t *testing.T) {
 	_ = settings.Save(prefs, *saved)
 	a, err := New(Config{}, Options{
 		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
-		Deliverer: notify.DelivererFunc(func(n notify.Notification) error {
+		Deliverer: notifytest.DelivererFunc(func(n notify.Notification) error {
 			mu.Lock()
 			got = append(got, n.Summary)
 			mu.Unlock()

@@ -110,7 +110,7 @@ func runNotifyPass(b *testing.B, srv *sockettest.Server, busAddr string, fake *n
 			OnClick:    func(string, string) {},
 			BusAddress: busAddr,
 		})
-		signal := notify.DelivererFunc(func(note notify.Notification) error {
+		signal := notifytest.DelivererFunc(func(note notify.Notification) error {
 			err := system.Deliver(note)
 			done <- time.Now()
 			return err

@@ -411,7 +411,7 @@ func TestDBusRetryReachesALateServer(t *testing.T) {
 	d := notify.NewDBus(notify.SystemOptions{BusAddress: bus.Address})
 	defer d.Close()
 	failed := make(chan error, 8)
-	n := notify.New(notify.DelivererFunc(func(x notify.Notification) error {
+	n := notify.New(notifytest.DelivererFunc(func(x notify.Notification) error {
 		err := d.Deliver(x)
 		if err != nil {
 			failed <- err

@@ -78,9 +78,3 @@ const (
 type Deliverer interface {
 	Deliver(Notification) error
 }
-
-// DelivererFunc adapts a function to Deliverer, for tests and logging.
-type DelivererFunc func(Notification) error
-
-// Deliver calls f(n).
-func (f DelivererFunc) Deliver(n Notification) error { return f(n) }

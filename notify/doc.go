@@ -14,7 +14,7 @@
 //     debounces the connection-lost notice, composes the text, and hands
 //     finished Notifications to a Deliverer on its own goroutine.
 //   - A Deliverer shows them. System is the production one; tests pass any
-//     function through DelivererFunc.
+//     function through notifytest.DelivererFunc.
 //
 // The agent hands each ops.Incident (validated where it entered the app)
 // to Notifier.Incident as it is, with the ID of the server it came from;

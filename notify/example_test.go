@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 )
 
@@ -12,7 +13,7 @@ import (
 // to a Deliverer on the Notifier's goroutine. Here the Deliverer prints.
 func ExampleNotifier() {
 	var shown []string // written by the delivery goroutine, read after Close
-	show := notify.DelivererFunc(func(n notify.Notification) error {
+	show := notifytest.DelivererFunc(func(n notify.Notification) error {
 		shown = append(shown, fmt.Sprintf("[%s] %s / %s", n.Urgency, n.Summary, n.Body))
 		return nil
 	})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/warpdesk/warpdesk/notify"
+	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 )
 
@@ -198,7 +199,7 @@ func TestNotifierRetriesRefusedDelivery(t *testing.T) {
 		var tries []string // "id@seconds", every attempt
 		refuse := map[string]int{"a": 2, "dead": 100}
 		start := time.Now()
-		d := notify.DelivererFunc(func(n notify.Notification) error {
+		d := notifytest.DelivererFunc(func(n notify.Notification) error {
 			mu.Lock()
 			defer mu.Unlock()
 			tries = append(tries, fmt.Sprintf("%s@%d", n.ID, int(time.Since(start).Seconds())))
