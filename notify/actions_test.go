@@ -163,6 +163,34 @@ func TestDBusWithdraw(t *testing.T) {
 	d.Withdraw("", "b2") // after Close: ignored, no goroutine started
 }
 
+// An incident is its server and UUID: withdrawing one server's closes its
+// notification only, not the other server's of the same UUID, and keeps
+// only its own from being shown later.
+func TestDBusWithdrawPerServer(t *testing.T) {
+	bus := dbustest.Start(t, dbustest.Session)
+	srv := notifytest.Start(t, bus.Address, notifytest.Options{})
+	d := notify.NewDBus(notify.SystemOptions{BusAddress: bus.Address})
+	defer d.Close()
+	for _, server := range []string{"prod", "stg"} {
+		if err := d.Deliver(notify.Notification{Summary: server, ID: "u1", Server: server}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := srv.WaitCalls(t, 2)
+	waitClickable(t, d, calls[1].ID)
+	d.Withdraw("prod", "u1")
+	waitOpen(t, srv, calls[1].ID)
+
+	for _, server := range []string{"prod", "stg"} {
+		if err := d.Deliver(notify.Notification{Summary: server + " again", ID: "u1", Server: server}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls = srv.WaitCalls(t, 3); len(calls) != 3 || calls[2].Summary != "stg again" {
+		t.Fatalf("calls %+v: want stg's shown again, prod's withdrawn", calls)
+	}
+}
+
 // A dismissed notification is forgotten: withdrawing its incident later
 // sends nothing, and an action on it reaches no callback.
 func TestDBusDismissedForgotten(t *testing.T) {
