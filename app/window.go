@@ -95,7 +95,7 @@ func NewWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 	}
 	w := &Window{Win: fa.NewWindow(opts.Title), src: src, opts: opts}
 	w.Board = NewBoard(fa, cmd, opts.OpenSettings)
-	w.Board.drawn = w.schedule // also after a tap that selects or filters
+	w.Board.drawn = w.schedule                                   // also after a tap that selects or filters
 	w.Win.SetContent(withHistory(src, w.Board.Object, opts.Now)) // a Resolved tab when src can search (history.go)
 	w.Win.Resize(fyne.NewSize(960, 600))
 	w.Win.SetMaster()
