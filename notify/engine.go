@@ -6,8 +6,9 @@ import (
 	"github.com/warpdesk/warpdesk/ops"
 )
 
-// engine is the notifier's whole decision state: rules, duplicate memory,
-// the burst window and the outage debounce. It does no I/O and reads no
+// engine is the notifier's whole decision state: rules, duplicate memory
+// (per server), the burst window, the outage debounce of each server and
+// the re-alerts. It does no I/O and reads no
 // clock; every method takes "now". The Notifier guards it with a mutex and
 // feeds it from the caller's goroutine (incidents, connection events) and
 // from its delivery goroutine (next, deadline). That split is what lets the
@@ -194,9 +195,9 @@ func (e *engine) enqueue(n Notification) {
 }
 
 // next returns the next notification due at now, if any: decided single
-// notifications first, then the digest of a silence that has ended, then
-// the burst summary once its window has ended, then the outage notice once
-// it is due.
+// notifications first, then the re-alerts due, then the digest of a
+// silence that has ended, then the burst summary once its window has
+// ended, then an outage notice once it is due.
 func (e *engine) next(now time.Time) (Notification, bool) {
 	if !e.retry.at.IsZero() {
 		if now.Before(e.retry.at) {
