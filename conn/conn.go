@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/socket"
@@ -43,7 +44,8 @@ type Options struct {
 	// it: it runs with the dial's context). Nil, or an empty token, means
 	// no authentication. The token is never logged.
 	Token func(ctx context.Context) (string, error)
-	// Socket are the client's options; Handshake is set by Conn.
+	// Socket are the client's options; Handshake is set by Conn. A nil
+	// Socket.Dialer means IdleDialer.
 	Socket socket.Options
 	// HTTPClient fetches the catch-up. Nil means a client of our own with a
 	// CatchUpTimeout timeout, whose idle connections Close closes.
@@ -75,7 +77,23 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if o.Socket.Dialer == nil {
+		o.Socket.Dialer = IdleDialer
+	}
 	return o
+}
+
+// IdleDialer is the dialer of a Conn whose options name none: one for a
+// link that is idle most of the time, as each of the agent's servers is
+// (issue 12: at most 64 KiB of heap per idle server). Its read buffer is
+// gorilla's 4 KiB rather than socket's 16 KiB (socket.DefaultReadBufferSize
+// pays off only under a flood), and write buffers come from a pool shared
+// by every connection, so an idle one holds none.
+var IdleDialer = &websocket.Dialer{
+	Proxy:            http.ProxyFromEnvironment,
+	HandshakeTimeout: 45 * time.Second,
+	ReadBufferSize:   4 << 10,
+	WriteBufferPool:  &sync.Pool{},
 }
 
 // Conn drives one server into a store. All methods are safe for concurrent
@@ -106,8 +124,7 @@ type Conn struct {
 	offline   bool // SetOnline(false) in force, for the next client too
 	asleep    bool // SetAwake(false) in force
 
-	kick   chan struct{} // cap 1: a catch-up is wanted
-	stop   chan struct{}
+	cu     catchUps        // when catch-ups run (loop.go)
 	ctx    context.Context // ends at Close
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -128,12 +145,10 @@ func New(st Sink, opts Options) (*Conn, error) {
 		hc:        opts.HTTPClient,
 		rand:      rand.Float64,
 		catchBase: base,
-		kick:      make(chan struct{}, 1),
-		stop:      make(chan struct{}),
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if c.hc == nil {
-		c.hc, c.ownHC = &http.Client{Timeout: opts.CatchUpTimeout}, true
+		c.hc, c.ownHC = &http.Client{Timeout: opts.CatchUpTimeout, Transport: catchUpTransport}, true
 	}
 	rooms := slices.Clone(opts.Rooms)
 	c.rooms.Store(&rooms)
@@ -159,7 +174,7 @@ func displayName(server, name string) string {
 	return settings.RedactURL(server)
 }
 
-// Start connects and starts the catch-up loop. Calling it again does
+// Start connects; catch-ups follow every connect. Calling it again does
 // nothing.
 func (c *Conn) Start() {
 	c.mu.Lock()
@@ -168,8 +183,6 @@ func (c *Conn) Start() {
 		return
 	}
 	c.started = true
-	c.wg.Add(1)
-	go c.catchUpLoop()
 	c.cl.sc.Connect()
 }
 
@@ -304,7 +317,7 @@ func inRooms(rooms []string, room string) bool {
 	return room == "" || len(rooms) == 0 || slices.Contains(rooms, room)
 }
 
-// Close disconnects and stops the catch-up loop; when it returns no
+// Close disconnects and stops the catch-ups; when it returns no
 // goroutine or handler of the Conn runs any more. The store is not closed.
 // Safe to call twice.
 func (c *Conn) Close() {
@@ -316,7 +329,7 @@ func (c *Conn) Close() {
 	c.closed = true
 	cl := c.cl
 	c.mu.Unlock()
-	close(c.stop)
+	c.stopCatchUps()
 	c.cancel()
 	cl.close()
 	c.wg.Wait()
@@ -330,13 +343,6 @@ func (c *Conn) current() (*client, *url.URL) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.cl, c.catchBase
-}
-
-func (c *Conn) requestCatchUp() {
-	select {
-	case c.kick <- struct{}{}:
-	default:
-	}
 }
 
 func (c *Conn) token(ctx context.Context) (string, error) {

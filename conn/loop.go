@@ -3,54 +3,133 @@ package conn
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
 
-// catchUpLoop runs a catch-up after every Connected (and rooms or URL
-// change), and while one fails and the link is up, again with full-jitter
-// backoff (socket.Backoff with CatchUpDelay and MaxCatchUpDelay). A kick
-// restarts the backoff. Without a link it waits for the next Connected.
-func (c *Conn) catchUpLoop() {
-	defer c.wg.Done()
-	retry := time.NewTimer(time.Hour)
-	retry.Stop()
-	defer retry.Stop()
-	attempt := 0
-	for {
-		select {
-		case <-c.stop:
-			return
-		case <-c.kick:
-			attempt = 0
-			retry.Stop()
-		case <-retry.C:
-		}
-		cl, base := c.current()
-		if !cl.sc.IsConnected() {
-			continue // the next Connected kicks
-		}
-		c.awaitJoins(cl)
-		cu, err := c.catchUp(cl, base)
-		if err == nil || c.ctx.Err() != nil {
-			attempt = 0
-			continue
-		}
-		if !cl.sc.IsConnected() {
-			// The link went meanwhile: the next Connected tries again.
-			c.log.Info("catch-up failed; the link is down", "err", err)
-			c.st.CatchUpFailed(cu, err, time.Time{})
-			continue
-		}
-		attempt++
-		d := socket.Backoff(attempt, c.opts.CatchUpDelay, c.opts.MaxCatchUpDelay, c.rand())
-		retry.Reset(d)
-		c.log.Warn("catch-up failed", "err", err, "attempt", attempt, "retry in", d)
-		c.st.CatchUpFailed(cu, err, time.Now().Add(d))
+// catchUpTransport fetches every own-client Conn's catch-ups, without
+// keep-alive: a catch-up comes once per connect, and a kept-alive idle
+// connection would hold two goroutines and its buffers per server.
+var catchUpTransport = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DisableKeepAlives = true
+	return t
+}()
+
+// catchUps says when catch-ups run: one after every Connected (and rooms
+// or URL change), and while one fails and the link is up, again with
+// full-jitter backoff (socket.Backoff with CatchUpDelay and
+// MaxCatchUpDelay). A request restarts the backoff. Without a link it
+// waits for the next Connected. They run on a goroutine started on demand,
+// and a timer waits for a retry: an idle Conn holds no goroutine of its
+// own (issue 12: what each extra server costs).
+type catchUps struct {
+	mu      sync.Mutex
+	running bool        // a goroutine runs catch-ups (runCatchUps)
+	again   bool        // asked for while it ran: once more
+	fresh   bool        // … by a request: the backoff restarts
+	attempt int         // failures in a row while connected
+	retry   *time.Timer // the next try after a failure; nil when none is due
+	closed  bool
+}
+
+// requestCatchUp asks for a catch-up now (or right after the one
+// running), restarting the backoff.
+func (c *Conn) requestCatchUp() { c.wantCatchUp(true) }
+
+func (c *Conn) wantCatchUp(fresh bool) {
+	q := &c.cu
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
 	}
+	if fresh {
+		q.attempt = 0
+		if q.retry != nil {
+			q.retry.Stop()
+			q.retry = nil
+		}
+	}
+	if q.running {
+		q.again, q.fresh = true, q.fresh || fresh
+		return
+	}
+	q.running = true
+	c.wg.Add(1)
+	go c.runCatchUps()
+}
+
+// runCatchUps runs catch-ups until none is asked for, then arms the retry
+// timer if the last one failed while connected.
+func (c *Conn) runCatchUps() {
+	defer c.wg.Done()
+	q := &c.cu
+	q.mu.Lock()
+	attempt := q.attempt
+	q.mu.Unlock()
+	for {
+		retryIn, next := c.catchUpOnce(attempt)
+		q.mu.Lock()
+		if q.fresh {
+			next, q.fresh = 0, false
+		}
+		q.attempt, attempt = next, next
+		if q.again && !q.closed {
+			q.again = false
+			q.mu.Unlock()
+			continue
+		}
+		q.running = false
+		if retryIn > 0 && !q.closed {
+			q.retry = time.AfterFunc(retryIn, func() { c.wantCatchUp(false) })
+		}
+		q.mu.Unlock()
+		return
+	}
+}
+
+// stopCatchUps: no catch-up starts from now on (Close waits for the one
+// running).
+func (c *Conn) stopCatchUps() {
+	q := &c.cu
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	if q.retry != nil {
+		q.retry.Stop()
+		q.retry = nil
+	}
+}
+
+// catchUpOnce runs one catch-up after attempt failures in a row; it
+// returns when to try again (0: not until asked) and the failures now.
+func (c *Conn) catchUpOnce(attempt int) (retryIn time.Duration, failures int) {
+	cl, base := c.current()
+	if !cl.sc.IsConnected() {
+		return 0, attempt // the next Connected asks
+	}
+	c.awaitJoins(cl)
+	cu, err := c.catchUp(cl, base)
+	if err == nil || c.ctx.Err() != nil {
+		return 0, 0
+	}
+	if !cl.sc.IsConnected() {
+		// The link went meanwhile: the next Connected tries again.
+		c.log.Info("catch-up failed; the link is down", "err", err)
+		c.st.CatchUpFailed(cu, err, time.Time{})
+		return 0, attempt
+	}
+	attempt++
+	d := socket.Backoff(attempt, c.opts.CatchUpDelay, c.opts.MaxCatchUpDelay, c.rand())
+	c.log.Warn("catch-up failed", "err", err, "attempt", attempt, "retry in", d)
+	c.st.CatchUpFailed(cu, err, time.Now().Add(d))
+	return d, attempt
 }
 
 // joinsApplied is a request that needs no handler on the server: any
