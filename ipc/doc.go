@@ -31,9 +31,10 @@
 //
 // # Concurrency
 //
-// Server.Show, and all of Remote's methods, may be called from any
-// goroutine and never block on the peer: the window's UI goroutine can call
-// Acknowledge without waiting for the pipe. Both sides close their reader
+// Server.Show, ShowSettings and ShowIncident, and all of Remote's
+// methods, may be called from any goroutine and never block on the peer:
+// the window's UI goroutine can call Acknowledge without waiting for the
+// pipe. Both sides close their reader
 // and writer when the link ends (if they are io.Closers), which is what
 // lets the peer notice.
 //

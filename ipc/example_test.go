@@ -8,6 +8,7 @@ import (
 	"os/exec"
 
 	"github.com/warpdesk/warpdesk/ipc"
+	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -50,3 +51,23 @@ type fixed struct{ st store.State }
 
 func (f fixed) State() store.State                       { return f.st }
 func (f fixed) Subscribe(func(store.State)) (off func()) { return func() {} }
+
+// A notification's click: the agent asks the window to show the incident,
+// and the window selects it once it has the State that holds it.
+func ExampleServer_ShowIncident() {
+	windowIn, agentOut := io.Pipe()
+	agentIn, windowOut := io.Pipe()
+	st := store.State{Version: 1, Incidents: []store.Incident{{Server: "prod", Incident: ops.Incident{UUID: "u1", Title: "db down"}}}}
+	srv := ipc.NewServer(fixed{st}, nil, ipc.Options{})
+	srv.ShowIncident("prod", "u1") // before Run: sent after its first State
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, agentIn, agentOut) }()
+	rm := ipc.NewRemote(windowIn, windowOut, ipc.Options{})
+	ref := <-rm.IncidentShows()
+	fmt.Println(ref.Server, ref.UUID, rm.State().Incidents[0].Title)
+	cancel()
+	<-done
+	rm.Close()
+	// Output: prod u1 db down
+}
