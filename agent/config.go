@@ -34,7 +34,8 @@ type Config struct {
 	// host) count as confirmed for this run.
 	ConfirmRisks bool
 	// NoTray is -no-tray: no tray icon; the window opens at once and the
-	// agent quits when it closes. Also what happens without a tray host.
+	// agent quits when it closes. Also what happens without a session bus
+	// (a session bus without a tray host yet is enough for the tray).
 	NoTray bool
 	// Hidden is -hidden: start in the tray without opening the window.
 	Hidden bool

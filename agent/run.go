@@ -20,8 +20,8 @@ var (
 )
 
 // Run connects and serves until ctx ends (SIGINT/SIGTERM in main), the
-// user quits from the tray, or, without a tray (-no-tray, or no tray host
-// on the desktop), the window closes. exe is the executable the window
+// user quits from the tray, or, without a tray (-no-tray, or no session
+// bus), the window closes. exe is the executable the window
 // process runs (os.Executable). Run closes the agent before it returns,
 // and returns why it ended: nil for ctx, ErrQuit or ErrWindowClosed.
 func (a *Agent) Run(ctx context.Context, exe string) error {
