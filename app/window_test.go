@@ -286,8 +286,12 @@ func TestExplanatoryTextContrast(t *testing.T) {
 			{Link: store.LinkOffline, Knowledge: store.Stale, AsOf: at(17, 0, 0), Reason: "no network",
 				Incidents: []store.Incident{incident("c1", "db down", ops.Critical)}},
 			{Link: store.LinkLive, Knowledge: store.Current, AsOf: at(17, 0, 0)},
+			acknowledgedOnTwo(),
 		} {
 			f.src.publish(st)
+			if len(st.Incidents) > 0 {
+				b.Select(ipcRef(st.Incidents))
+			}
 			bg := theme.Color(theme.ColorNameBackground)
 			check := func(what string, l *widget.Label, bgs ...color.Color) {
 				for _, obj := range test.LaidOutObjects(l) {
@@ -310,11 +314,38 @@ func TestExplanatoryTextContrast(t *testing.T) {
 				check("banner title", v.Title, bg, inBg)
 				check("banner detail", v.Detail, bg, inBg)
 			}
+			sel := over(theme.Color(theme.ColorNameSelection), bg)
 			for _, v := range b.rows.views {
-				check("row meta", v.Meta, bg)
+				check("row meta", v.Meta, bg, sel)
+				check("row acknowledgement", v.AckLine, bg, sel)
+			}
+			for _, v := range b.servers.views {
+				check("server state", v.State, bg)
+				check("server detail", v.Detail, bg)
+			}
+			d := b.detail
+			for _, l := range []*widget.Label{d.Note, d.Description, d.Service, d.Room, d.Server, d.Created, d.Ack} {
+				check("detail", l, bg)
 			}
 		}
 	}
+}
+
+// acknowledgedOnTwo is twoServers with Production's incident acknowledged
+// by bob and Staging's failed to acknowledge.
+func acknowledgedOnTwo() store.State {
+	st := twoServers()
+	st.Incidents[0].AcknowledgedBy, st.Incidents[0].AcknowledgedAt = "bob", at(17, 30, 0).UnixMilli()
+	st.Incidents[1].Description, st.Incidents[1].AckErr = "p99 over 2 s", "the server refused: no such incident"
+	return st
+}
+
+// over is c composited over the opaque bg.
+func over(c, bg color.Color) color.Color {
+	r, g, b, a := c.RGBA()
+	br, bgg, bb, _ := bg.RGBA()
+	mix := func(x, y uint32) uint8 { return uint8((x + y*(0xffff-a)/0xffff) >> 8) }
+	return color.NRGBA{mix(r, br), mix(g, bgg), mix(b, bb), 0xff}
 }
 
 // contrast is the WCAG 2 contrast ratio of two colours.
