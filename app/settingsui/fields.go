@@ -1,6 +1,7 @@
 package settingsui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,37 +11,41 @@ import (
 	"github.com/warpdesk/warpdesk/settings"
 )
 
-// load puts s into the widgets.
+// load puts s into the widgets: the global ones, the servers list, and
+// the first server in the editor.
 func (f *form) load(s settings.Settings) {
-	if first(s).IsDemo() {
-		f.serverChoice.SetSelected(choiceDemo)
-	} else {
-		f.serverChoice.SetSelected(choiceURL)
-	}
-	f.serverURL.SetText(first(s).URL)
-	f.catchupURL.SetText(first(s).CatchupURL)
-	f.rooms = slices.Clone(first(s).Rooms)
 	f.muted.Options = nil
-	f.rebuildRooms(s.MutedRooms)
-	f.muted.SetSelected(slices.Clone(s.MutedRooms))
 	f.minSeverity.SetSelected(severityLabel(s.MinSeverity))
 	f.quietOn.SetChecked(s.QuietHours.Enabled)
 	f.quietStart.SetText(s.QuietHours.Start.String())
 	f.quietEnd.SetText(s.QuietHours.End.String())
-	opts := make([]string, 0, len(outageChoices)+1)
-	for _, d := range outageChoices {
-		opts = append(opts, outageLabel(d))
-	}
-	if !slices.Contains(outageChoices, s.OutageNotice) {
-		opts = append(opts, outageLabel(s.OutageNotice))
-	}
-	f.outage.SetOptions(opts)
-	f.outage.SetSelected(outageLabel(s.OutageNotice))
+	setChoices(f.outage, outageChoices, s.OutageNotice, outageLabel)
+	setChoices(f.reAlert, reAlertChoices, s.ReAlert, reAlertLabel)
 	f.criticalsBreak.SetChecked(!s.PauseCriticals)
+	f.sound.SetChecked(!s.SilentCriticals)
 	f.compression.SetChecked(s.Compression)
 	f.startLogin.SetChecked(s.StartAtLogin)
-	f.checkServerURL()
+	sel := -1
+	if len(f.servers) > 0 {
+		sel = 0
+	}
+	f.loadEditor(sel)
+	f.rebuildRooms(slices.Clone(s.MutedRooms))
 	f.checkQuiet()
+}
+
+// setChoices offers choices (and cur, when it is not among them) in sel,
+// labelled by label, with cur selected.
+func setChoices(sel *widget.Select, choices []time.Duration, cur time.Duration, label func(time.Duration) string) {
+	opts := make([]string, 0, len(choices)+1)
+	for _, d := range choices {
+		opts = append(opts, label(d))
+	}
+	if !slices.Contains(choices, cur) {
+		opts = append(opts, label(cur))
+	}
+	sel.SetOptions(opts)
+	sel.SetSelected(label(cur))
 }
 
 func severityLabel(s settings.Severity) string {
@@ -89,13 +94,32 @@ func parseOutage(label string) time.Duration {
 	return -1 // fails validation
 }
 
+func reAlertLabel(d time.Duration) string {
+	if d == 0 {
+		return "Never"
+	}
+	return "Every" + strings.TrimPrefix(outageLabel(d), "After")
+}
+
+func parseReAlert(label string) time.Duration {
+	if label == "Never" {
+		return 0
+	}
+	return parseOutage("After" + strings.TrimPrefix(label, "Every"))
+}
+
 // usesDemo reports whether the built-in demo server is chosen.
 func (f *form) usesDemo() bool { return f.serverChoice.Selected == choiceDemo }
 
-// checkServerURL follows the server choice and the URLs as they are typed:
-// each URL's problem under its field, and what sending the token there
-// would risk (settings.TokenRisks) with the check that confirms it.
+// checkServerURL follows the server choice, the name and the URLs as they
+// are typed: each one's problem under its field (a duplicate of another
+// server's URL or name included), and what sending the token there would
+// risk (settings.TokenRisks) with the check that confirms it.
 func (f *form) checkServerURL() {
+	sv, ok := f.selected()
+	if f.loading || !ok {
+		return
+	}
 	demo := f.usesDemo()
 	for _, w := range []interface {
 		Enable()
@@ -116,18 +140,78 @@ func (f *form) checkServerURL() {
 			f.forgetToken.Enable()
 		}
 	}
-	raw := f.serverURL.Text
-	var urlErr, cuErr error
-	if !demo {
-		urlErr = settings.ValidateServerURL(raw)
-		if strings.TrimSpace(raw) == "" && first(f.cur).IsDemo() {
-			urlErr = nil // just switched from the demo: no error before anything is typed
+	byField := map[string]error{}
+	for _, fe := range settings.FieldErrors(f.problems(settings.Settings{Servers: f.editedServers(), MinSeverity: settings.SeverityInfo})) {
+		if fe.Server == sv.ID && byField[fe.Field] == nil {
+			byField[fe.Field] = fe
 		}
-		cuErr = settings.ValidateCatchupURL(f.catchupURL.Text)
+	}
+	urlErr := byField["ServerURL"]
+	if !demo && strings.TrimSpace(f.serverURL.Text) == "" && !f.bad[sv.ID] {
+		urlErr = nil // nothing typed yet: no error before the first Save
 	}
 	setError(f.urlError, urlErr)
-	setError(f.catchupErr, cuErr)
+	setError(f.catchupErr, byField["CatchupURL"])
+	setError(f.nameErr, byField["ServerName"])
 	f.showRisks()
+}
+
+// wantsURL reports whether server id is to be a server of one's own (not
+// the demo): the editor's choice for the selected server.
+func (f *form) wantsURL(id string) bool {
+	if sv, ok := f.selected(); ok && sv.ID == id {
+		return !f.usesDemo()
+	}
+	return f.ownURL[id]
+}
+
+// editorServer is the selected server as the editor shows it now.
+func (f *form) editorServer() settings.Server {
+	sv, _ := f.selected()
+	sv = sv.Clone()
+	sv.Name, sv.URL, sv.CatchupURL = f.serverName.Text, f.serverURL.Text, f.catchupURL.Text
+	if f.usesDemo() {
+		sv.URL, sv.CatchupURL = "", ""
+	}
+	sv.Rooms = slices.Clone(f.rooms)
+	return sv
+}
+
+// editedServers is the list with the editor's values for the selected
+// server.
+func (f *form) editedServers() []settings.Server {
+	list := settings.Settings{Servers: f.servers}.Clone().Servers
+	if f.sel >= 0 && f.sel < len(list) {
+		list[f.sel] = f.editorServer()
+	}
+	return list
+}
+
+// problems validates s and adds what Validate cannot see: a server whose
+// choice is a URL of one's own but has none yet (Validate would take it
+// for the demo server).
+func (f *form) problems(s settings.Settings) error {
+	noURL := map[string]bool{}
+	for _, sv := range s.Servers {
+		if sv.IsDemo() && f.wantsURL(sv.ID) {
+			noURL[sv.ID] = true
+		}
+	}
+	var errs []error
+	for _, fe := range settings.FieldErrors(s.Validate()) {
+		if noURL[fe.Server] && errors.Is(fe, settings.ErrDuplicateServer) {
+			continue // not a second demo: a URL still to enter
+		}
+		errs = append(errs, fe)
+	}
+	for _, sv := range s.Servers {
+		var fe *settings.FieldError
+		if noURL[sv.ID] && errors.As(settings.ValidateServerURL(""), &fe) {
+			fe.Server = sv.ID
+			errs = append(errs, fe)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // risks are what the user must confirm before the token goes to the URLs
@@ -213,19 +297,14 @@ func (f *form) quietHoursErr() error {
 // quietHoursErr too).
 func (f *form) collect() settings.Settings {
 	q, _ := settings.ParseQuietHours(f.quietOn.Checked, f.quietStart.Text, f.quietEnd.Text)
-	sv := first(f.cur)
-	sv.URL, sv.Rooms, sv.CatchupURL = f.serverURL.Text, slices.Clone(f.rooms), f.catchupURL.Text
-	if f.usesDemo() {
-		sv.URL, sv.CatchupURL = "", ""
-	}
 	s := settings.Settings{
-		Servers:         append([]settings.Server{sv}, f.cur.Clone().Servers[min(1, len(f.cur.Servers)):]...),
-		ReAlert:         f.cur.ReAlert,
-		SilentCriticals: f.cur.SilentCriticals,
+		Servers:         f.editedServers(),
 		ConfirmedRisks:  slices.Clone(f.confirmed),
 		MutedRooms:      slices.Clone(f.muted.Selected),
 		QuietHours:      q,
 		OutageNotice:    parseOutage(f.outage.Selected),
+		ReAlert:         parseReAlert(f.reAlert.Selected),
+		SilentCriticals: !f.sound.Checked,
 		PauseCriticals:  !f.criticalsBreak.Checked,
 		Compression:     f.compression.Checked,
 		StartAtLogin:    f.startLogin.Checked,
@@ -238,18 +317,24 @@ func (f *form) collect() settings.Settings {
 	return s.Normalize()
 }
 
-// showFieldErrors shows each field's first problem under that field, and
-// hides the labels of fields without one.
+// showFieldErrors shows each field's first problem under that field (the
+// selected server's, and the global ones), and hides the labels of fields
+// without one.
 func (f *form) showFieldErrors(err error) {
+	sv, _ := f.selected()
 	byField := map[string]error{}
 	for _, fe := range settings.FieldErrors(err) {
+		if fe.Server != "" && fe.Server != sv.ID {
+			continue
+		}
 		if _, ok := byField[fe.Field]; !ok {
 			byField[fe.Field] = fe
 		}
 	}
 	for field, l := range map[string]*widget.Label{
-		"ServerURL": f.urlError, "CatchupURL": f.catchupErr, "Rooms": f.roomError, "MutedRooms": f.mutedErr,
-		"MinSeverity": f.sevErr, "QuietHours": f.quietErr, "OutageNotice": f.outageErr,
+		"ServerURL": f.urlError, "CatchupURL": f.catchupErr, "Rooms": f.roomError, "ServerName": f.nameErr,
+		"MutedRooms": f.mutedErr, "MinSeverity": f.sevErr, "QuietHours": f.quietErr, "OutageNotice": f.outageErr,
+		"ReAlert": f.reAlertErr,
 	} {
 		setError(l, byField[field])
 	}

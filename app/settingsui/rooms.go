@@ -36,8 +36,8 @@ func (f *form) removeRoom(name string) {
 	setError(f.roomError, err)
 }
 
-// rebuildRooms redraws the room list and the muted-rooms choices (the rooms,
-// plus any muted room that is not joined).
+// rebuildRooms redraws the selected server's room list and the muted-rooms
+// choices (every server's rooms, plus any muted room that is not joined).
 func (f *form) rebuildRooms(muted []string) {
 	f.roomBox.RemoveAll()
 	f.roomRemove = map[string]*widget.Button{}
@@ -51,7 +51,14 @@ func (f *form) rebuildRooms(muted []string) {
 		f.roomBox.Add(container.NewBorder(nil, nil, nil, b, widget.NewLabel(r)))
 	}
 	f.roomBox.Refresh()
-	opts := slices.Clone(f.rooms)
+	var opts []string // every server's rooms: muted rooms are muted on all of them
+	for _, sv := range f.editedServers() {
+		for _, r := range sv.Rooms {
+			if !slices.Contains(opts, r) {
+				opts = append(opts, r)
+			}
+		}
+	}
 	for _, m := range muted {
 		if !slices.Contains(opts, m) {
 			opts = append(opts, m)

@@ -15,35 +15,31 @@ func (f *form) setStatus(msg string, imp widget.Importance) {
 	f.status.SetText(msg)
 }
 
-// onSave validates, then stores the token and the autostart entry in the
-// background, then applies and persists on the UI goroutine.
+// onSave validates, then stores the tokens, deletes the entries of removed
+// servers and writes the autostart entry in the background, then applies
+// and persists on the UI goroutine.
 func (f *form) onSave() {
+	f.storeEditor()
 	s := f.collect()
-	var urlErr error
-	if !f.usesDemo() {
-		urlErr = settings.ValidateServerURL(first(s).URL) // "" is a problem when a server of one's own is chosen
-	}
-	if err := errors.Join(s.Validate(), urlErr, f.quietHoursErr()); err != nil {
-		f.showFieldErrors(err)
-		f.setStatus("Not saved: fix the fields marked in red.", widget.DangerImportance)
+	if err := errors.Join(f.problems(s), f.quietHoursErr()); err != nil {
+		f.refuse(err)
 		return
 	}
+	f.bad = map[string]bool{}
+	f.rebuildServers()
 	f.showFieldErrors(nil)
 
-	var tok *settings.Secret
-	if t := strings.TrimSpace(f.token.Text); t != "" && f.opts.Tokens != nil && !f.usesDemo() {
-		sec := settings.Secret(t)
-		if err := settings.ValidateToken(sec); err != nil {
-			setError(f.tokenErr, errors.New(settings.TokenProblem(err, false)))
-			f.setStatus("Not saved: fix the fields marked in red.", widget.DangerImportance)
+	toks, ok := f.tokensToSave(s)
+	if !ok {
+		return
+	}
+	for _, sv := range s.Servers {
+		if err := settings.CheckTokenRisks(sv.URL, sv.CatchupURL, s.ConfirmedRisks); err != nil {
+			f.loadEditor(f.index(sv.ID))
+			setError(f.riskErr, errors.New(`Tick "Send my token anyway" to confirm, or use wss:// and https://.`))
+			f.setStatus("Not saved: "+err.Error()+".", widget.DangerImportance)
 			return
 		}
-		tok = &sec
-	}
-	if err := settings.CheckTokenRisks(first(s).URL, first(s).CatchupURL, s.ConfirmedRisks); err != nil {
-		setError(f.riskErr, errors.New(`Tick "Send my token anyway" to confirm, or use wss:// and https://.`))
-		f.setStatus("Not saved: "+err.Error()+".", widget.DangerImportance)
-		return
 	}
 
 	f.mu.Lock()
@@ -51,36 +47,116 @@ func (f *form) onSave() {
 	f.mu.Unlock()
 	f.save.Disable()
 	f.setStatus("Saving…", widget.MediumImportance)
-
 	f.bg.Add(1)
 	go func() {
 		defer f.bg.Done()
-		var notes []string
-		imp := widget.SuccessImportance
-		if tok != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
-			err := f.opts.Tokens.Set(ctx, first(s).URL, *tok)
-			cancel()
-			if err != nil {
-				notes = append(notes, keyringMessage(err, f.opts.Tokens.SessionOnly(first(s).URL)))
-				imp = widget.WarningImportance
-			}
-		}
+		notes, imp := f.storeTokens(old, s, toks)
 		if s.StartAtLogin != old.StartAtLogin || s.StartAtLogin != settings.StartAtLoginEnabled() {
 			if err := settings.SetStartAtLogin(s.StartAtLogin, ""); err != nil {
 				notes = append(notes, "Start at login: "+err.Error())
 				imp = widget.WarningImportance
 			}
 		}
-		f.do(func() { f.finishSave(old, s, tok, notes, imp) })
+		f.do(func() { f.finishSave(old, s, toks, notes, imp) })
 	}()
 }
 
+// refuse shows why the settings cannot be saved: the first server with a
+// problem opens in the editor, every such server is marked in the list,
+// and each problem shows under its field.
+func (f *form) refuse(err error) {
+	f.bad = map[string]bool{}
+	for _, fe := range settings.FieldErrors(err) {
+		if fe.Server != "" {
+			f.bad[fe.Server] = true
+		}
+	}
+	if sv, ok := f.selected(); !ok || !f.bad[sv.ID] {
+		for i, sv := range f.servers {
+			if f.bad[sv.ID] {
+				f.loadEditor(i)
+				break
+			}
+		}
+	}
+	f.rebuildServers()
+	f.showFieldErrors(err)
+	msg := "Not saved: fix the fields marked in red."
+	for _, fe := range settings.FieldErrors(err) {
+		if fe.Field == "Servers" {
+			msg = "Not saved: " + fe.Msg + "."
+		}
+	}
+	f.setStatus(msg, widget.DangerImportance)
+}
+
+// tokensToSave are the tokens typed for the servers of s (none for the
+// demo, whose token is built in), each valid; false, with the problem
+// shown under the token field of its server, when one is not.
+func (f *form) tokensToSave(s settings.Settings) (map[string]settings.Secret, bool) {
+	if f.opts.Tokens == nil {
+		return nil, true
+	}
+	var toks map[string]settings.Secret
+	for _, sv := range s.Servers {
+		tok, ok := f.pending[sv.ID]
+		if !ok || sv.IsDemo() {
+			continue
+		}
+		if err := settings.ValidateToken(tok); err != nil {
+			f.loadEditor(f.index(sv.ID))
+			setError(f.tokenErr, errors.New(settings.TokenProblem(err, false)))
+			f.setStatus("Not saved: fix the fields marked in red.", widget.DangerImportance)
+			return nil, false
+		}
+		if toks == nil {
+			toks = map[string]settings.Secret{}
+		}
+		toks[sv.ID] = tok
+	}
+	return toks, true
+}
+
+// storeTokens does the keyring work of a save from old to s, off the UI
+// goroutine: the entries no server uses any more go (removed servers, and
+// servers moved to another host: settings.TokenChanges), then each new
+// token goes under its server's entry. It returns what the user should
+// know.
+func (f *form) storeTokens(old, s settings.Settings, toks map[string]settings.Secret) ([]string, widget.Importance) {
+	imp := widget.SuccessImportance
+	if f.opts.Tokens == nil {
+		return nil, imp
+	}
+	var notes []string
+	plan := settings.TokenChanges(old, s)
+	ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
+	defer cancel()
+	if err := plan.Apply(ctx, f.opts.Tokens); err != nil {
+		notes = append(notes, "A removed server's token could not be deleted from the system keyring: "+keyringMessage(err, false))
+		imp = widget.WarningImportance
+	}
+	for _, sv := range s.Servers {
+		tok, ok := toks[sv.ID]
+		if !ok {
+			if plan.Needed(sv.ID) {
+				notes = append(notes, "Enter the token for "+sv.Label()+": it is a new host, and tokens are never carried to another host.")
+				imp = widget.WarningImportance
+			}
+			continue
+		}
+		if err := f.opts.Tokens.Set(ctx, sv.URL, tok); err != nil {
+			notes = append(notes, sv.Label()+": "+keyringMessage(err, f.opts.Tokens.SessionOnly(sv.URL)))
+			imp = widget.WarningImportance
+		}
+	}
+	return notes, imp
+}
+
 // finishSave runs on the UI goroutine.
-func (f *form) finishSave(old, s settings.Settings, tok *settings.Secret, notes []string, imp widget.Importance) {
+func (f *form) finishSave(old, s settings.Settings, toks map[string]settings.Secret, notes []string, imp widget.Importance) {
 	defer f.save.Enable()
 	if f.opts.Apply != nil {
-		if err := f.opts.Apply(s.Clone(), tok); err != nil {
+		if err := f.opts.Apply(s.Clone(), toks); err != nil {
 			f.setStatus("Not applied: "+err.Error(), widget.DangerImportance)
 			return
 		}
@@ -95,60 +171,80 @@ func (f *form) finishSave(old, s settings.Settings, tok *settings.Secret, notes 
 	f.mu.Lock()
 	f.cur = s.Clone()
 	f.mu.Unlock()
-	if tok != nil {
-		f.token.SetText("")
+	for id := range toks {
+		delete(f.pending, id)
 	}
-	if tok != nil || settings.ServerChanges(first(old), first(s)).ServerChanged {
-		f.refreshTokenStatus(first(s).URL)
+	if sv, ok := f.selected(); ok {
+		if _, typed := toks[sv.ID]; typed {
+			f.token.SetText("")
+		}
+		if o, _ := old.Server(sv.ID); typed(toks, sv.ID) || o.URL != sv.URL {
+			f.refreshTokenStatus(f.savedURL(sv.ID))
+		}
 	}
 	f.setStatus(strings.Join(append([]string{"Saved and applied."}, notes...), " "), imp)
 }
 
-// forget deletes the token for the saved server URL.
+func typed(toks map[string]settings.Secret, id string) bool { _, ok := toks[id]; return ok }
+
+// forget deletes the token stored for the selected server (under the URL
+// it was saved with).
 func (f *form) forget() {
-	if f.opts.Tokens == nil {
+	sv, ok := f.selected()
+	if f.opts.Tokens == nil || !ok {
 		return
 	}
-	f.mu.Lock()
-	url := first(f.cur).URL
-	f.mu.Unlock()
+	id, url := sv.ID, f.savedURL(sv.ID)
+	delete(f.pending, id)
 	f.forgetToken.Disable()
 	f.token.SetText("")
+	if url == "" {
+		f.forgetToken.Enable()
+		f.tokenStatus.SetText("Token removed.")
+		return
+	}
 	f.bg.Add(1)
 	go func() {
 		defer f.bg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
 		err := f.opts.Tokens.Delete(ctx, url)
 		cancel()
-		f.do(func() {
-			f.forgetToken.Enable()
-			if err != nil {
-				f.tokenStatus.Importance = widget.WarningImportance
-				f.tokenStatus.SetText("Token forgotten for this session, but the system keyring could not be reached: a stored copy may remain there.")
-			} else {
-				f.tokenStatus.Importance = widget.MediumImportance
-				f.tokenStatus.SetText("Token removed.")
-			}
-			if f.opts.Apply != nil {
-				empty := settings.Secret("")
-				f.mu.Lock()
-				cur := f.cur.Clone()
-				f.mu.Unlock()
-				if aerr := f.opts.Apply(cur, &empty); aerr != nil {
-					f.setStatus("Not applied: "+aerr.Error(), widget.DangerImportance)
-				}
-			}
-			if f.opts.Saved != nil {
-				f.opts.Saved() // the token changed: the agent reconnects
-			}
-		})
+		f.do(func() { f.forgotten(id, err) })
 	}()
+}
+
+// forgotten runs on the UI goroutine when forget's keyring job ends.
+func (f *form) forgotten(id string, err error) {
+	f.forgetToken.Enable()
+	if err != nil {
+		f.tokenStatus.Importance = widget.WarningImportance
+		f.tokenStatus.SetText("Token forgotten for this session, but the system keyring could not be reached: a stored copy may remain there.")
+	} else {
+		f.tokenStatus.Importance = widget.MediumImportance
+		f.tokenStatus.SetText("Token removed.")
+	}
+	if f.opts.Apply != nil {
+		f.mu.Lock()
+		cur := f.cur.Clone()
+		f.mu.Unlock()
+		if aerr := f.opts.Apply(cur, map[string]settings.Secret{id: ""}); aerr != nil {
+			f.setStatus("Not applied: "+aerr.Error(), widget.DangerImportance)
+		}
+	}
+	if f.opts.Saved != nil {
+		f.opts.Saved() // the token changed: the agent reconnects
+	}
 }
 
 // refreshTokenStatus asks the keyring, in the background, whether a token
 // is stored for url, and says so under the token field.
 func (f *form) refreshTokenStatus(url string) {
 	if f.opts.Tokens == nil {
+		return
+	}
+	if strings.TrimSpace(url) == "" { // not saved yet, or the demo: nothing stored
+		f.tokenStatus.Importance = widget.MediumImportance
+		f.tokenStatus.SetText("No token stored for this server.")
 		return
 	}
 	f.tokenStatus.SetText("Checking the system keyring…")
@@ -160,6 +256,9 @@ func (f *form) refreshTokenStatus(url string) {
 		cancel()
 		session := f.opts.Tokens.SessionOnly(url)
 		f.do(func() {
+			if sv, ok := f.selected(); !ok || (f.savedURL(sv.ID) != url) {
+				return // another server is in the editor now
+			}
 			imp := widget.MediumImportance
 			var msg string
 			switch {

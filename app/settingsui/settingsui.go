@@ -1,12 +1,17 @@
-// Package settingsui is Warpdesk's Settings window (Fyne): the server (the
-// built-in demo or a URL, with "Test connection"), rooms, the API token,
-// notification rules and start at login.
+// Package settingsui is Warpdesk's Settings window (Fyne): the servers
+// (a list with Add, Edit and Remove; each one the built-in demo or a URL,
+// with its rooms, its API token and "Test connection"; Enabled and Muted per
+// server), notification rules (re-alerting and the critical sound
+// included) and start at login.
 //
 // The window owns saving: on Save it validates (each field's problem shows
-// under that field and goes once fixed), asks for consent before a token
+// under that field and goes once fixed; a server with problems is opened
+// in the editor and marked in the list), asks for consent before a token
 // would travel unencrypted or to a second host (settings.TokenRisks), stores
-// a new token in the keyring (off the UI goroutine, bounded by the
-// TokenStore's timeout), writes or removes the autostart entry, calls
+// each new token in the keyring under its server's own entry and deletes
+// the entries of removed servers (settings.TokenChanges; Remove asks
+// first), all off the UI goroutine, bounded by the TokenStore's timeout;
+// it writes or removes the autostart entry, calls
 // Options.Apply on the UI goroutine, and, when that succeeds, persists the
 // settings to Options.Prefs and calls Options.Saved. A locked or missing
 // keyring is a message in the window; the token is then held for this
@@ -25,6 +30,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/warpdesk/warpdesk/settings"
@@ -32,11 +38,12 @@ import (
 
 // ApplyFunc applies saved settings to a running app in the same process.
 // It runs on the UI goroutine and must not block (see settings.Changes).
-// token is nil when the user did not touch the token; otherwise it is the
-// new token (already in the TokenStore, in the keyring or for this session
-// only), or "" when the user removed it. An error is shown in the window
-// and the settings are not persisted, so the user can fix and save again.
-type ApplyFunc func(s settings.Settings, token *settings.Secret) error
+// tokens holds, by server ID, the tokens the user changed: the new token
+// (already in the TokenStore, in the keyring or for this session only),
+// or "" when the user removed it; servers whose token was not touched are
+// absent (nil when none was). An error is shown in the window and the
+// settings are not persisted, so the user can fix and save again.
+type ApplyFunc func(s settings.Settings, tokens map[string]settings.Secret) error
 
 // Options configures the Settings window. The zero value saves to the
 // app's preferences, with no token field, nothing applied live and the
@@ -63,7 +70,7 @@ type Options struct {
 const keyringBudget = 10 * time.Second
 
 // NewWindowWith builds the Settings window for cur (it does not Show it).
-// first(cur).URL is "" for the built-in demo server: never pass the demo's
+// A server's URL is "" for the built-in demo server: never pass the demo's
 // own address, which changes on every start.
 //
 // Call it from the UI goroutine. Keep one window at a time (WindowOpener
@@ -74,6 +81,9 @@ func NewWindowWith(a fyne.App, cur settings.Settings, opts Options) fyne.Window 
 	}
 	w := a.NewWindow("Warpdesk Settings")
 	f := newForm(cur, opts, fyne.Do)
+	f.confirm = func(title, msg string, answer func(bool)) {
+		dialog.ShowConfirm(title, msg, answer, w)
+	}
 	// Hide first, close on the next turn of the loop: Fyne 2.7.1's GLFW
 	// driver crashes on a pointer event that reaches a window already
 	// closed in the same batch of events (see app.App.Quit). A hidden
@@ -99,10 +109,26 @@ type form struct {
 	mu        sync.Mutex // guards cur, read from background jobs
 	cur       settings.Settings
 	bg        sync.WaitGroup // background keyring / file / probe jobs, for tests
-	rooms     []string
-	confirmed []string // settings.Risk keys the user confirmed
-	syncing   bool     // showRisks is setting insecureOK, not the user
+	confirmed []string       // settings.Risk keys the user confirmed
+	syncing   bool           // showRisks is setting insecureOK, not the user
+	loading   bool           // loadEditor is filling the editor, not the user
+	// confirm asks a yes/no question (a dialog on the window; tests
+	// answer it themselves).
+	confirm func(title, msg string, answer func(bool))
 
+	servers []settings.Server          // the list as edited
+	sel     int                        // the server in the editor; -1 none
+	pending map[string]settings.Secret // tokens typed, by server ID, not saved yet
+	ownURL  map[string]bool            // servers whose choice is a URL of one's own, by ID
+	bad     map[string]bool            // servers with problems at the last Save, by ID
+	rows    map[string]*serverRow
+	rooms   []string // the selected server's rooms as edited
+
+	serverBox      *fyne.Container
+	addServer      *widget.Button
+	editorTitle    *widget.Label
+	serverName     *widget.Entry
+	nameErr        *widget.Label
 	serverChoice   *widget.RadioGroup // choiceDemo or choiceURL
 	serverURL      *widget.Entry
 	urlError       *widget.Label
@@ -132,6 +158,9 @@ type form struct {
 	quietErr       *widget.Label
 	outage         *widget.Select
 	outageErr      *widget.Label
+	reAlert        *widget.Select
+	reAlertErr     *widget.Label
+	sound          *widget.Check // the opposite of settings.SilentCriticals
 	criticalsBreak *widget.Check // the opposite of settings.PauseCriticals
 	compression    *widget.Check
 	startLogin     *widget.Check
@@ -154,6 +183,9 @@ var severityLabels = []struct {
 var outageChoices = []time.Duration{0, time.Minute, 3 * time.Minute, 5 * time.Minute, 10 * time.Minute,
 	15 * time.Minute, 30 * time.Minute, time.Hour}
 
+var reAlertChoices = []time.Duration{0, time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute,
+	15 * time.Minute, 30 * time.Minute, time.Hour}
+
 // The two answers of the server choice.
 const (
 	choiceDemo = "Use the built-in demo server"
@@ -165,8 +197,13 @@ func newForm(cur settings.Settings, opts Options, do func(func())) *form {
 		opts.Probe = Probe
 	}
 	cur = cur.Normalize()
-	f := &form{opts: opts, do: do, cur: cur.Clone(), rooms: slices.Clone(first(cur).Rooms),
+	f := &form{opts: opts, do: do, cur: cur.Clone(), servers: cur.Clone().Servers, sel: -1,
+		pending: map[string]settings.Secret{}, ownURL: map[string]bool{}, bad: map[string]bool{},
 		confirmed: slices.Clone(cur.ConfirmedRisks)}
+	f.confirm = func(_, _ string, answer func(bool)) { answer(true) } // NewWindowWith asks
+	for _, sv := range cur.Servers {
+		f.ownURL[sv.ID] = !sv.IsDemo()
+	}
 	f.serverWidgets()
 	f.ruleWidgets()
 
@@ -183,14 +220,19 @@ func newForm(cur settings.Settings, opts Options, do func(func())) *form {
 		f.token.Disable()
 		f.forgetToken.Disable()
 		f.tokenStatus.SetText("No token store: the token cannot be changed here.")
-	} else {
-		f.refreshTokenStatus(first(cur).URL)
 	}
 	return f
 }
 
 // serverWidgets makes the server, token and room widgets.
 func (f *form) serverWidgets() {
+	f.serverBox = container.NewVBox()
+	f.addServer = widget.NewButton("Add server", f.addNewServer)
+	f.editorTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.serverName = widget.NewEntry()
+	f.serverName.SetPlaceHolder("e.g. Production (optional)")
+	f.nameErr = errorLabel()
+	f.serverName.OnChanged = func(string) { f.checkServerURL() }
 	f.serverChoice = widget.NewRadioGroup([]string{choiceDemo, choiceURL}, func(string) { f.checkServerURL() })
 	f.serverChoice.Required = true
 	f.serverURL = widget.NewEntry()
@@ -251,6 +293,9 @@ func (f *form) ruleWidgets() {
 	f.quietEnd.OnChanged = func(string) { f.checkQuiet() }
 	f.outage = widget.NewSelect(nil, func(string) { setError(f.outageErr, nil) })
 	f.outageErr = errorLabel()
+	f.reAlert = widget.NewSelect(nil, func(string) { setError(f.reAlertErr, nil) })
+	f.reAlertErr = errorLabel()
+	f.sound = widget.NewCheck("Critical notifications ask for a sound", nil)
 	f.criticalsBreak = widget.NewCheck("Critical incidents notify even while notifications are paused", nil)
 	f.compression = widget.NewCheck("Compress traffic with the server (permessage-deflate, if the server offers it)", nil)
 	f.startLogin = widget.NewCheck("Start Warpdesk when I log in", nil)

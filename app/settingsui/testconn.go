@@ -11,8 +11,10 @@ import (
 	"github.com/warpdesk/warpdesk/settings"
 )
 
-// testConnection dials the URLs in the form with the token in the form (or,
-// when none is typed, the one stored for that server) through
+// testConnection dials the selected server's URLs in the form with the
+// token in the form (or, when none is typed, the one stored for that
+// server, if the URL still names its host: a token never goes to another
+// host) through
 // Options.Probe, in the background and bounded, and says the outcome under
 // the button. The token goes nowhere Save would not send it: the same
 // consent is needed first.
@@ -41,15 +43,17 @@ func (f *form) testConnection() {
 	}
 	rooms := slices.Clone(f.rooms)
 	tokens, probe := f.opts.Tokens, f.opts.Probe
+	sv, _ := f.selected()
+	saved := f.savedURL(sv.ID)
 	f.testBtn.Disable()
 	f.showTest(widget.MediumImportance, "Testing the connection…")
 	f.bg.Add(1)
 	go func() {
 		defer f.bg.Done()
 		tok := typed
-		if tok == "" && tokens != nil {
+		if tok == "" && tokens != nil && saved != "" && settings.TokenUser(saved) == settings.TokenUser(url) {
 			ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
-			tok, _ = tokens.Get(ctx, url) // none stored, or no keyring: test without
+			tok, _ = tokens.Get(ctx, saved) // none stored, or no keyring: test without
 			cancel()
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), ProbeTimeout)
