@@ -105,3 +105,36 @@ func TestIconsConvertedOnce(t *testing.T) {
 		t.Error("an invalid icon did not fall back to unknown")
 	}
 }
+
+// TestSeveralServersWithTheRealStore: the store's State for two servers,
+// as their connections feed it, reads "2 of 2 live" and, with one lost,
+// "1 of 2 live" with a Reconnect item for that one.
+func TestSeveralServersWithTheRealStore(t *testing.T) {
+	st := store.New(store.Options{})
+	t.Cleanup(st.Close)
+	h := &fakeHost{}
+	tr := newTray(st, newRecorder().options(), h)
+	tr.apply(time.Now())
+	tr.run(st)
+	t.Cleanup(tr.Close)
+
+	feeds := []*store.Feed{st.Feed("p", "Production"), st.Feed("s", "Staging")}
+	for _, f := range feeds {
+		if err := f.SetLink(store.LinkStatus{Link: store.LinkLive}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "2 of 2 live", func() bool { tt, _, _ := h.view(); return tt == "2 of 2 live — no active incidents" })
+
+	if err := feeds[1].SetLink(store.LinkStatus{Link: store.LinkReconnecting, Reason: "connection refused"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "1 of 2 live", func() bool { tt, _, _ := h.view(); return tt == "1 of 2 live — no active incidents" })
+	waitFor(t, "Reconnect Staging", func() bool {
+		_, m, _ := h.view()
+		return strings.Contains(strings.Join(m, "|"), "|"+LabelReconnectServer+"Staging#")
+	})
+}
