@@ -1,6 +1,8 @@
 package settingsui
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,8 +10,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/zalando/go-keyring"
 
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
 // twoServers is Production (the default ID) and Staging.
@@ -256,5 +260,38 @@ func TestSingleServerFileOpensAsOneServer(t *testing.T) {
 	}
 	if kr.get("ops.example.com:8080") != "tok-v1" {
 		t.Fatal("the token was lost")
+	}
+}
+
+// The real Secret Service: two servers' tokens typed in the window are two
+// entries; removing one server (and saving) deletes its entry only.
+func TestServerTokensRealKeyring(t *testing.T) {
+	keyringtest.Start(t)
+	store := settings.NewTokenStore(settings.TokenStoreOptions{})
+	h := open(t, twoServers(), store)
+	f := h.f
+	f.confirm = func(_, _ string, answer func(bool)) { answer(true) }
+	test.Type(f.token, "tok-prod-SECRET")
+	test.Tap(f.rows["s-staging"].edit)
+	test.Type(f.token, "tok-staging-SECRET")
+	h.save(t)
+	if !strings.HasPrefix(f.status.Text, "Saved and applied.") {
+		t.Fatalf("status %q", f.status.Text)
+	}
+	for user, want := range map[string]string{"ops.example.com": "tok-prod-SECRET", "staging.example.com": "tok-staging-SECRET"} {
+		if got, err := keyring.Get("warpdesk", user); err != nil || got != want {
+			t.Fatalf("entry %s: %v (right token: %v)", user, err, got == want)
+		}
+	}
+	test.Tap(f.rows["s-staging"].remove)
+	h.save(t)
+	if _, err := keyring.Get("warpdesk", "staging.example.com"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("removed server's entry: %v, want it gone", err)
+	}
+	if got, err := keyring.Get("warpdesk", "ops.example.com"); err != nil || got != "tok-prod-SECRET" {
+		t.Fatalf("the other server's entry: %v", err)
+	}
+	if err := store.Wait(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

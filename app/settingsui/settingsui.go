@@ -96,7 +96,7 @@ func NewWindowWith(a fyne.App, cur settings.Settings, opts Options) fyne.Window 
 	w.SetCloseIntercept(closeSafely)
 	f.closeBtn.Show()
 	w.SetContent(f.content)
-	w.Resize(fyne.NewSize(560, 760))
+	w.Resize(fyne.NewSize(640, 800))
 	return w
 }
 
