@@ -1,6 +1,7 @@
-// Package conn drives one server into a store.Store: the socket.Client with
-// the token handshake, the room joins, the live ops messages, and the
-// catch-up over HTTP. The agent runs one Conn per server; `warpdesk
+// Package conn drives one server into the store (a Sink: that server's
+// store.Feed, or a store.Store that follows one server): the socket.Client
+// with the token handshake, the room joins, the live ops messages, and the
+// catch-up over HTTP. The agent runs one Conn per enabled server; `warpdesk
 // listen` can run one too.
 //
 // # What it does
@@ -15,7 +16,11 @@
 //     the latest, offline ("no network", "asleep"), rejected ("server
 //     rejected the token").
 //   - Catches up after every Connected (and when the rooms or the catch-up
-//     URL change): GET ops.IncidentsPath with the token as a Bearer header.
+//     URL change): GET ops.IncidentsPath with the token as a Bearer header,
+//     once the server has applied the room joins (a "warpdesk.sync"
+//     request: any answer, even unknown_request, comes after them; a server
+//     that answers no request is waited for 2 s once). A catch-up fetched
+//     for rooms since left is void; the one for the new rooms follows.
 //     While one fails and the link is up it is retried with full-jitter
 //     backoff (socket.Backoff, Options.CatchUpDelay up to
 //     MaxCatchUpDelay); the store shows why and when (State.CatchUpErr,
@@ -47,7 +52,16 @@
 // # Concurrency
 //
 // All methods are safe for concurrent use. Handlers run on the socket's
-// dispatcher goroutine, in frame order; the catch-up runs on one goroutine
-// of the Conn's own. Close disconnects and waits for both: no goroutine of
+// dispatcher goroutine, in frame order; catch-ups run on a goroutine the
+// Conn starts when one is due and that ends when none is, and a timer
+// waits for a retry. Close disconnects and waits for both: no goroutine of
 // the Conn is left (the store is the caller's to Close).
+//
+// # Cost while idle
+//
+// An idle Conn holds no goroutine of its own (the socket's three are
+// all), no kept-alive HTTP connection, and, with IdleDialer, a 4 KiB read
+// buffer and no write buffer: about 54 KiB of heap with its share of the
+// store (BenchmarkServers in bench/; issue 12 allows 64 KiB and 3
+// goroutines per extra server).
 package conn
