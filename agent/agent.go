@@ -143,7 +143,7 @@ func (a *Agent) build(d notify.Deliverer) error {
 	a.offEv = a.st.SubscribeEvents(a.event)
 	a.closer = append(a.closer, func() { a.offEv() })
 	// Acknowledged or resolved: its re-alerts stop, its notification goes.
-	a.closer = append(a.closer, a.st.Subscribe(watchSettled(a.settled(d))))
+	a.closer = append(a.closer, a.st.Subscribe(a.watchNotes(d)))
 
 	a.cmds = newCommands(a)
 	a.st.SetHooks(store.Hooks{Reconnect: a.reconnect, SettingsChanged: a.SettingsChanged})

@@ -21,7 +21,7 @@ func (a *Agent) event(ev store.Event, st store.State) {
 	case store.Settled:
 		a.notes.Settled(e.Incident.Server, e.Incident.UUID)
 	case store.LinkLost:
-		a.notes.ConnectionLost(e.Server, e.At)
+		a.notes.ConnectionLost(e.Server, e.At, e.NeverConnected)
 	case store.LinkRestored:
 		a.notes.ConnectionRestored(e.Server, e.At)
 	case store.PauseStarted, store.PauseEnded:

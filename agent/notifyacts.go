@@ -50,6 +50,24 @@ func (a *Agent) settled(d notify.Deliverer) func(server, uuid string) {
 	}
 }
 
+// watchNotes returns the State subscriber that keeps the notifier in step
+// with what the store shows besides its events: the servers watched (their
+// names, and a removed server's outage forgotten, so no "offline" notice
+// comes for a server no longer there) and the incidents that settle
+// (watchSettled, with settled(d)). It runs on the store's dispatcher
+// goroutine, before the events of the same change.
+func (a *Agent) watchNotes(d notify.Deliverer) func(store.State) {
+	settle := watchSettled(a.settled(d))
+	var last []store.ServerState
+	return func(st store.State) {
+		if last == nil || len(st.Servers) != len(last) || (len(last) > 0 && &st.Servers[0] != &last[0]) {
+			last = st.Servers
+			a.notes.SetServers(notifyServers(st))
+		}
+		settle(st)
+	}
+}
+
 // incidentKey is an incident's identity: the same UUID on two servers is
 // two incidents.
 type incidentKey struct{ server, uuid string }

@@ -70,3 +70,54 @@ func TestAgentReAlertUntilAcknowledged(t *testing.T) {
 		}
 	})
 }
+
+// A server removed while its link is down raises no outage notice later:
+// the notifier learns the servers from the store's States, not only from
+// its events (a removal has none). The server still watched does, and
+// says "offline": it had connected (the store's NeverConnected), though
+// no LinkRestored ever came for it.
+func TestAgentRemovedServerNoOutageNotice(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := settings.Default()
+		s.Servers = []settings.Server{
+			{ID: "prod", Name: "Production", URL: "wss://prod.example.com/ws"},
+			{ID: "stg", Name: "Staging", URL: "wss://stg.example.com/ws"},
+		}
+		prefs := mapPrefs{}
+		if err := settings.Save(prefs, s); err != nil {
+			t.Fatal(err)
+		}
+		rec := &noteRecorder{}
+		a, err := New(Config{}, Options{
+			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+			Deliverer: rec,
+			Dial:      func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		for _, id := range []string{"prod", "stg"} {
+			f := a.st.Feed(id, s.Servers[0].Name)
+			if id == "stg" {
+				f = a.st.Feed(id, s.Servers[1].Name)
+			}
+			_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+			if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
+				t.Fatal(err)
+			}
+			_ = f.SetLink(store.LinkStatus{Link: store.LinkReconnecting, Reason: "connection refused"})
+		}
+		synctest.Wait()
+		a.st.RemoveFeed("stg")
+		time.Sleep(settings.Default().OutageNotice + time.Minute)
+		synctest.Wait()
+		got := rec.got()
+		// Production was live and caught up before it dropped: "offline",
+		// not "cannot connect" (no LinkRestored ever came for it); the one
+		// server left needs no name.
+		if len(got) != 1 || got[0].Server != "prod" || got[0].Summary != "Warpdesk is offline" {
+			t.Fatalf("notices %+v: want Production's only, offline", got)
+		}
+	})
+}

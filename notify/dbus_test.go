@@ -386,7 +386,7 @@ func TestStormEndToEnd(t *testing.T) {
 	}
 	calls := srv.WaitCalls(t, notify.DefaultBurst+1)
 	time.Sleep(1500 * time.Millisecond) // nothing more may come
-	n.ConnectionLost("", time.Now())
+	n.ConnectionLost("", time.Now(), false)
 	n.ConnectionRestored("", time.Now())
 	send() // catch-up replay
 	time.Sleep(1500 * time.Millisecond)

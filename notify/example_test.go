@@ -78,6 +78,6 @@ func ExampleNewSystem() {
 	defer sys.Close()
 	n := notify.New(sys, notify.Options{Icon: icon})
 	defer n.Close()
-	n.ConnectionLost("", time.Now()) // from the socket's status changes
+	n.ConnectionLost("", time.Now(), false) // from the socket's status changes
 	n.ConnectionRestored("", time.Now())
 }

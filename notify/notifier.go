@@ -173,12 +173,14 @@ func (n *Notifier) SetPausedUntil(t time.Time) {
 
 // ConnectionLost tells the notifier the connection to server (its ID;
 // "" with one server) went down at at, or, at start, that it is not up
-// yet. If it stays down for Rules.OutageNotice, one notice says so
-// ("cannot connect" when it was never up), naming the server when several
-// are watched; a muted server raises none. Repeated calls during one
-// outage keep the first time. Each server has its own outage.
-func (n *Notifier) ConnectionLost(server string, at time.Time) {
-	n.update(func(e *engine) { e.lost(server, at) })
+// yet. If it stays down for Rules.OutageNotice, one notice says so:
+// "cannot connect" when neverConnected (no connection got through since
+// start or a server switch: store.LinkLost.NeverConnected), else
+// "offline", naming the server when several are watched; a muted server
+// raises none. Repeated calls during one outage keep the first. Each
+// server has its own outage.
+func (n *Notifier) ConnectionLost(server string, at time.Time, neverConnected bool) {
+	n.update(func(e *engine) { e.lost(server, at, neverConnected) })
 }
 
 // ConnectionRestored tells the notifier the connection to server is back.

@@ -84,8 +84,7 @@ func TestNotifierSeveralServers(t *testing.T) {
 		}
 
 		for _, s := range []string{"stg", "lab"} {
-			n.ConnectionRestored(s, time.Now()) // they were up
-			n.ConnectionLost(s, time.Now())
+			n.ConnectionLost(s, time.Now(), false) // they were up
 		}
 		time.Sleep(2 * time.Minute)
 		n.ConnectionRestored("stg", time.Now())
@@ -96,6 +95,14 @@ func TestNotifierSeveralServers(t *testing.T) {
 		if len(got) != 2 || got[0].Summary != "Staging is offline" || got[0].Tag != "connection:stg" ||
 			got[1].Summary != "Staging back online" || got[1].Tag != "connection:stg" {
 			t.Fatalf("outage notices %+v: want Staging's only", got)
+		}
+
+		// Never connected since start: "cannot connect".
+		n.ConnectionLost("prod", time.Now(), true)
+		time.Sleep(2 * time.Minute)
+		synctest.Wait()
+		if got := rec.got(); got[len(got)-1].Summary != "Warpdesk cannot connect to Production" {
+			t.Fatalf("never connected: %q", got[len(got)-1].Summary)
 		}
 
 		// One server left: no names.

@@ -121,7 +121,7 @@ func TestNotifierOutage(t *testing.T) {
 		defer n.Close()
 		n.SetRules(notify.Rules{OutageNotice: time.Minute})
 
-		n.ConnectionLost("", time.Now())
+		n.ConnectionLost("", time.Now(), true)
 		time.Sleep(30 * time.Second)
 		n.ConnectionRestored("", time.Now()) // a blip
 		time.Sleep(time.Hour)
@@ -131,7 +131,7 @@ func TestNotifierOutage(t *testing.T) {
 		}
 
 		n.SetAwake(false, time.Now())
-		n.ConnectionLost("", time.Now())
+		n.ConnectionLost("", time.Now(), false)
 		time.Sleep(8 * time.Hour) // overnight
 		n.SetAwake(true, time.Now())
 		time.Sleep(10 * time.Second)
@@ -142,7 +142,7 @@ func TestNotifierOutage(t *testing.T) {
 			t.Fatalf("notice around sleep: %+v", rec.got())
 		}
 
-		n.ConnectionLost("", time.Now())
+		n.ConnectionLost("", time.Now(), false)
 		time.Sleep(time.Hour)
 		synctest.Wait()
 		got := rec.got()

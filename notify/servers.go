@@ -59,8 +59,17 @@ func (e *engine) outage(server string) *outage {
 	return o
 }
 
-// lost records that server's link went down at at.
-func (e *engine) lost(server string, at time.Time) { e.outage(server).lost(at, e.rules) }
+// lost records that server's link went down at at; neverConnected says
+// no connection got through since start (or a switch), which the notice
+// says ("cannot connect"). A repeated call during the outage changes
+// nothing.
+func (e *engine) lost(server string, at time.Time, neverConnected bool) {
+	o := e.outage(server)
+	if !o.down {
+		o.everUp = !neverConnected
+	}
+	o.lost(at, e.rules)
+}
 
 // restored ends server's outage at at; if its notice was shown, a
 // recovery notice replaces it.
