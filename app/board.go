@@ -161,7 +161,7 @@ func (b *Board) Set(st store.State, now time.Time) {
 	setText(b.Header, header)
 	showIf(b.AckAll, unackedCritical(items) > 0)
 	b.rows.set(items, rc, m)
-	b.detail.set(st, b.selected, rc.names, m)
+	b.detail.set(st, b.selected, rc, m)
 	b.setEmpty(k, m, len(items) == 0)
 	veil := color.Color(color.Transparent)
 	if k.Knowledge != store.Current && !several(st) {

@@ -79,7 +79,7 @@ func key(s string) *widget.Label {
 
 // set shows the incident ref of st (found by server and UUID), or says
 // that none is selected or that it is no longer open.
-func (d *detailPane) set(st store.State, ref ipc.IncidentRef, names map[string]string, m *moment) {
+func (d *detailPane) set(st store.State, ref ipc.IncidentRef, rc *rowContext, m *moment) {
 	d.ref = ipc.IncidentRef{}
 	in, found := findIncident(st.Incidents, ref)
 	switch {
@@ -109,7 +109,10 @@ func (d *detailPane) set(st store.State, ref ipc.IncidentRef, names map[string]s
 		room = "#" + in.Room
 	}
 	setText(d.Room, orNone(room))
-	name, several := names[in.Server]
+	name, several := rc.names[in.Server]
+	if asOf, dim := rc.notLive[in.Server]; dim {
+		name += " · " + asOfWords(asOf, m)
+	}
 	setText(d.Server, name)
 	showIf(d.server, several)
 	showIf(d.Server, several)

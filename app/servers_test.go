@@ -49,6 +49,10 @@ func TestSeveralServers(t *testing.T) {
 	if s.State.Text != "Reconnecting… · as of 17:29" || s.Detail.Text != "connection refused · since 17:29" || !s.Reconnect.Visible() {
 		t.Fatalf("staging's line: %q / %q", s.State.Text, s.Detail.Text)
 	}
+	b.Select(stg.ref)
+	if got := b.detail.Server.Text; got != "Staging · as of 17:29" {
+		t.Fatalf("the detail pane's server: %q", got)
+	}
 	test.Tap(s.Reconnect)
 	if strings.Join(f.cmd.calls, ",") != "reconnect stg" {
 		t.Fatalf("Staging's Reconnect now sent %v", f.cmd.calls)
