@@ -8,9 +8,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// The dashboard redraws from the whole State once a second (ages, "Up to
-// date"); these setters touch a widget only when what it shows changed, so
-// that a tick repaints only the few texts that moved.
+// The dashboard redraws from the whole State on every change and when a
+// time-dependent text moves (about once a minute, see moment.go); these
+// setters touch a widget only when what it shows changed, so that a redraw
+// repaints only the few texts that moved.
 
 func setText(l *widget.Label, s string) {
 	if l.Text != s {
