@@ -61,6 +61,11 @@
 // locked, missing or not answering, TokenStore holds the token in memory for
 // this session only and says so with an error matching
 // ErrKeyringUnavailable; no error it returns ever contains the token.
+// Tokens are keyed by the server URL's host[:port] (TokenUser), one entry
+// per server (Validate refuses two servers on one entry); TokenChanges says
+// what a save must do in the keyring: delete the entries of removed
+// servers, and ask again for the token of a server moved to another host
+// (a token is never carried to another host).
 // TokenFunc adapts the store to the app's token callback, TokenProblem turns
 // its errors into one sentence for the window and the status bar, and
 // MemoryKeyring keeps test tokens out of the real keyring.

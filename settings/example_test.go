@@ -130,3 +130,17 @@ func ExampleTokenChanges() {
 	// true
 	// enter again: [s-1]
 }
+
+// Adding a server: a new ID, and the list validated as a whole (the same
+// URL twice is refused, with an error under that server's URL field).
+func ExampleNewServerID() {
+	s := settings.Default()
+	s.Servers = []settings.Server{{ID: settings.DefaultServerID, Name: "Production", URL: "wss://ops.example.com/ws"}}
+	id := settings.NewServerID(s.Servers)
+	s.Servers = append(s.Servers, settings.Server{ID: id, Name: "Staging", URL: "wss://OPS.example.com:443/ws/"})
+	for _, fe := range settings.FieldErrors(s.Validate()) {
+		fmt.Println(fe.Server == id, fe.Field, errors.Is(fe, settings.ErrDuplicateServer))
+	}
+	// Output:
+	// true ServerURL true
+}
