@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -103,9 +104,10 @@ func (sv Server) Validate() error {
 	if strings.TrimSpace(sv.ID) == "" {
 		errs = append(errs, fieldErr("ServerID", ErrInvalidServerID, "server has no ID"))
 	}
-	if utf8.RuneCountInString(strings.TrimSpace(sv.Name)) > MaxServerNameLen || !utf8.ValidString(sv.Name) {
+	if utf8.RuneCountInString(strings.TrimSpace(sv.Name)) > MaxServerNameLen || !utf8.ValidString(sv.Name) ||
+		strings.IndexFunc(sv.Name, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0 {
 		errs = append(errs, fieldErr("ServerName", ErrInvalidServerName,
-			"server name is not valid text of at most %d characters", MaxServerNameLen))
+			"server name must be text of at most %d characters, without control characters", MaxServerNameLen))
 	}
 	if !sv.IsDemo() {
 		if err := ValidateServerURL(sv.URL); err != nil {

@@ -55,6 +55,8 @@ func TestValidateServers(t *testing.T) {
 		{"no names", func(s *settings.Settings) { s.Servers[0].Name, s.Servers[1].Name = "", "" }, nil, ""},
 		{"name too long", func(s *settings.Settings) { s.Servers[1].Name = string(make([]rune, 65)) },
 			settings.ErrInvalidServerName, "ServerName"},
+		{"name with a control character", func(s *settings.Settings) { s.Servers[1].Name = "Sta\x1b[2Jging" },
+			settings.ErrInvalidServerName, "ServerName"},
 		{"second server's URL", func(s *settings.Settings) { s.Servers[1].URL = "https://x" }, settings.ErrInvalidServerURL, "ServerURL"},
 		{"second server's rooms", func(s *settings.Settings) { s.Servers[1].Rooms = []string{"a b"} }, settings.ErrRoomWhitespace, "Rooms"},
 		{"second server's catch-up", func(s *settings.Settings) { s.Servers[1].CatchupURL = "ftp://x" },
