@@ -3,6 +3,8 @@ package settings_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -118,4 +120,43 @@ func TestServerTokensRealKeyring(t *testing.T) {
 	if err := fresh.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The single-server version stored its token with go-keyring under the
+// server's host:port; after the migration the one server finds it in the
+// real Secret Service, with no keyring change.
+func TestMigratedServerFindsItsTokenRealKeyring(t *testing.T) {
+	keyringtest.Start(t)
+	if err := keyring.Set(settings.KeyringService, "ops.example.com:8080", "tok-v1-SECRET"); err != nil {
+		t.Fatal(err)
+	}
+	f := openFile(t, copyV1(t))
+	s, err := settings.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tokens := settings.NewTokenStore(settings.TokenStoreOptions{})
+	if tok, err := tokens.Get(ctx, s.Servers[0].URL); err != nil || tok.Reveal() != "tok-v1-SECRET" {
+		t.Fatalf("the migrated server's token: %v", err)
+	}
+	if err := tokens.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyV1 copies testdata/settings-v1.json (a file of the single-server
+// version) to a temporary settings file and returns its path.
+func copyV1(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/settings-v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
