@@ -44,7 +44,8 @@ func TestEngineReAlertInterval(t *testing.T) {
 		if want := t0.Add(time.Duration(i) * 5 * time.Minute); !at.Equal(want) {
 			t.Fatalf("re-alert %d due at +%v, want +%v", i, at.Sub(t0), want.Sub(t0))
 		}
-		if len(got) != 1 || got[0].ID != "c1" || got[0].Urgency != Critical || got[0].Sound != SoundReAlert {
+		if len(got) != 1 || got[0].ID != "c1" || got[0].Urgency != Critical || got[0].Sound != SoundReAlert ||
+			got[0].Tag != "realert::c1" {
 			t.Fatalf("re-alert %d: %+v", i, got)
 		}
 		if want := "Unacknowledged for " + span(time.Duration(i)*5*time.Minute); !strings.HasPrefix(got[0].Body, want) {

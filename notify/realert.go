@@ -128,11 +128,14 @@ func (e *engine) reAlert(now time.Time) bool {
 
 // again composes the re-alert of one incident: its notification, with
 // how long it has gone unacknowledged ("Unacknowledged for 10 min")
-// ahead of the body.
+// ahead of the body. It replaces the incident's previous re-alert where
+// that is still on screen (critical notifications do not expire), so an
+// incident shows at most its first notification and its latest re-alert.
 func (e *engine) again(w watched, now time.Time) Notification {
 	n := e.single(w.server, w.inc, now)
 	n.Body = truncate("Unacknowledged for "+span(now.Sub(w.since))+" · "+n.Body, MaxBodyRunes)
 	n.Sound = e.sound(n.Urgency, SoundReAlert)
+	n.Tag = tagReAlert + ":" + w.server + ":" + w.inc.UUID
 	return n
 }
 

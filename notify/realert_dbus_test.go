@@ -16,8 +16,8 @@ import (
 // A critical nobody acknowledges, over a real private session bus into
 // the recording server: its notification carries the sound hint and the
 // critical urgency and names its server; it is notified again, with the
-// re-alert sound, until it is settled, and then its notifications close
-// and no more come. A click and Acknowledge on a re-alert report the
+// re-alert sound, each re-alert replacing the last on screen, until it is
+// settled, and then its notifications close and no more come. A click and Acknowledge on a re-alert report the
 // incident's server and UUID.
 func TestDBusReAlert(t *testing.T) {
 	bus := dbustest.Start(t, dbustest.Session)
@@ -57,16 +57,23 @@ func TestDBusReAlert(t *testing.T) {
 		t.Fatalf("re-alert %v after the first, want about %v", gap, every)
 	}
 
-	waitClickable(t, sys, again.ID)
-	if err := srv.Click(again.ID); err != nil {
+	// The next re-alert replaces this one on screen: critical
+	// notifications do not expire, and one per interval would pile up.
+	next := srv.WaitCalls(t, 4)[3]
+	if next.ReplacesID != again.ID || next.ID != again.ID {
+		t.Fatalf("the next re-alert: replaces %d, id %d; want both %d", next.ReplacesID, next.ID, again.ID)
+	}
+	waitClickable(t, sys, next.ID)
+	if err := srv.Click(next.ID); err != nil {
 		t.Fatal(err)
 	}
 	if id := opened.wait(t); id != "prod/c-1" {
 		t.Fatalf("click on the re-alert: OnClick %q, want prod/c-1", id)
 	}
 
-	// Acknowledge on a later re-alert reports the same incident.
-	later := srv.WaitCalls(t, 4)[3]
+	// Acknowledge on a later re-alert (a new one: the last was
+	// dismissed by the click) reports the same incident.
+	later := srv.WaitCalls(t, 5)[4]
 	waitClickable(t, sys, later.ID)
 	if err := srv.Invoke(later.ID, notify.ActionAcknowledge); err != nil {
 		t.Fatal(err)
