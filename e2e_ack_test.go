@@ -52,8 +52,9 @@ type desktop struct {
 // Both notify the critical incident; the notification server invokes
 // "acknowledge" on alice's notification as a desktop does when she clicks
 // the button; the server records alice as the acknowledger, bob's agent
-// closes its notification of the incident within ackWithin, and both trays
-// say who acknowledged it and no longer show an unacknowledged critical.
+// closes its notification of the incident within ackWithin, both trays say
+// who acknowledged it and no longer show an unacknowledged critical, and
+// both dashboards, opened from the tray, say "Acknowledged by alice".
 func TestEndToEndAcknowledgeAcrossDesktops(t *testing.T) {
 	needDesktop(t)
 	bus := dbustest.Start(t, dbustest.Session)
@@ -96,18 +97,43 @@ func TestEndToEndAcknowledgeAcrossDesktops(t *testing.T) {
 		t.Errorf("bob's notification closed %v after the action on alice's, want within %v", took, ackWithin)
 	}
 
-	// Both dashboards say it: opened from the tray one at a time, read
-	// off the screen.
-	for _, d := range []*desktop{alice, bob} {
-		pid := checkDashboardShows(t, watcher, d, "acknowledged by alice")
-		endWindowProcess(t, d, pid)
-	}
-
 	// What a user sees without the window: the tray says who acknowledged
 	// it, and neither icon shows an unacknowledged critical any more.
-	t.Skip("pending (issue 11): the tray neither says who acknowledged an incident nor counts one acknowledged " +
-		"by someone else as acknowledged (tray/view.go: count uses Incident.Acked only); remove this skip when it does")
-	checkTraysShowAcknowledged(t, watcher, alice, bob, before)
+	var unchecked []string
+	if trayAckPending {
+		unchecked = append(unchecked, "pending (issue 11): the tray neither says who acknowledged an incident nor "+
+			"counts one acknowledged by someone else as acknowledged (tray/view.go: count uses Incident.Acked only)")
+	} else {
+		checkTraysShowAcknowledged(t, watcher, alice, bob, before)
+	}
+
+	// Both dashboards say it: opened from the tray one at a time, read
+	// off the screen.
+	if missing := ocrMissing(); missing != "" {
+		unchecked = append(unchecked, missing)
+	} else {
+		for _, d := range []*desktop{alice, bob} {
+			pid := checkDashboardShows(t, watcher, d, "acknowledged by alice")
+			endWindowProcess(t, d, pid)
+		}
+	}
+	if len(unchecked) > 0 {
+		t.Skip("not checked: " + strings.Join(unchecked, "; "))
+	}
+}
+
+// trayAckPending is true until the tray shows who acknowledged an
+// incident; set it to false then.
+const trayAckPending = true
+
+// ocrMissing names the tool missing to read the screen, "" when none is.
+func ocrMissing() string {
+	for _, tool := range []string{"tesseract", "import", "convert", "xwininfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return "the dashboards, read off the screen by OCR: no " + tool + " (apt-get install tesseract-ocr imagemagick x11-utils)"
+		}
+	}
+	return ""
 }
 
 // checkTraysShowAcknowledged checks both trays say "acknowledged by
@@ -133,14 +159,9 @@ func checkTraysShowAcknowledged(t *testing.T, watcher *snWatcher, alice, bob *de
 // checkDashboardShows opens d's dashboard from its tray ("Open
 // dashboard") and waits until the screen, read by OCR (tesseract), shows
 // text (any case, any spacing); it returns the window process's id.
-// Without tesseract it skips the test.
+// It needs tesseract and imagemagick (ocrMissing).
 func checkDashboardShows(t *testing.T, watcher *snWatcher, d *desktop, text string) int {
 	t.Helper()
-	for _, tool := range []string{"tesseract", "import", "convert"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("no %s: the dashboard is read off the screen by OCR (apt-get install tesseract-ocr imagemagick)", tool)
-		}
-	}
 	opened := regexp.MustCompile(`"window opened"[^\n]* pid=(\d+)`)
 	var m []string
 	for deadline := time.Now().Add(60 * time.Second); ; {
@@ -161,7 +182,7 @@ func checkDashboardShows(t *testing.T, watcher *snWatcher, d *desktop, text stri
 	var seen string
 	start := time.Now()
 	for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(time.Second) {
-		seen = strings.Join(strings.Fields(strings.ToLower(screenText(t))), " ")
+		seen = strings.Join(strings.Fields(strings.ToLower(windowText(t))), " ")
 		if strings.Contains(seen, want) {
 			break
 		}
@@ -185,14 +206,24 @@ func endWindowProcess(t *testing.T, d *desktop, pid int) {
 	waitLog(t, d.proc, "window closed")
 }
 
-// screenText is the X screen's text as tesseract reads it from a
-// screenshot enlarged 2× (Fyne's 14 px text is small for OCR).
-func screenText(t *testing.T) string {
+// windowText is the text of the window named Warpdesk, once viewable, as
+// tesseract reads it from a screenshot enlarged 2× (Fyne's 14 px text is
+// small for OCR).
+func windowText(t *testing.T) string {
 	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		out, _ := runBounded("xwininfo", "-name", "Warpdesk")
+		if strings.Contains(string(out), "IsViewable") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no viewable window named Warpdesk:\n%s", out)
+		}
+	}
 	dir := t.TempDir()
-	shot, big := filepath.Join(dir, "screen.png"), filepath.Join(dir, "big.png")
+	shot, big := filepath.Join(dir, "window.png"), filepath.Join(dir, "big.png")
 	steps := [][]string{
-		{"import", "-window", "root", shot},
+		{"import", "-window", "Warpdesk", shot},
 		{"convert", shot, "-colorspace", "Gray", "-resize", "200%", big},
 	}
 	for _, s := range steps {
