@@ -58,14 +58,20 @@ func newDetailPane(fa fyne.App, onAck func(ipc.IncidentRef)) *detailPane {
 	d.Copy = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), d.copyLink)
 	d.Title.TextStyle.Bold = true
 	d.Title.SizeName = theme.SizeNameSubHeadingText
-	for _, l := range []*widget.Label{d.Title, d.Description, d.Service, d.Room, d.Server, d.Created, d.Ack, d.Note} {
+	// The long texts wrap; the short ones do not, as a wrapped label in a
+	// form's row takes a blank line more than it needs.
+	for _, l := range []*widget.Label{d.Title, d.Description, d.Ack, d.Note} {
 		l.Wrapping = fyne.TextWrapWord
+	}
+	for _, l := range []*widget.Label{d.Service, d.Room, d.Server} {
+		l.Truncation = fyne.TextTruncateEllipsis
 	}
 	d.Severity.TextStyle.Bold = true
 	d.fields = container.New(layout.NewFormLayout(),
 		key("Severity"), d.Severity, key("Service"), d.Service, key("Room"), d.Room,
 		d.server, d.Server, key("Created"), d.Created, key("Acknowledged"), d.Ack)
-	buttons := container.NewHBox(d.Acknowledge, d.Open, d.Copy)
+	// Two lines of buttons, so that the pane does not push the list aside.
+	buttons := container.NewVBox(container.NewHBox(d.Acknowledge), container.NewHBox(d.Open, d.Copy))
 	d.body = container.NewVBox(d.Title, d.Description, d.fields, buttons)
 	d.object = container.NewVScroll(container.NewVBox(d.Note, d.body))
 	return d
@@ -117,7 +123,11 @@ func (d *detailPane) set(st store.State, ref ipc.IncidentRef, rc *rowContext, m 
 	showIf(d.server, several)
 	showIf(d.Server, several)
 	created := in.Created()
-	setText(d.Created, created.Format("Mon 2 Jan 2006 15:04:05")+" ("+m.age(created)+")")
+	format := "Mon 2 Jan 15:04:05"
+	if created.Year() != m.now.Year() {
+		format = "Mon 2 Jan 2006 15:04:05"
+	}
+	setText(d.Created, created.Format(format)+" ("+m.age(created)+")")
 	ack := ackLine(in.Incident, in.Acked, in.AckPending, in.AckErr, m)
 	setText(d.Ack, orNone(ack))
 	retry := in.AckErr != "" && !in.AckPending && !in.IsAcknowledged()
