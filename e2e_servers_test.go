@@ -5,14 +5,17 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
+	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/settings/keyringtest"
+	"github.com/warpdesk/warpdesk/tray"
 )
 
 // opsServer is one `warpdesk serve` process of the several-servers test:
@@ -29,7 +32,8 @@ func (s *opsServer) url() string { return "ws://" + s.addr + "/ws" }
 // servers listed in the settings file (nothing on the command line). Both
 // live: the tray says "2 of 2 live". One killed: "1 of 2 live", its menu
 // line shows its list as of the loss (stale), and the other's incidents
-// keep arriving and notifying, named by their server.
+// keep arriving and notifying, named by their server; the tray's
+// "Acknowledge all critical" reaches the live server.
 func TestEndToEndTwoServers(t *testing.T) {
 	needDesktop(t)
 	kr := keyringtest.Start(t)
@@ -73,6 +77,8 @@ func TestEndToEndTwoServers(t *testing.T) {
 		return strings.HasPrefix(v.Tooltip, "2 of 2 live") && firstLine(v) == v.Tooltip
 	})
 
+	ackAllCritical(t, watcher, item, prod, stag)
+
 	if err := prod.proc.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -106,6 +112,51 @@ func TestEndToEndTwoServers(t *testing.T) {
 	}
 	if v, err := watcher.read(item); err != nil || !strings.HasPrefix(v.Tooltip, "1 of 2 live") {
 		t.Errorf("tray %q, %v: want still 1 of 2 live", v.Tooltip, err)
+	}
+}
+
+// ackAllCritical clicks the tray's "Acknowledge all critical" (issue 11)
+// and waits until each server has every critical that was open before the
+// click acknowledged by alice, the user of the app's token there.
+func ackAllCritical(t *testing.T, watcher *snWatcher, item snItem, servers ...*opsServer) {
+	t.Helper()
+	crit := map[*opsServer][]string{}
+	n := 0
+	for _, srv := range servers {
+		for _, in := range serverIncidents(t, srv.addr, srv.token) {
+			if in.Severity == ops.Critical && !in.IsAcknowledged() {
+				crit[srv] = append(crit[srv], in.UUID)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no unacknowledged critical to acknowledge from the tray: pick other -seed values")
+	}
+	v := waitTray(t, watcher, item, "Acknowledge all critical enabled", func(v trayView) bool {
+		e, ok := v.find(tray.LabelAckCritical)
+		return ok && e.Enabled
+	})
+	e, _ := v.find(tray.LabelAckCritical)
+	if err := watcher.click(item, "/StatusNotifierMenu", e.ID); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		left := 0
+		for _, srv := range servers {
+			for _, in := range serverIncidents(t, srv.addr, srv.token) {
+				if slices.Contains(crit[srv], in.UUID) && in.AcknowledgedBy != "alice" {
+					left++
+				}
+			}
+		}
+		if left == 0 {
+			t.Logf("the tray's %q acknowledged %d critical incidents as alice, on each server", tray.LabelAckCritical, n)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d criticals not acknowledged by alice after %q", left, n, tray.LabelAckCritical)
+		}
 	}
 }
 
