@@ -2,6 +2,8 @@ package agent
 
 import (
 	"context"
+	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +180,31 @@ func TestAcknowledgeAllCritical(t *testing.T) {
 		}
 	}
 	waitFor(t, "shown done", has(alice, crit[1], func(in store.Incident) bool { return in.AcknowledgedBy == "alice" && !in.AckPending }))
+}
+
+// Issue 11: the dashboard's Acknowledge, a command over the window
+// process's link (ipc, here from the stand-in window), goes to the
+// agent's Commands and so to the incident's server, as the token's user.
+func TestDashboardAcknowledgeReachesTheServer(t *testing.T) {
+	t.Setenv(fakeWindowEnv, "1")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := twoUsers(t)
+	in, err := srv.Create(ops.Incident{Title: "queue backlog", Severity: ops.Critical, Room: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := userAgent(t, srv, "T-alice")
+	w := &windows{exe: exe, st: alice.st, cmds: alice.Commands(), log: slog.New(slog.DiscardHandler)}
+	defer w.close(10 * time.Second)
+	w.openIncident(settings.DefaultServerID, in.UUID) // the stand-in answers with Acknowledge
+	waitFor(t, "the server to record alice", func() bool {
+		open := srv.Open()
+		return len(open) == 1 && open[0].AcknowledgedBy == "alice"
+	})
+	waitFor(t, "done on alice's desktop", has(alice, in.UUID, func(in store.Incident) bool {
+		return in.AcknowledgedBy == "alice" && in.Acked && !in.AckPending
+	}))
 }
