@@ -99,8 +99,17 @@ func (f *form) loadEditor(i int) {
 			w.Disable()
 		}
 	}
+	if f.opts.Tokens == nil { // no store: the token cannot be changed here
+		f.token.Disable()
+		f.forgetToken.Disable()
+	}
 	if !ok {
 		f.editorTitle.SetText("No server: add one to watch.")
+		for _, l := range []*widget.Label{f.urlError, f.catchupErr, f.nameErr} {
+			setError(l, nil)
+		}
+		f.insecure.Hide()
+		f.insecureOK.Hide()
 		f.tokenStatus.SetText("")
 		f.rebuildServers()
 		return

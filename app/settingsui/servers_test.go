@@ -295,3 +295,14 @@ func TestServerTokensRealKeyring(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Without a token store the token field stays off whichever server is in
+// the editor.
+func TestNoTokenStoreForEveryServer(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	f := newForm(twoServers(), Options{Prefs: test.NewTempApp(t).Preferences()}, func(fn func()) { fn() })
+	test.Tap(f.rows["s-staging"].edit)
+	if !f.token.Disabled() || !f.forgetToken.Disabled() {
+		t.Fatal("token field enabled without a token store")
+	}
+}
