@@ -306,3 +306,33 @@ func TestNoTokenStoreForEveryServer(t *testing.T) {
 		t.Fatal("token field enabled without a token store")
 	}
 }
+
+// Test connection tests the server in the editor with its own token: the
+// one stored for it, never another server's, and none once its URL names
+// another host (a token is never carried to another host).
+func TestTestConnectionPerServer(t *testing.T) {
+	h := open(t, twoServers(), nil)
+	f := h.f
+	ctx := context.Background()
+	_ = h.store.Set(ctx, "wss://ops.example.com/ws", "tok-prod")
+	_ = h.store.Set(ctx, "wss://staging.example.com/ws", "tok-staging")
+	h.probe.res = ProbeResult{OK: true, Message: "Connected."}
+	test.Tap(f.rows["s-staging"].edit)
+	test.Tap(f.testBtn)
+	h.ui.pump(f)
+	if c := h.probe.last(t); c.url != "wss://staging.example.com/ws" || c.token != "tok-staging" {
+		t.Fatalf("probed %s with the right token: %v", c.url, c.token == "tok-staging")
+	}
+	f.serverURL.SetText("wss://staging.example.com/v2/ws") // same host: same token
+	test.Tap(f.testBtn)
+	h.ui.pump(f)
+	if c := h.probe.last(t); c.token != "tok-staging" {
+		t.Fatal("same host, but the stored token was not used")
+	}
+	f.serverURL.SetText("wss://elsewhere.example.com/ws")
+	test.Tap(f.testBtn)
+	h.ui.pump(f)
+	if c := h.probe.last(t); c.url != "wss://elsewhere.example.com/ws" || c.token != "" {
+		t.Fatalf("a stored token went to another host (%s)", c.url)
+	}
+}
