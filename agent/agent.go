@@ -71,6 +71,7 @@ type Agent struct {
 	started bool               // Run dialled: servers connected later dial at once
 	offline bool               // the OS watcher's verdicts, for every server
 	asleep  bool
+	closing bool              // closeServers ran: connect refuses
 	saved   settings.Settings // the file's settings, as last read
 	cur     settings.Settings // the settings in force
 	origin  settings.TokenOrigin

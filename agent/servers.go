@@ -45,6 +45,11 @@ func (a *Agent) connect(sv settings.Server) error {
 	srv.link = link
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.closing { // a settings change racing Close: nothing may outlive it
+		link.Close()
+		a.st.RemoveFeed(sv.ID)
+		return fmt.Errorf("server %s: %w", sv.Label(), conn.ErrClosed)
+	}
 	if a.conns == nil {
 		a.conns = map[string]*server{}
 	}
@@ -177,8 +182,11 @@ func (a *Agent) links(id string) []Link {
 	return out
 }
 
-// closeServers closes every connection.
+// closeServers closes every connection; none is connected after it.
 func (a *Agent) closeServers() {
+	a.mu.Lock()
+	a.closing = true
+	a.mu.Unlock()
 	for _, id := range a.serverIDs() {
 		a.mu.Lock()
 		srv := a.conns[id]
