@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,32 +20,32 @@ import (
 
 // ocrMissing names the tool missing to read the screen, "" when none is.
 func ocrMissing() string {
-	for _, tool := range []string{"tesseract", "import", "convert", "xwininfo"} {
+	for _, tool := range []string{"tesseract", "import", "convert", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			return "the dashboards, read off the screen by OCR: no " + tool + " (apt-get install tesseract-ocr imagemagick x11-utils)"
+			return "the dashboards, read off the screen by OCR: no " + tool + " (apt-get install tesseract-ocr imagemagick xdotool)"
 		}
 	}
 	return ""
 }
 
-// windowText is the text of the window named Warpdesk, once viewable, as
-// tesseract reads it from a screenshot enlarged 2× (Fyne's 14 px text is
-// small for OCR).
-func windowText(t *testing.T) string {
+// windowText is the text of process pid's window named Warpdesk, once
+// visible, as tesseract reads it from a screenshot enlarged 2× (Fyne's
+// 14 px text is small for OCR).
+func windowText(t *testing.T, pid int) string {
 	t.Helper()
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		out, _ := runBounded("xwininfo", "-name", "Warpdesk")
-		if strings.Contains(string(out), "IsViewable") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no viewable window named Warpdesk:\n%s", out)
+	var id string
+	for deadline := time.Now().Add(60 * time.Second); id == ""; time.Sleep(200 * time.Millisecond) {
+		out, _ := runBounded("xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(pid), "--name", "^Warpdesk$")
+		if f := strings.Fields(string(out)); len(f) > 0 {
+			id = f[0]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("process %d shows no window named Warpdesk: %s", pid, out)
 		}
 	}
 	dir := t.TempDir()
 	shot, big := filepath.Join(dir, "window.png"), filepath.Join(dir, "big.png")
 	steps := [][]string{
-		{"import", "-window", "Warpdesk", shot},
+		{"import", "-window", id, shot},
 		{"convert", shot, "-colorspace", "Gray", "-resize", "200%", big},
 	}
 	for _, s := range steps {

@@ -146,9 +146,9 @@ func checkTraysShowAcknowledged(t *testing.T, watcher *snWatcher, alice, bob *de
 }
 
 // checkDashboardShows opens d's dashboard from its tray ("Open
-// dashboard") and waits until the screen, read by OCR (tesseract), shows
-// text (any case, any spacing); it returns the window process's id.
-// It needs tesseract and imagemagick (ocrMissing).
+// dashboard") and waits until its window, read by OCR (tesseract), shows
+// text (any case, any spacing); it returns the window process's id. It
+// needs the tools ocrMissing names.
 func checkDashboardShows(t *testing.T, watcher *snWatcher, d *desktop, text string) int {
 	t.Helper()
 	opened := regexp.MustCompile(`"window opened"[^\n]* pid=(\d+)`)
@@ -167,21 +167,17 @@ func checkDashboardShows(t *testing.T, watcher *snWatcher, d *desktop, text stri
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+	pid, _ := strconv.Atoi(m[1])
 	want := strings.Join(strings.Fields(strings.ToLower(text)), " ")
 	var seen string
 	start := time.Now()
 	for deadline := time.Now().Add(120 * time.Second); time.Now().Before(deadline); time.Sleep(time.Second) {
-		seen = strings.Join(strings.Fields(strings.ToLower(windowText(t))), " ")
-		if strings.Contains(seen, want) {
-			break
+		if seen = strings.Join(strings.Fields(strings.ToLower(windowText(t, pid))), " "); strings.Contains(seen, want) {
+			t.Logf("%s's dashboard shows %q (read off the screen %v after it opened)", d.user, text, time.Since(start).Round(time.Millisecond))
+			return pid
 		}
 	}
-	if !strings.Contains(seen, want) {
-		t.Errorf("%s's dashboard never showed %q; the screen read: %q", d.user, text, seen)
-	} else {
-		t.Logf("%s's dashboard shows %q (read off the screen %v after it opened)", d.user, text, time.Since(start).Round(time.Millisecond))
-	}
-	pid, _ := strconv.Atoi(m[1])
+	t.Errorf("%s's dashboard never showed %q; its window read: %q", d.user, text, seen)
 	return pid
 }
 
@@ -193,6 +189,11 @@ func endWindowProcess(t *testing.T, d *desktop, pid int) {
 		t.Fatalf("%s's window process %d: %v", d.user, pid, err)
 	}
 	waitLog(t, d.proc, "window closed")
+	for deadline := time.Now().Add(30 * time.Second); syscall.Kill(pid, 0) == nil; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s's window process %d still runs 30s after SIGTERM", d.user, pid)
+		}
+	}
 }
 
 // trayShows reports whether the tooltip or a menu line holds text (any case).
