@@ -16,6 +16,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -84,7 +85,7 @@ func newTestAgent(t *testing.T, saved *settings.Settings, cfg Config) (*Agent, *
 		}
 	}
 	link := &fakeLink{}
-	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}})
+	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}})
 	a, err := New(cfg, Options{
 		Prefs:     prefs,
 		Tokens:    tokens,
@@ -280,7 +281,7 @@ func TestEventsReachTheNotifier(t *testing.T) {
 	_ = settings.Save(prefs, *real("wss://ops.example.com/ws", "ops"))
 	link := &fakeLink{}
 	a, err := New(Config{}, Options{
-		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 		Deliverer: notifytest.DelivererFunc(func(n notify.Notification) error {
 			mu.Lock()
 			got = append(got, n)

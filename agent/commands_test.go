@@ -13,6 +13,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -40,7 +41,7 @@ func userAgent(t *testing.T, srv *demo.Server, token string) *Agent {
 		MaxReconnectDelay: 200 * time.Millisecond,
 	}, Options{
 		Prefs:     mapPrefs{},
-		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
 // *conn.Conn changes compression while it runs.
@@ -68,7 +69,7 @@ func TestCompressionReachesTheWire(t *testing.T) {
 	saved := real(server, "ops")
 	_ = settings.Save(prefs, *saved)
 	a, err := New(Config{}, Options{
-		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 	})
 	if err != nil {

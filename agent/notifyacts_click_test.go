@@ -14,6 +14,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -38,7 +39,7 @@ func TestNotificationActionsNameTheServer(t *testing.T) {
 	var mu sync.Mutex
 	links := map[string]*ackLink{} // by the URL dialled
 	a, err := New(Config{}, Options{
-		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 		Dial: func(st conn.Sink, o conn.Options) (Link, error) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -27,7 +28,7 @@ func liveAgent(t *testing.T, srv *demo.Server, token string) *Agent {
 		CatchUpURL: catchUp, CatchUpGiven: true,
 	}, Options{
 		Prefs:  mapPrefs{},
-		Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -43,7 +44,7 @@ func TestNotificationAcknowledge(t *testing.T) {
 	_ = settings.Save(prefs, *real("wss://ops.example.com/ws", "ops"))
 	link := &ackLink{asked: make(chan string, 4)}
 	a, err := New(Config{}, Options{
-		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 		Dial: func(st conn.Sink, _ conn.Options) (Link, error) { link.st = st; return link, nil },
 	})
 	if err != nil {

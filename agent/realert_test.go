@@ -8,6 +8,7 @@ import (
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -25,7 +26,7 @@ func TestAgentReAlertUntilAcknowledged(t *testing.T) {
 		}
 		rec := &noteRecorder{}
 		a, err := New(Config{}, Options{
-			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 			Deliverer: rec,
 			Dial:      func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
 		})
@@ -89,7 +90,7 @@ func TestAgentRemovedServerNoOutageNotice(t *testing.T) {
 		}
 		rec := &noteRecorder{}
 		a, err := New(Config{}, Options{
-			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 			Deliverer: rec,
 			Dial:      func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
 		})

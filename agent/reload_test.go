@@ -10,6 +10,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
 // A settings file that cannot be read back (corrupted by hand or by a
@@ -28,7 +29,7 @@ func TestSettingsChangedKeepsSettingsWhenTheFileIsCorrupt(t *testing.T) {
 	link := &fakeLink{}
 	a, err := New(Config{}, Options{
 		Prefs:     file,
-		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 		Dial: func(_ conn.Sink, o conn.Options) (Link, error) {
 			link.opts, link.server, link.rooms = o, o.Server, o.Rooms

@@ -10,6 +10,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -34,7 +35,7 @@ func multiAgent(t *testing.T, s settings.Settings, tokens map[string]string) (*A
 	if err := settings.Save(prefs, s); err != nil {
 		t.Fatal(err)
 	}
-	ts := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}})
+	ts := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}})
 	for u, tok := range tokens {
 		if err := ts.Set(context.Background(), u, settings.Secret(tok)); err != nil {
 			t.Fatal(err)

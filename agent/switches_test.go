@@ -10,6 +10,7 @@ import (
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -49,7 +50,7 @@ func TestPauseCriticalsAppliesLive(t *testing.T) {
 	saved := real("wss://ops.example.com/ws", "ops")
 	_ = settings.Save(prefs, *saved)
 	a, err := New(Config{}, Options{
-		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 		Deliverer: notifytest.DelivererFunc(func(n notify.Notification) error {
 			mu.Lock()
 			got = append(got, n.Summary)

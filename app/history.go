@@ -39,24 +39,20 @@ type ResolvedView struct {
 	now func() time.Time
 
 	records []history.Record
-	running bool // a search is under way
-	again   bool // the text changed while it ran
-	closed  bool
-
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	running bool           // a search is under way
+	again   bool           // the text changed while it ran
+	wg      sync.WaitGroup // the search under way, if any
 }
 
 // NewResolvedView builds the view on h; now is the clock (nil:
 // time.Now). Call Refresh to search (NewWindow's Resolved tab does so
-// each time it is shown) and Close when its window goes.
+// each time it is shown). It needs no Close: a search ends with its
+// answer or with the link (ipc.Remote fails its calls when the link goes).
 func NewResolvedView(h History, now func() time.Time) *ResolvedView {
 	if now == nil {
 		now = time.Now
 	}
 	v := &ResolvedView{h: h, now: now, Search: widget.NewEntry(), Status: widget.NewLabel("")}
-	v.ctx, v.cancel = context.WithCancel(context.Background())
 	v.Search.SetPlaceHolder("Search resolved incidents: title, service, room, who acknowledged…")
 	v.Search.OnChanged = func(string) { v.Refresh() }
 	v.List = widget.NewList(func() int { return len(v.records) }, newResolvedRow, func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -72,9 +68,6 @@ func NewResolvedView(h History, now func() time.Time) *ResolvedView {
 // Refresh searches for the box's text, now or, while a search runs, once
 // it ends.
 func (v *ResolvedView) Refresh() {
-	if v.closed {
-		return
-	}
 	if v.running {
 		v.again = true
 		return
@@ -85,7 +78,7 @@ func (v *ResolvedView) Refresh() {
 		q = q[:history.MaxQueryLen] // the rest narrows nothing the start does not
 	}
 	v.wg.Go(func() {
-		rs, more, err := v.h.SearchHistory(v.ctx, q, history.MaxLimit)
+		rs, more, err := v.h.SearchHistory(context.Background(), q, history.MaxLimit)
 		fyne.Do(func() { v.done(q, rs, more, err) })
 	})
 }
@@ -94,9 +87,6 @@ func (v *ResolvedView) Refresh() {
 // changed meanwhile.
 func (v *ResolvedView) done(q string, rs []history.Record, more bool, err error) {
 	v.running = false
-	if v.closed {
-		return
-	}
 	if v.again {
 		v.again = false
 		v.Refresh()
@@ -112,23 +102,11 @@ func (v *ResolvedView) done(q string, rs []history.Record, more bool, err error)
 	v.List.Refresh()
 }
 
-// Records are the records shown, newest first.
-func (v *ResolvedView) Records() []history.Record { return v.records }
-
-// Close stops the view's search, if one runs, and waits for it.
-func (v *ResolvedView) Close() {
-	v.closed = true
-	v.cancel()
-	v.wg.Wait()
-}
-
 // searchError says why the history could not be searched.
 func searchError(err error) string {
 	switch {
 	case errors.Is(err, ipc.ErrNoHistory):
 		return "No history: Warpdesk could not open its history file (see its log)."
-	case errors.Is(err, context.Canceled):
-		return ""
 	}
 	return "Could not search the history: " + err.Error()
 }

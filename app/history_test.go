@@ -106,7 +106,7 @@ func TestResolvedViewSearchesTheAgentsHistory(t *testing.T) {
 	test.NewTempWindow(t, v.Object)
 	v.Refresh()
 	s.settle(v)
-	if got := uuidsOf(v.Records()); got != "u3 u2 u1" || v.List.Length() != 3 {
+	if got := uuidsOf(v.records); got != "u3 u2 u1" || v.List.Length() != 3 {
 		t.Fatalf("shown %q (%d rows), want u3 u2 u1, newest first", got, v.List.Length())
 	}
 	if v.Status.Text != "3 incidents" {
@@ -114,11 +114,11 @@ func TestResolvedViewSearchesTheAgentsHistory(t *testing.T) {
 	}
 
 	s.typeIn(v, "checkout")
-	if got := uuidsOf(v.Records()); got != "u3 u1" {
+	if got := uuidsOf(v.records); got != "u3 u1" {
 		t.Errorf("after typing checkout: %q, want u3 u1", got)
 	}
 	s.typeIn(v, " bob")
-	if got := uuidsOf(v.Records()); got != "u1" || v.Status.Text != "1 incident" {
+	if got := uuidsOf(v.records); got != "u1" || v.Status.Text != "1 incident" {
 		t.Errorf("after typing checkout bob: %q (%q), want u1", got, v.Status.Text)
 	}
 	s.typeIn(v, "x")
@@ -146,7 +146,7 @@ func TestResolvedViewRows(t *testing.T) {
 	if detail != want {
 		t.Errorf("detail\n got %q\nwant %q", detail, want)
 	}
-	if got := settledLine(v.Records()[0], histNow); got != "Acknowledged 16:50 by alice · Critical · checkout-api · Production" {
+	if got := settledLine(v.records[0], histNow); got != "Acknowledged 16:50 by alice · Critical · checkout-api · Production" {
 		t.Errorf("an acknowledged record: %q", got)
 	}
 }

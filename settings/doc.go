@@ -66,9 +66,9 @@
 // what a save must do in the keyring: delete the entries of removed
 // servers, and ask again for the token of a server moved to another host
 // (a token is never carried to another host).
-// TokenFunc adapts the store to the app's token callback, TokenProblem turns
-// its errors into one sentence for the window and the status bar, and
-// MemoryKeyring keeps test tokens out of the real keyring.
+// TokenFunc adapts the store to the app's token callback, and TokenProblem
+// turns its errors into one sentence for the window and the status bar.
+// Tests keep their tokens out of the real keyring with keyringtest.Memory.
 //
 // # Where the token comes from, and where it may go
 //

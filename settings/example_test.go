@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
 // The app's side, at start and when the Settings window applies changes.
@@ -31,7 +32,7 @@ func Example() {
 
 	// One TokenStore for the app's lifetime; in the app the zero options
 	// (the OS keyring).
-	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}})
+	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}})
 
 	// The Settings window saved new settings and a token: apply them live.
 	next := cur.Clone()
@@ -102,7 +103,7 @@ func ExampleSettings_Validate() {
 // A server is removed in Settings: after the user confirms, its keyring
 // entry goes, and only its own.
 func ExampleTokenChanges() {
-	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}})
+	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}})
 	ctx := context.Background()
 	old := settings.Default()
 	old.Servers = []settings.Server{

@@ -42,7 +42,7 @@ func TestFileRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "warpdesk", "settings.json")
 	f := openFile(t, path)
 	loadEqual(t, f, settings.Default())
-	if settings.Stored(f) {
+	if f.Int(settings.KeyVersion) != 0 {
 		t.Fatal("Stored before any Save")
 	}
 	if err := settings.Save(f, full()); err != nil {

@@ -128,9 +128,6 @@ func encodeServers(list []Server) string {
 	return string(data)
 }
 
-// Stored reports whether Save has stored settings in p.
-func Stored(p Prefs) bool { return p.Int(KeyVersion) != 0 }
-
 // Save validates s (after Normalize) and stores it. It stores nothing and
 // returns the validation error when s is invalid. On a *File, all keys are
 // written in one atomic write, and the write's error is returned. The

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
 // two is valid settings with two servers.
@@ -209,7 +210,7 @@ func TestLoadMigratesSingleServerFile(t *testing.T) {
 	}
 
 	// The old version's keyring entry: service "warpdesk", user host:port.
-	kr := &settings.MemoryKeyring{}
+	kr := &keyringtest.Memory{}
 	_ = kr.Set(settings.KeyringService, "ops.example.com:8080", "tok-v1")
 	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: kr})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

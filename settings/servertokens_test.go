@@ -55,7 +55,7 @@ func TestTokenChanges(t *testing.T) {
 }
 
 func TestTokenPlanApply(t *testing.T) {
-	kr := &settings.MemoryKeyring{}
+	kr := &keyringtest.Memory{}
 	tokens := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: kr})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -22,7 +22,7 @@ import (
 // fakeKeyring is an in-memory keyring whose calls can be made to fail or
 // block.
 type fakeKeyring struct {
-	settings.MemoryKeyring
+	keyringtest.Memory
 	mu    sync.Mutex
 	err   error         // returned by every call when set
 	block chan struct{} // calls wait until it is closed, when set
@@ -46,26 +46,26 @@ func (f *fakeKeyring) Get(service, user string) (string, error) {
 	if err := f.enter(); err != nil {
 		return "", err
 	}
-	return f.MemoryKeyring.Get(service, user)
+	return f.Memory.Get(service, user)
 }
 
 func (f *fakeKeyring) Set(service, user, pw string) error {
 	if err := f.enter(); err != nil {
 		return err
 	}
-	return f.MemoryKeyring.Set(service, user, pw)
+	return f.Memory.Set(service, user, pw)
 }
 
 func (f *fakeKeyring) Delete(service, user string) error {
 	if err := f.enter(); err != nil {
 		return err
 	}
-	return f.MemoryKeyring.Delete(service, user)
+	return f.Memory.Delete(service, user)
 }
 
 // stored is what the keyring holds for user, read past the fault hooks.
 func (f *fakeKeyring) stored(user string) string {
-	v, _ := f.MemoryKeyring.Get(settings.KeyringService, user)
+	v, _ := f.Memory.Get(settings.KeyringService, user)
 	return v
 }
 
@@ -230,7 +230,7 @@ func TestTokenStoreTimeout(t *testing.T) {
 	ctx := context.Background()
 	const url, tok = "wss://ops.example.com/ws", "tok-timeout-SECRET"
 	f := newFake()
-	_ = f.MemoryKeyring.Set(settings.KeyringService, "ops.example.com", "old")
+	_ = f.Memory.Set(settings.KeyringService, "ops.example.com", "old")
 	f.block = make(chan struct{})
 	s := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: f, Timeout: 100 * time.Millisecond})
 	released := false
@@ -508,14 +508,14 @@ func TestTokenStoreDaemonNeverUnlocked(t *testing.T) {
 }
 
 func TestMemoryKeyringAndTokenProblem(t *testing.T) {
-	var k settings.MemoryKeyring
+	var k keyringtest.Memory
 	s := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &k})
 	ctx := context.Background()
 	if err := s.Set(ctx, "wss://x/ws", "tok-mem-SECRET"); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(fmt.Sprintf("%v %+v %#v", &k, &k, &k), "tok-mem") {
-		t.Fatal("MemoryKeyring prints its contents")
+		t.Fatal("keyringtest.Memory prints its contents")
 	}
 	if err := s.Delete(ctx, "wss://x/ws"); err != nil {
 		t.Fatal(err)
@@ -543,7 +543,7 @@ func TestMemoryKeyringAndTokenProblem(t *testing.T) {
 }
 
 func TestTokenFunc(t *testing.T) {
-	var k settings.MemoryKeyring
+	var k keyringtest.Memory
 	s := settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &k})
 	ctx := context.Background()
 	url := "wss://a.example.com/ws"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/warpdesk/warpdesk/internal/termenv"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
 func env(t *testing.T, vars map[string]string) termenv.Env {
@@ -21,7 +22,7 @@ func env(t *testing.T, vars map[string]string) termenv.Env {
 	return termenv.Env{
 		Getenv: func(k string) string { return vars[k] },
 		Prefs:  prefs,
-		Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 	}
 }
 

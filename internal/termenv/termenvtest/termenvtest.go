@@ -13,6 +13,7 @@ import (
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/internal/termenv"
 	"github.com/warpdesk/warpdesk/settings"
+	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
 // Main runs m with $XDG_CONFIG_HOME and $HOME in a fresh temporary
@@ -68,7 +69,7 @@ func NewWorld(t testing.TB) *World {
 	w.Env = termenv.Env{
 		Getenv: func(k string) string { return w.Vars[k] },
 		Prefs:  prefs,
-		Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &settings.MemoryKeyring{}}),
+		Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
 	}
 	return w
 }
