@@ -53,7 +53,7 @@ func recordSettled(st *store.Store, rec *history.Recorder) (off func()) {
 // settledRecord is the history's record of e, with the server's name as
 // s shows it.
 func settledRecord(e store.Settled, s store.State) history.Record {
-	r := history.Record{Incident: e.Incident.Incident, Server: e.Incident.Server, Resolved: e.Resolved, At: e.At}
+	r := history.Record{Incident: e.Incident.Incident, Server: e.Incident.Server, Resolved: e.Resolved, Away: e.Away, At: e.At}
 	for _, sv := range s.Servers {
 		if sv.ID == r.Server {
 			r.ServerName = sv.Name

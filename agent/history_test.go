@@ -95,3 +95,30 @@ func TestHistoryHeldElsewhereLeavesTheAgentRunning(t *testing.T) {
 		t.Fatal("the second agent opened the history the first one holds")
 	}
 }
+
+// TestResolvedWhileAwayIsKept: an incident that a catch-up no longer
+// finds was resolved while Warpdesk was not listening; the history keeps
+// it too, marked Away.
+func TestResolvedWhileAwayIsKept(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	a := historyAgent(t)
+	h := a.startHistory()
+	if h == nil {
+		t.Fatal("no history")
+	}
+	now := time.Now().UnixMilli()
+	x := ops.Incident{UUID: "x", Title: "disk full", Severity: ops.Critical, CreatedAt: now}
+	y := ops.Incident{UUID: "y", Title: "slow", Severity: ops.Warning, CreatedAt: now}
+	if err := a.st.SetLink(store.LinkStatus{Link: store.LinkLive}); err != nil {
+		t.Fatal(err)
+	}
+	for _, snap := range []ops.Snapshot{{Incidents: []ops.Incident{x, y}}, {Incidents: []ops.Incident{y}}} {
+		if _, err := a.st.CaughtUp(a.st.BeginCatchUp(), snap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs := waitHistory(t, h, []string{"x"})
+	if !rs[0].Resolved || !rs[0].Away {
+		t.Errorf("recorded %+v, want x resolved while away", rs[0])
+	}
+}

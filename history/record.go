@@ -39,6 +39,9 @@ type Record struct {
 	// Resolved is true once it was resolved; false while it is only
 	// acknowledged.
 	Resolved bool `json:"resolved,omitempty"`
+	// Away is true when it settled while Warpdesk was not listening: a
+	// catch-up found it so, at At; it happened some time before.
+	Away bool `json:"away,omitempty"`
 	// At is when it settled: when it was resolved, or acknowledged while
 	// not resolved yet. Records are ordered and aged by At.
 	At time.Time `json:"at"`

@@ -51,7 +51,8 @@ func (f *Feed) CaughtUp(cu CatchUp, snap ops.Snapshot) (dropped int, err error) 
 // merge merges a valid snapshot of the server's epoch.
 func (srv *server) merge(cu CatchUp, clean ops.Snapshot, now time.Time, c *change) {
 	c.dirty, c.inc = true, true
-	added := srv.inc.merge(cu.seq, clean.Incidents)
+	r := srv.inc.merge(cu.seq, clean.Incidents)
+	added := r.added
 	for _, m := range clean.Monitors {
 		if srv.mon.update(m) {
 			c.mon = true
@@ -66,6 +67,12 @@ func (srv *server) merge(cu CatchUp, clean ops.Snapshot, now time.Time, c *chang
 		srv.current, srv.st.AsOf = true, now
 	case srv.st.AsOf.Before(cu.at):
 		srv.st.AsOf = cu.at
+	}
+	for _, in := range r.gone {
+		c.emit(Settled{Incident: in, Resolved: true, Away: true, At: now})
+	}
+	for _, in := range r.acked {
+		c.emit(Settled{Incident: in, Away: true, At: now})
 	}
 	if len(added) > 0 {
 		c.emit(Revealed{Server: srv.st.ID, Incidents: added, First: first})

@@ -98,11 +98,14 @@ type PauseEnded struct {
 }
 
 // Settled: an open incident needs nobody any more: it was resolved, or
-// someone acknowledged it on the server (the first acknowledgement only),
-// as the live stream says (incident.resolved, incident.acknowledged).
-// History keeps these. An incident a catch-up no longer finds, one Retain
-// drops (a room left) and those of a removed server (RemoveFeed) or a
-// server switch (Reset) leave without it.
+// someone acknowledged it on the server (the first acknowledgement only).
+// The live stream says so (incident.resolved, incident.acknowledged), or
+// a catch-up does: an incident it no longer lists was resolved, one it
+// lists acknowledged was acknowledged, while nobody listened (Away).
+// Each incident settles once per way (acknowledged, resolved). History
+// keeps these. One Retain drops (a room left: not resolved) and those of
+// a removed server (RemoveFeed) or a server switch (Reset) leave without
+// it.
 type Settled struct {
 	// Incident is the incident as it was last known, with its
 	// acknowledgement (if any) and Server.
@@ -110,6 +113,10 @@ type Settled struct {
 	// Resolved is true when it left the list resolved; false when it was
 	// acknowledged.
 	Resolved bool
+	// Away is true when a catch-up found it settled: it happened while
+	// Warpdesk was not listening (offline, asleep, not running), some time
+	// before At.
+	Away bool
 	// At is when the store saw it settle.
 	At time.Time
 }

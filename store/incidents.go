@@ -220,10 +220,17 @@ func (m *incidents) prune() {
 	}
 }
 
+// merged is what a snapshot changed, besides the list: the incidents
+// shown that were not before (newest first), and those that settled while
+// nobody listened — acknowledged first by the snapshot (as they are now)
+// and no longer listed, so resolved (as they were) — in the list's order.
+type merged struct {
+	added, acked, gone []Incident
+}
+
 // merge applies a catch-up snapshot (already cleaned: valid, no duplicate
-// uuid) fetched since seq began (see the type's doc) and returns the
-// incidents it added that were not shown before, newest first.
-func (m *incidents) merge(since uint64, list []ops.Incident) (added []Incident) {
+// uuid) fetched since seq began (see the type's doc).
+func (m *incidents) merge(since uint64, list []ops.Incident) (r merged) {
 	next := make(map[string]*entry, len(list))
 	for _, in := range list {
 		if s, ok := m.gone[in.UUID]; ok && s > since {
@@ -238,25 +245,34 @@ func (m *incidents) merge(since uint64, list []ops.Incident) (added []Incident) 
 			n.Incident = keepAck(in, e.inc.Incident)
 			if n.AcknowledgedBy != "" {
 				n.AckPending, n.AckErr = false, ""
+				if e.inc.AcknowledgedBy == "" {
+					r.acked = append(r.acked, n)
+				}
 			}
 			next[in.UUID] = &entry{inc: n}
 		default:
 			n := &entry{inc: Incident{Incident: in, Server: m.server}}
 			next[in.UUID] = n
-			added = append(added, n.inc)
+			r.added = append(r.added, n.inc)
 		}
 	}
 	for u, e := range m.open {
-		if _, ok := next[u]; !ok && e.seq > since {
+		switch _, ok := next[u]; {
+		case ok:
+		case e.seq > since:
 			next[u] = e // live news the snapshot could not know yet
+		default:
+			r.gone = append(r.gone, e.inc) // resolved while nobody listened
 		}
 	}
 	m.open = next
 	m.rebuild()
-	sort.Slice(added, func(i, j int) bool { return before(&added[i].Incident, &added[j].Incident) })
 	// An incident the size bound evicted is not news.
-	added = slices.DeleteFunc(added, func(in Incident) bool { return m.open[in.UUID] == nil })
-	return added
+	r.added = slices.DeleteFunc(r.added, func(in Incident) bool { return m.open[in.UUID] == nil })
+	for _, l := range [][]Incident{r.added, r.acked, r.gone} {
+		sort.Slice(l, func(i, j int) bool { return before(&l[i].Incident, &l[j].Incident) })
+	}
+	return r
 }
 
 // rebuild makes the list from the map, trimmed to max.

@@ -93,6 +93,9 @@ func TestCatchUpFindsWhatWasMissed(t *testing.T) {
 		t.Errorf("after catch-up %s, want new-offline,kept", got)
 	}
 	eventOf[store.LinkLost](t, r)
+	if st := eventOf[store.Settled](t, r); st.Incident.UUID != "resolved-offline" || !st.Resolved || !st.Away {
+		t.Errorf("settled %+v", st)
+	}
 	if rev := eventOf[store.Revealed](t, r); uuids(rev.Incidents) != "new-offline" {
 		t.Errorf("revealed %s", uuids(rev.Incidents))
 	}

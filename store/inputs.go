@@ -72,8 +72,9 @@ func (s *Store) BeginCatchUp() CatchUp { return s.own.BeginCatchUp() }
 // becomes Current if the link stayed live throughout; otherwise it is Stale
 // as of the fetch. Incidents not shown before publish Revealed (First on the
 // first success on this server), and the end of an announced outage
-// publishes LinkRestored. Incidents the snapshot no longer lists leave
-// without a Settled event.
+// publishes LinkRestored. Incidents the snapshot no longer lists leave,
+// and those it lists acknowledged by someone first are marked so, each
+// publishing Settled (Away) ahead of the Revealed.
 func (s *Store) CaughtUp(cu CatchUp, snap ops.Snapshot) (dropped int, err error) {
 	return s.own.CaughtUp(cu, snap)
 }

@@ -1,0 +1,64 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/store"
+)
+
+// A catch-up after an outage that finds an incident resolved (no longer
+// listed) or acknowledged by someone while nobody listened publishes
+// Settled for it, once, with Away, before the Revealed and the
+// LinkRestored; the same uuid on another server stays open, and an
+// incident created live during the fetch is not taken for resolved.
+func TestCatchUpSettlesWhatHappenedAway(t *testing.T) {
+	clk := newFakeClock()
+	s, r := newMulti(t, clk)
+	a, b := s.Feed("a", "A"), s.Feed("b", "B")
+	feedLive(t, a, snap(inc("x", 1, ops.Critical), inc("y", 2, ops.Critical), inc("z", 3, ops.Info)))
+	feedLive(t, b, snap(inc("x", 1, ops.Critical)))
+	eventOf[store.Revealed](t, r)
+	eventOf[store.Revealed](t, r)
+
+	must(t, a.SetLink(store.LinkStatus{Link: store.LinkReconnecting}))
+	eventOf[store.LinkLost](t, r)
+	must(t, a.SetLink(store.LinkStatus{Link: store.LinkLive}))
+	cu := a.BeginCatchUp()
+	must(t, a.IncidentCreated(inc("live", 9, ops.Warning))) // during the fetch
+	eventOf[store.Opened](t, r)
+	acked := inc("y", 2, ops.Critical)
+	acked.AcknowledgedBy, acked.AcknowledgedAt = "alice", 5
+	if _, err := a.CaughtUp(cu, snap(acked, inc("z", 3, ops.Info), inc("w", 4, ops.Warning))); err != nil {
+		t.Fatal(err)
+	}
+	x := eventOf[store.Settled](t, r)
+	if !x.Resolved || !x.Away || x.Incident.Server != "a" || x.Incident.UUID != "x" || !x.At.Equal(clk.Now()) {
+		t.Errorf("x resolved while away: %+v", x)
+	}
+	y := eventOf[store.Settled](t, r)
+	if y.Resolved || !y.Away || y.Incident.UUID != "y" || y.Incident.AcknowledgedBy != "alice" {
+		t.Errorf("y acknowledged while away: %+v", y)
+	}
+	if rev := eventOf[store.Revealed](t, r); uuids(rev.Incidents) != "w" {
+		t.Errorf("revealed %s, want w", uuids(rev.Incidents))
+	}
+	eventOf[store.LinkRestored](t, r)
+	if got := uuids(s.State().Incidents); got != "live,w,z,y,x" {
+		t.Errorf("list %s, want live,w,z,y,x (b's x stays)", got)
+	}
+
+	// Once only: the same snapshot again, the live resolution of the gone
+	// one and the live acknowledgement of the acknowledged one add nothing.
+	if _, err := a.CaughtUp(a.BeginCatchUp(), snap(acked, inc("z", 3, ops.Info), inc("w", 4, ops.Warning), inc("live", 9, ops.Warning))); err != nil {
+		t.Fatal(err)
+	}
+	must(t, a.IncidentResolved("x"))
+	must(t, a.IncidentAcknowledged(ops.Acknowledgement{UUID: "y", By: "alice", At: 5}))
+	r.noEvent(t, s)
+	// A live settle is not Away.
+	must(t, a.IncidentResolved("z"))
+	if z := eventOf[store.Settled](t, r); z.Away || !z.Resolved {
+		t.Errorf("z resolved live: %+v", z)
+	}
+}
