@@ -15,9 +15,9 @@ func (f *form) setStatus(msg string, imp widget.Importance) {
 	f.status.SetText(msg)
 }
 
-// onSave validates, then stores the tokens, deletes the entries of removed
-// servers and writes the autostart entry in the background, then applies
-// and persists on the UI goroutine.
+// onSave validates, then stores the tokens and writes the autostart entry
+// in the background, then applies and persists on the UI goroutine, and
+// only then deletes the keyring entries of removed servers (deleteUnused).
 func (f *form) onSave() {
 	f.storeEditor()
 	s := f.collect()
@@ -117,11 +117,11 @@ func (f *form) tokensToSave(s settings.Settings) (map[string]settings.Secret, bo
 	return toks, true
 }
 
-// storeTokens does the keyring work of a save from old to s, off the UI
-// goroutine: the entries no server uses any more go (removed servers, and
-// servers moved to another host: settings.TokenChanges), then each new
-// token goes under its server's entry. It returns what the user should
-// know.
+// storeTokens stores the tokens typed, each under its server's entry,
+// off the UI goroutine, and returns what the user should know (a server
+// moved to another host needs its token again: settings.TokenChanges).
+// It deletes nothing: that waits until the settings are saved
+// (deleteUnused), so a save that fails loses no token.
 func (f *form) storeTokens(old, s settings.Settings, toks map[string]settings.Secret) ([]string, widget.Importance) {
 	imp := widget.SuccessImportance
 	if f.opts.Tokens == nil {
@@ -131,10 +131,6 @@ func (f *form) storeTokens(old, s settings.Settings, toks map[string]settings.Se
 	plan := settings.TokenChanges(old, s)
 	ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
 	defer cancel()
-	if err := plan.Apply(ctx, f.opts.Tokens); err != nil {
-		notes = append(notes, "A removed server's token could not be deleted from the system keyring: "+keyringMessage(err, false))
-		imp = widget.WarningImportance
-	}
 	for _, sv := range s.Servers {
 		tok, ok := toks[sv.ID]
 		if !ok {
@@ -150,6 +146,31 @@ func (f *form) storeTokens(old, s settings.Settings, toks map[string]settings.Se
 		}
 	}
 	return notes, imp
+}
+
+// deleteUnused deletes, off the UI goroutine, the keyring entries that no
+// server uses since the save from old to s (removed servers, servers
+// moved to another host), and says so when that fails. It runs only once
+// s is applied and persisted.
+func (f *form) deleteUnused(old, s settings.Settings, status string) {
+	plan := settings.TokenChanges(old, s)
+	if f.opts.Tokens == nil || len(plan.Delete) == 0 {
+		return
+	}
+	f.bg.Add(1)
+	go func() {
+		defer f.bg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
+		err := plan.Apply(ctx, f.opts.Tokens)
+		cancel()
+		if err == nil {
+			return
+		}
+		f.do(func() {
+			f.setStatus(status+" A removed server's token could not be deleted from the system keyring: "+
+				keyringMessage(err, false), widget.WarningImportance)
+		})
+	}()
 }
 
 // finishSave runs on the UI goroutine.
@@ -182,7 +203,9 @@ func (f *form) finishSave(old, s settings.Settings, toks map[string]settings.Sec
 			f.refreshTokenStatus(f.savedURL(sv.ID))
 		}
 	}
-	f.setStatus(strings.Join(append([]string{"Saved and applied."}, notes...), " "), imp)
+	status := strings.Join(append([]string{"Saved and applied."}, notes...), " ")
+	f.setStatus(status, imp)
+	f.deleteUnused(old, s, status)
 }
 
 func typed(toks map[string]settings.Secret, id string) bool { _, ok := toks[id]; return ok }

@@ -155,7 +155,7 @@ func (f *form) addNewServer() {
 }
 
 // askRemove asks for confirmation, then removes server id from the list;
-// its keyring entry is deleted when the form is saved
+// its keyring entry is deleted once the form is saved
 // (settings.TokenChanges).
 func (f *form) askRemove(id string) {
 	i := f.index(id)

@@ -336,3 +336,30 @@ func TestTestConnectionPerServer(t *testing.T) {
 		t.Fatalf("a stored token went to another host (%s)", c.url)
 	}
 }
+
+// A save that is not applied (or not persisted) deletes no keyring entry:
+// the removed server is still in the saved settings, and its token with
+// it. The next save that succeeds deletes it.
+func TestRemovedServersTokenKeptWhenSaveFails(t *testing.T) {
+	h := open(t, twoServers(), nil)
+	f := h.f
+	_ = h.kr.Set("warpdesk", "staging.example.com", "tok-staging")
+	f.confirm = func(_, _ string, cb func(bool)) { cb(true) }
+	test.Tap(f.rows["s-staging"].remove)
+	h.got.err = errors.New("the agent refused")
+	h.save(t)
+	if !strings.Contains(f.status.Text, "Not applied") {
+		t.Fatalf("status %q", f.status.Text)
+	}
+	if h.kr.get("staging.example.com") != "tok-staging" {
+		t.Fatal("the removed server's token was deleted although the save failed")
+	}
+	h.got.err = nil
+	h.save(t)
+	if h.kr.get("staging.example.com") != "" {
+		t.Fatal("the removed server's token outlived the save that succeeded")
+	}
+	if !strings.HasPrefix(f.status.Text, "Saved and applied.") {
+		t.Fatalf("status %q", f.status.Text)
+	}
+}

@@ -8,12 +8,13 @@
 // under that field and goes once fixed; a server with problems is opened
 // in the editor and marked in the list), asks for consent before a token
 // would travel unencrypted or to a second host (settings.TokenRisks), stores
-// each new token in the keyring under its server's own entry and deletes
-// the entries of removed servers (settings.TokenChanges; Remove asks
-// first), all off the UI goroutine, bounded by the TokenStore's timeout;
-// it writes or removes the autostart entry, calls
-// Options.Apply on the UI goroutine, and, when that succeeds, persists the
-// settings to Options.Prefs and calls Options.Saved. A locked or missing
+// each new token in the keyring under its server's own entry and writes or
+// removes the autostart entry, off the UI goroutine and bounded by the
+// TokenStore's timeout; it calls Options.Apply on the UI goroutine, and,
+// when that succeeds, persists the settings to Options.Prefs and calls
+// Options.Saved. Only then are the keyring entries of removed servers
+// deleted (settings.TokenChanges; Remove asks first), so a save that fails
+// loses no token. A locked or missing
 // keyring is a message in the window; the token is then held for this
 // session only.
 //
