@@ -212,3 +212,26 @@ func TestServersSettingsReload(t *testing.T) {
 	save(servers(one))
 	waitFor(t, "a back", live(a, "a"))
 }
+
+// Reconnect reaches only the server it names: a server refused for its
+// token is retried once the token is fixed, the others are not redialled.
+func TestServersReconnectOne(t *testing.T) {
+	sa, sb := quietServer(t, "T-a"), quietServer(t, "T-b")
+	a, _ := multiAgent(t, servers(
+		settings.Server{ID: "a", URL: sa.URL(), Rooms: []string{"ops"}},
+		settings.Server{ID: "b", URL: sb.URL(), Rooms: []string{"ops"}},
+	), map[string]string{sa.URL(): "T-a", sb.URL(): "wrong"})
+	waitFor(t, "b rejected, a live", func() bool {
+		sv, _ := serverState(a, "b")
+		return sv.Link == store.LinkRejected && live(a, "a")()
+	})
+	dialsA := sa.Socket().Accepts()
+	if err := a.tokens.Set(context.Background(), sb.URL(), "T-b"); err != nil {
+		t.Fatal(err)
+	}
+	a.Commands().Reconnect("b")
+	waitFor(t, "b live with the new token", live(a, "a", "b"))
+	if got := sa.Socket().Accepts(); got != dialsA {
+		t.Errorf("a redialled by Reconnect(b): %d dials, want %d", got, dialsA)
+	}
+}
