@@ -5,8 +5,13 @@ import (
 	"github.com/warpdesk/warpdesk/store"
 )
 
-// withdrawer closes an incident's notification (*notify.System).
-type withdrawer interface{ Withdraw(server, id string) }
+// withdrawer closes an incident's notification, and lets its
+// notifications show again once it is back unacknowledged
+// (*notify.System).
+type withdrawer interface {
+	Withdraw(server, id string)
+	Reopen(server, id string)
+}
 
 // notifyActs carries out a notification's actions. "Acknowledge" goes
 // through the agent's Commands: marked here at once, sent to the
@@ -39,15 +44,19 @@ func (n *notifyActs) click(server, uuid string) {
 
 // settled is what happens when an incident of server needs nobody any
 // more: its re-alerts stop, and its notification is withdrawn when the
-// deliverer can (*notify.System).
-func (a *Agent) settled(d notify.Deliverer) func(server, uuid string) {
+// deliverer can (*notify.System). reopened is what happens when one shows
+// up needing someone: a notification of it may show again (it may have
+// been withdrawn when it left the list before; the notifier watches it
+// again for re-alerts when the store's Opened or Revealed tells it).
+func (a *Agent) settled(d notify.Deliverer) (settled, reopened func(server, uuid string)) {
 	w, _ := d.(withdrawer)
+	if w == nil {
+		return func(server, uuid string) { a.notes.Settled(server, uuid) }, func(string, string) {}
+	}
 	return func(server, uuid string) {
 		a.notes.Settled(server, uuid)
-		if w != nil {
-			w.Withdraw(server, uuid)
-		}
-	}
+		w.Withdraw(server, uuid)
+	}, w.Reopen
 }
 
 // watchNotes returns the State subscriber that keeps the notifier in step
@@ -77,9 +86,11 @@ type incidentKey struct{ server, uuid string }
 // anyone (AcknowledgedBy), or gone from the list (resolved, or dropped
 // with its room or server). Each incident settles once; one that arrives
 // settled settles at once, which keeps its notification (delivered after
-// the State) from being shown. It runs on the store's dispatcher
-// goroutine; settle must not block.
-func watchSettled(settle func(server, uuid string)) func(store.State) {
+// the State) from being shown. An incident that arrives unsettled is
+// passed to back: it may be one that settled by leaving the list and is
+// back (its room joined again, a catch-up). It runs on the store's
+// dispatcher goroutine; settle and back must not block.
+func watchSettled(settle, back func(server, uuid string)) func(store.State) {
 	var prev map[incidentKey]bool // → settled, in the last State
 	var last []store.Incident
 	return func(st store.State) {
@@ -92,8 +103,11 @@ func watchSettled(settle func(server, uuid string)) func(store.State) {
 			k := incidentKey{in.Server, in.UUID}
 			settled := in.Acked || in.IsAcknowledged()
 			cur[k] = settled
-			if was, known := prev[k]; settled && (!known || !was) {
+			switch was, known := prev[k]; {
+			case settled && (!known || !was):
 				settle(k.server, k.uuid)
+			case !settled && !known:
+				back(k.server, k.uuid)
 			}
 		}
 		for k, settled := range prev {

@@ -5,10 +5,8 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
-	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -21,20 +19,8 @@ func TestAgentMutedServer(t *testing.T) {
 			{ID: "prod", Name: "Production", URL: "wss://prod.example.com/ws"},
 			{ID: "lab", Name: "Lab", URL: "wss://lab.example.com/ws", Muted: true},
 		}
-		prefs := mapPrefs{}
-		if err := settings.Save(prefs, s); err != nil {
-			t.Fatal(err)
-		}
 		rec := &noteRecorder{}
-		a, err := New(Config{}, Options{
-			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
-			Deliverer: rec,
-			Dial:      func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer a.Close()
+		a := notifyAgent(t, s, rec)
 		for _, sv := range s.Servers {
 			f := a.st.Feed(sv.ID, sv.Name)
 			_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})

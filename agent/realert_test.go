@@ -1,16 +1,39 @@
 package agent
 
 import (
+	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/warpdesk/warpdesk/conn"
+	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/settings/keyringtest"
 	"github.com/warpdesk/warpdesk/store"
 )
+
+// notifyAgent is a whole agent for the settings s, with fake links,
+// delivering to d; closed at the end of the test.
+func notifyAgent(t *testing.T, s settings.Settings, d notify.Deliverer) *Agent {
+	t.Helper()
+	prefs := mapPrefs{}
+	if err := settings.Save(prefs, s); err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(Config{}, Options{
+		Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
+		Deliverer: d,
+		Dial:      func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a
+}
 
 // The whole agent on synctest's fake clock: a critical nobody acknowledges
 // is notified again every ReAlert of the settings; acknowledged here (the
@@ -20,20 +43,8 @@ func TestAgentReAlertUntilAcknowledged(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := *real("wss://ops.example.com/ws", "ops")
 		s.ReAlert = 2 * time.Minute
-		prefs := mapPrefs{}
-		if err := settings.Save(prefs, s); err != nil {
-			t.Fatal(err)
-		}
 		rec := &noteRecorder{}
-		a, err := New(Config{}, Options{
-			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
-			Deliverer: rec,
-			Dial:      func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer a.Close()
+		a := notifyAgent(t, s, rec)
 		f := a.st.Feed(settings.DefaultServerID, "")
 		_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
 		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
@@ -84,20 +95,8 @@ func TestAgentRemovedServerNoOutageNotice(t *testing.T) {
 			{ID: "prod", Name: "Production", URL: "wss://prod.example.com/ws"},
 			{ID: "stg", Name: "Staging", URL: "wss://stg.example.com/ws"},
 		}
-		prefs := mapPrefs{}
-		if err := settings.Save(prefs, s); err != nil {
-			t.Fatal(err)
-		}
 		rec := &noteRecorder{}
-		a, err := New(Config{}, Options{
-			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
-			Deliverer: rec,
-			Dial:      func(conn.Sink, conn.Options) (Link, error) { return &fakeLink{}, nil },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer a.Close()
+		a := notifyAgent(t, s, rec)
 		for _, id := range []string{"prod", "stg"} {
 			f := a.st.Feed(id, s.Servers[0].Name)
 			if id == "stg" {
@@ -119,6 +118,81 @@ func TestAgentRemovedServerNoOutageNotice(t *testing.T) {
 		// server left needs no name.
 		if len(got) != 1 || got[0].Server != "prod" || got[0].Summary != "Warpdesk is offline" {
 			t.Fatalf("notices %+v: want Production's only, offline", got)
+		}
+	})
+}
+
+// withdrawRecorder records what it shows and, like the D-Bus deliverer,
+// shows nothing of an incident withdrawn until it is reopened.
+type withdrawRecorder struct {
+	noteRecorder
+	mu   sync.Mutex
+	gone map[[2]string]bool
+}
+
+func (w *withdrawRecorder) Deliver(n notify.Notification) error {
+	w.mu.Lock()
+	gone := w.gone[[2]string{n.Server, n.ID}]
+	w.mu.Unlock()
+	if gone {
+		return nil
+	}
+	return w.noteRecorder.Deliver(n)
+}
+
+func (w *withdrawRecorder) Withdraw(server, id string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.gone == nil {
+		w.gone = map[[2]string]bool{}
+	}
+	w.gone[[2]string{server, id}] = true
+}
+
+func (w *withdrawRecorder) Reopen(server, id string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.gone, [2]string{server, id})
+}
+
+// A critical dropped with its room stops re-alerting (its notification
+// withdrawn); brought back by the catch-up after the room is joined
+// again, still unacknowledged, it re-alerts again: not at once (it is no
+// news), one interval after it came back.
+func TestAgentReAlertWhenBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := *real("wss://ops.example.com/ws", "ops")
+		s.ReAlert = 2 * time.Minute
+		rec := &withdrawRecorder{}
+		a := notifyAgent(t, s, rec)
+		f := a.st.Feed(settings.DefaultServerID, "")
+		c1 := ops.Incident{UUID: "c1", Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()}
+		_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{Incidents: []ops.Incident{c1}}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		shown := func() int { return len(rec.got()) }
+		if shown() != 1 {
+			t.Fatalf("first notifications %+v", rec.got())
+		}
+		f.Retain(func(ops.Incident) bool { return false }) // the room left
+		time.Sleep(5 * time.Minute)
+		synctest.Wait()
+		if shown() != 1 {
+			t.Fatalf("re-alerted while its room was left: %+v", rec.got())
+		}
+		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{Incidents: []ops.Incident{c1}}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if shown() != 1 {
+			t.Fatalf("notified again at once when back: %+v", rec.got())
+		}
+		time.Sleep(2*time.Minute + time.Second)
+		synctest.Wait()
+		if got := rec.got(); len(got) != 2 || got[1].ID != "c1" || !strings.HasPrefix(got[1].Body, "Unacknowledged") {
+			t.Fatalf("after an interval back: %d shown (last %q), want c1 re-alerted", len(got), got[len(got)-1].Body)
 		}
 	})
 }

@@ -14,16 +14,20 @@ func openInc(uuid string) store.Incident { return store.Incident{Incident: ops.I
 
 // Each incident settles once, when it needs nobody any more: acknowledged
 // here or by anyone, resolved, or already settled when first seen; never
-// while still open, nor again once settled. An incident is its server and
+// while still open, nor again once settled. One first seen unsettled is
+// reported back (it may have been withdrawn before). An incident is its server and
 // UUID: the same UUID on another server settles on its own.
 func TestWatchSettled(t *testing.T) {
 	var got []string
-	sub := watchSettled(func(server, uuid string) {
-		if server != "" {
-			uuid = server + "/" + uuid
+	record := func(mark string) func(server, uuid string) {
+		return func(server, uuid string) {
+			if server != "" {
+				uuid = server + "/" + uuid
+			}
+			got = append(got, mark+uuid)
 		}
-		got = append(got, uuid)
-	})
+	}
+	sub := watchSettled(record(""), record("+")) // +: back, unsettled
 	acked, byBob := openInc("acked"), openInc("bob")
 	acked.Acked = true
 	byBob.AcknowledgedBy = "bob"
@@ -33,14 +37,14 @@ func TestWatchSettled(t *testing.T) {
 		st   store.State
 		want []string
 	}{
-		{settleState(openInc("a"), openInc("b"), byBob), []string{"bob"}},
+		{settleState(openInc("a"), openInc("b"), byBob), []string{"+a", "+b", "bob"}},
 		{settleState(openInc("a"), openInc("b"), byBob), nil},
 		{settleState(openInc("b"), byBob), []string{"a"}}, // resolved
 		{settleState(openInc("b")), nil},                  // bob's, gone after it settled
 		{settleState(func() store.Incident { i := openInc("b"); i.AcknowledgedBy = "alice"; return i }()), []string{"b"}},
-		{settleState(acked, openInc("c")), []string{"acked"}}, // b gone settled; acked arrives settled
+		{settleState(acked, openInc("c")), []string{"+c", "acked"}}, // b gone settled; acked arrives settled
 		{settleState(acked), []string{"c"}},
-		{settleState(acked, openInc("d"), onStaging(openInc("d"))), nil},
+		{settleState(acked, openInc("d"), onStaging(openInc("d"))), []string{"+d", "+staging/d"}},
 		{settleState(acked, openInc("d")), []string{"staging/d"}}, // same UUID, other server
 		{settleState(acked, openInc("d"), onStaging(acked)), []string{"staging/acked"}},
 		{settleState(), []string{"d"}},

@@ -54,8 +54,8 @@ func (d *DBus) invoked(nid uint32, key string) {
 // incident id of server that are still on screen, and keeps a
 // notification for it that is being delivered, or comes later, from being
 // shown: the incident was acknowledged or resolved, so it needs nobody's
-// attention any more. The same UUID on another server is another incident
-// and stays. It never blocks: the D-Bus calls run on a goroutine of their
+// attention any more (until Reopen says it is back). The same UUID on
+// another server is another incident and stays. It never blocks: the D-Bus calls run on a goroutine of their
 // own, which Close ends. An id it never showed is remembered all the same
 // (a bounded number of recent ones); "" is ignored.
 func (d *DBus) Withdraw(server, id string) {
@@ -70,6 +70,18 @@ func (d *DBus) Withdraw(server, id string) {
 	}
 	d.gone.add(k)
 	d.queueLocked(d.clicks.take(k))
+}
+
+// Reopen undoes Withdraw for the incident id of server: it needs
+// attention again (it left the list and came back unacknowledged: its
+// room joined again, its server added again, or it was opened anew), so
+// its notifications from now on are shown; without it a re-alert of it
+// would never appear. An incident not withdrawn is left alone. It never
+// blocks.
+func (d *DBus) Reopen(server, id string) {
+	d.ids.Lock()
+	defer d.ids.Unlock()
+	d.gone.remove(noteKey{server, id})
 }
 
 // noteKey is what a notification is about: an incident of a server (id
@@ -218,6 +230,15 @@ func (g *goneRing) add(k noteKey) {
 	}
 	g.ids[g.next] = k
 	g.next = (g.next + 1) % len(g.ids)
+}
+
+// remove forgets k.
+func (g *goneRing) remove(k noteKey) {
+	for i := range g.ids {
+		if g.ids[i] == k {
+			g.ids[i] = noteKey{}
+		}
+	}
 }
 
 func (g *goneRing) has(k noteKey) bool {

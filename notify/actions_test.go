@@ -213,3 +213,26 @@ func TestDBusDismissedForgotten(t *testing.T) {
 		}
 	}
 }
+
+// An incident withdrawn and then back, unacknowledged (its room joined
+// again, its server added again, opened anew), is shown again once
+// Reopen says so (a re-alert of it would otherwise never appear); the
+// same UUID on another server stays withdrawn.
+func TestDBusReopen(t *testing.T) {
+	bus := dbustest.Start(t, dbustest.Session)
+	srv := notifytest.Start(t, bus.Address, notifytest.Options{})
+	d := notify.NewDBus(notify.SystemOptions{BusAddress: bus.Address})
+	defer d.Close()
+	d.Withdraw("prod", "a")
+	d.Withdraw("stg", "a")
+	d.Reopen("prod", "a")
+	d.Reopen("", "never-withdrawn")
+	for _, server := range []string{"stg", "prod"} {
+		if err := d.Deliver(notify.Notification{Summary: server, ID: "a", Server: server}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls := srv.WaitCalls(t, 1); len(calls) != 1 || calls[0].Summary != "prod" {
+		t.Fatalf("calls %+v: want prod's shown again, stg's still withdrawn", calls)
+	}
+}

@@ -39,7 +39,9 @@
 //
 // A critical incident that notified (or was held by a silence) and that
 // nobody acknowledged is notified again every Rules.ReAlert until Settled
-// ("Unacknowledged for 10 min · …"), on the delivery goroutine's one
+// ("Unacknowledged for 10 min · …"; one that settled by leaving the list
+// and comes back unacknowledged, a duplicate, is watched again without a
+// new notification), on the delivery goroutine's one
 // timer: the notifier wakes when a re-alert is due, never to poll.
 // Re-alerts obey the rules in force when due, like any critical: through
 // quiet hours and through a pause unless Rules.PauseCriticals; one that a
@@ -109,7 +111,8 @@
 // a summary or the outage notice), so that the app opens the dashboard on
 // that incident. Over D-Bus an incident's notification also offers
 // "Acknowledge" (SystemOptions.OnAcknowledge), and System.Withdraw closes
-// it once the incident is acknowledged or resolved. beeep reports no
+// it once the incident is acknowledged or resolved (System.Reopen lets an
+// incident that came back unacknowledged show again). beeep reports no
 // clicks and no actions on any platform: there a click does what the OS
 // does with any notification (usually dismisses it) and the dashboard
 // stays a tray click away; a sound is the OS's default notification

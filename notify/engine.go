@@ -110,24 +110,32 @@ func (e *engine) incident(server string, inc ops.Incident, now time.Time) Decisi
 // filter normalises inc and applies duplicates, acknowledgements and the
 // rules: Notify, or the reason it stays silent (a silenced one is held for
 // the digest). A critical one that would notify but for a silence is
-// watched for re-alerts.
+// watched for re-alerts. So is a duplicate one, which is not notified
+// again: it settled by leaving the list (its room left, its server
+// removed) and is back, still unacknowledged.
 func (e *engine) filter(server string, inc ops.Incident, now time.Time) (ops.Incident, Decision) {
 	inc.Severity = severity(inc.Severity)
-	if inc.UUID != "" && !e.seen.add(server+"\x00"+inc.UUID) {
+	dup := inc.UUID != "" && !e.seen.add(server+"\x00"+inc.UUID)
+	switch {
+	case inc.IsAcknowledged() && dup:
 		return inc, Duplicate
-	}
-	if inc.IsAcknowledged() {
+	case inc.IsAcknowledged():
 		return inc, Acknowledged
 	}
 	d := e.rules.Check(server, inc, now)
 	loud := d == Notify
 	if why := silenceOf(d); why != 0 && e.rules.unsilenced().Check(server, inc, now) == Notify {
-		e.held.add(inc, server, e.label(server))
-		e.heldWhy |= why
+		if !dup {
+			e.held.add(inc, server, e.label(server))
+			e.heldWhy |= why
+		}
 		loud = true
 	}
 	if loud && inc.Severity == ops.Critical && inc.UUID != "" {
 		e.re.watch(server, inc, now)
+	}
+	if dup {
+		return inc, Duplicate
 	}
 	return inc, d
 }

@@ -212,3 +212,31 @@ func TestEngineCriticalSoundOff(t *testing.T) {
 		t.Fatalf("sounds %q, %q without CriticalSound", got[0].Sound, again[0].Sound)
 	}
 }
+
+// An incident that settled by leaving the list (its room left, its server
+// removed) and came back unacknowledged (the room joined again, a
+// catch-up) is watched again: not notified again at once (a duplicate),
+// but re-alerted after an interval. One back acknowledged, or muted, is
+// not.
+func TestEngineReAlertWhenBack(t *testing.T) {
+	e := reAlertEngine(Rules{ReAlert: 5 * time.Minute, MutedRooms: []string{"ci"}})
+	muted := inc("m", ops.Critical)
+	muted.Room = "ci"
+	for _, in := range []ops.Incident{inc("c1", ops.Critical), inc("c2", ops.Critical), muted} {
+		e.incident("", in, t0)
+	}
+	drain(e, t0)
+	e.re.settle("", "c1") // dropped with its room
+	e.re.settle("", "c2")
+	back := t0.Add(time.Minute)
+	acked := inc("c2", ops.Critical)
+	acked.AcknowledgedBy = "bob"
+	e.revealed("", []ops.Incident{inc("c1", ops.Critical), acked, muted}, back)
+	if got := drain(e, back); len(got) != 0 {
+		t.Fatalf("notified again when back: %+v", got)
+	}
+	at, got := wake(t, e, back)
+	if len(got) != 1 || got[0].ID != "c1" || !at.Equal(back.Add(5*time.Minute)) {
+		t.Fatalf("at +%v: %+v, want c1 re-alerted 5 min after it came back", at.Sub(t0), got)
+	}
+}

@@ -109,7 +109,9 @@ func New(d Deliverer, opts Options) *Notifier {
 // server) arrived, and returns what it decided: Notify (its own
 // notification follows), Coalesced (counted into the next summary) or the
 // reason it stays silent. A critical one is notified again every
-// Rules.ReAlert until Settled. It never blocks on delivery.
+// Rules.ReAlert until Settled; a duplicate one that settled before (it
+// left the list and is back, unacknowledged) is watched again, without
+// a notification now. It never blocks on delivery.
 func (n *Notifier) Incident(server string, inc ops.Incident) Decision {
 	n.mu.Lock()
 	var d Decision

@@ -46,3 +46,7 @@ func (s *System) Close() error { return s.dbus.Close() }
 // (see DBus.Withdraw). It never blocks. beeep's notifications cannot be
 // withdrawn.
 func (s *System) Withdraw(server, id string) { s.dbus.Withdraw(server, id) }
+
+// Reopen lets the notifications of the incident id of server show again
+// after Withdraw: it came back unacknowledged (see DBus.Reopen).
+func (s *System) Reopen(server, id string) { s.dbus.Reopen(server, id) }

@@ -26,3 +26,6 @@ func (s *System) Close() error { return nil }
 // Withdraw does nothing here: beeep's notifications cannot be closed from
 // the app. It exists so callers need no build tags.
 func (s *System) Withdraw(server, id string) {}
+
+// Reopen does nothing here, as Withdraw does nothing.
+func (s *System) Reopen(server, id string) {}
