@@ -235,3 +235,33 @@ func TestServersReconnectOne(t *testing.T) {
 		t.Errorf("a redialled by Reconnect(b): %d dials, want %d", got, dialsA)
 	}
 }
+
+// The OS watcher pauses and resumes every server, and a server added
+// while paused starts paused.
+func TestServersPauseTogether(t *testing.T) {
+	sa, sb, sc := quietServer(t, "T-a"), quietServer(t, "T-b"), quietServer(t, "T-c")
+	one := settings.Server{ID: "a", URL: sa.URL(), Rooms: []string{"ops"}}
+	two := settings.Server{ID: "b", URL: sb.URL(), Rooms: []string{"ops"}}
+	a, prefs := multiAgent(t, servers(one, two), map[string]string{sa.URL(): "T-a", sb.URL(): "T-b", sc.URL(): "T-c"})
+	waitFor(t, "both live", live(a, "a", "b"))
+	offline := func(ids ...string) func() bool {
+		return func() bool {
+			for _, id := range ids {
+				if sv, ok := serverState(a, id); !ok || sv.Link != store.LinkOffline || sv.Reason != "no network" {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	osTarget{a}.SetOnline(false)
+	waitFor(t, "both offline", offline("a", "b"))
+	three := settings.Server{ID: "c", URL: sc.URL(), Rooms: []string{"ops"}}
+	if err := settings.Save(prefs, servers(one, two, three)); err != nil {
+		t.Fatal(err)
+	}
+	a.SettingsChanged()
+	waitFor(t, "the new server offline too", offline("a", "b", "c"))
+	osTarget{a}.SetOnline(true)
+	waitFor(t, "all live again", live(a, "a", "b", "c"))
+}
