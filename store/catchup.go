@@ -37,19 +37,32 @@ func (f *Feed) BeginCatchUp() (cu CatchUp) {
 // before its Reset, returns ErrSuperseded.
 func (f *Feed) CaughtUp(cu CatchUp, snap ops.Snapshot) (dropped int, err error) {
 	clean, dropped := snap.Clean()
+	var invalid map[string]bool // uuids the snapshot lists, but not validly
+	if dropped > 0 {
+		invalid = map[string]bool{}
+		for _, in := range snap.Incidents {
+			invalid[in.UUID] = true
+		}
+		for _, in := range clean.Incidents {
+			delete(invalid, in.UUID)
+		}
+	}
 	err = ErrSuperseded
 	f.apply(func(srv *server, now time.Time, c *change) {
 		if cu.epoch != srv.epoch {
 			return
 		}
 		err = nil
-		srv.merge(cu, clean, now, c)
+		srv.merge(cu, clean, invalid, now, c)
 	})
 	return dropped, err
 }
 
-// merge merges a valid snapshot of the server's epoch.
-func (srv *server) merge(cu CatchUp, clean ops.Snapshot, now time.Time, c *change) {
+// merge merges a valid snapshot of the server's epoch. An incident it no
+// longer lists was resolved, unless the snapshot listed it in a form that
+// is not valid (invalid): that one leaves the list all the same, but
+// without a Settled, since it is not known to be resolved.
+func (srv *server) merge(cu CatchUp, clean ops.Snapshot, invalid map[string]bool, now time.Time, c *change) {
 	c.dirty, c.inc = true, true
 	r := srv.inc.merge(cu.seq, clean.Incidents)
 	added := r.added
@@ -69,6 +82,9 @@ func (srv *server) merge(cu CatchUp, clean ops.Snapshot, now time.Time, c *chang
 		srv.st.AsOf = cu.at
 	}
 	for _, in := range r.gone {
+		if invalid[in.UUID] {
+			continue
+		}
 		c.emit(Settled{Incident: in, Resolved: true, Away: true, At: now})
 	}
 	for _, in := range r.acked {

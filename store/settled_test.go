@@ -62,3 +62,23 @@ func TestCatchUpSettlesWhatHappenedAway(t *testing.T) {
 		t.Errorf("z resolved live: %+v", z)
 	}
 }
+
+// An incident the snapshot still lists, but in a form that fails
+// validation, leaves the list (nothing invalid is shown) without being
+// taken for resolved: it is not, and the history must not say so.
+func TestInvalidSnapshotEntryIsNotResolved(t *testing.T) {
+	s, r := newMulti(t, newFakeClock())
+	a := s.Feed("a", "A")
+	feedLive(t, a, snap(inc("x", 1, ops.Critical), inc("y", 2, ops.Info)))
+	eventOf[store.Revealed](t, r)
+	bad := inc("x", 1, ops.Critical)
+	bad.Severity = "apocalyptic"
+	dropped, err := a.CaughtUp(a.BeginCatchUp(), snap(bad))
+	if err != nil || dropped != 1 {
+		t.Fatalf("dropped %d, %v", dropped, err)
+	}
+	if st := eventOf[store.Settled](t, r); st.Incident.UUID != "y" {
+		t.Errorf("settled %+v, want y only", st)
+	}
+	r.noEvent(t, s)
+}
