@@ -28,20 +28,22 @@ func (a *Agent) startHistory() ipc.History {
 		return nil
 	}
 	rec := history.NewRecorder(h, log)
-	off := recordSettled(a.st, rec)
-	a.closer = append(a.closer, func() {
-		off()
+	recordSettled(a.st, rec)
+	// Closed last, after the store: Close delivers the Settled events
+	// still queued (the connections' last ones too) before the recorder
+	// writes them and the file closes. (The closers run in reverse.)
+	a.closer = append([]func(){func() {
 		rec.Close() // writes what is queued
 		if err := h.Close(); err != nil {
 			log.Warn("closing the history", "err", err)
 		}
-	})
+	}}, a.closer...)
 	log.Info("incident history", "path", path)
 	return h
 }
 
 // recordSettled hands every store.Settled of st to rec (which never
-// blocks the store's dispatcher) until off is called.
+// blocks the store's dispatcher) until off is called or st closes.
 func recordSettled(st *store.Store, rec *history.Recorder) (off func()) {
 	return st.SubscribeEvents(func(ev store.Event, s store.State) {
 		if e, ok := ev.(store.Settled); ok {

@@ -122,3 +122,44 @@ func TestResolvedWhileAwayIsKept(t *testing.T) {
 		t.Errorf("recorded %+v, want x resolved while away", rs[0])
 	}
 }
+
+// TestHistoryKeepsWhatSettlesAtShutdown: an incident that settles while
+// the agent closes, its Settled still queued in the store, is kept: the
+// history closes after the store has delivered everything.
+func TestHistoryKeepsWhatSettlesAtShutdown(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	st := store.New(store.Options{})
+	hold := make(chan struct{})
+	// Closers run in reverse: the dispatcher is released just before the
+	// store closes.
+	a := &Agent{st: st, log: slog.New(slog.DiscardHandler), closer: []func(){st.Close, func() { close(hold) }}}
+	if a.startHistory() == nil {
+		t.Fatal("no history")
+	}
+	if err := st.IncidentCreated(ops.Incident{UUID: "x", Title: "disk full", Severity: ops.Critical, CreatedAt: time.Now().UnixMilli()}); err != nil {
+		t.Fatal(err)
+	}
+	calls, held := 0, make(chan struct{})
+	st.Subscribe(func(store.State) { // holds the dispatcher at the next State
+		if calls++; calls == 2 {
+			close(held)
+			<-hold
+		}
+	})
+	if err := st.IncidentResolved("x"); err != nil {
+		t.Fatal(err)
+	}
+	<-held
+	a.Close()
+
+	path, err := history.DefaultPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := history.Open(path, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	waitHistory(t, h, []string{"x"})
+}
