@@ -101,18 +101,9 @@ func newBannerList(act bannerActions) *bannerList {
 
 func (l *bannerList) set(st store.State, m *moment) {
 	bs := bannersOf(st, m)
-	for len(l.views) < len(bs) {
-		l.views = append(l.views, newBannerView(l.act))
-	}
+	l.views = grow(l.views, len(bs), func() *bannerView { return newBannerView(l.act) })
 	for i, bn := range bs {
 		l.views[i].set(bn, st, l.act.settings != nil)
 	}
-	if len(l.box.Objects) != len(bs) {
-		objs := make([]fyne.CanvasObject, len(bs))
-		for i := range bs {
-			objs[i] = l.views[i].object
-		}
-		l.box.Objects = objs
-		l.box.Refresh()
-	}
+	showFirst(l.box, len(bs), func(i int) fyne.CanvasObject { return l.views[i].object })
 }

@@ -64,20 +64,11 @@ func (l *serverList) set(st store.State, m *moment) {
 	if !several(st) {
 		svs = nil
 	}
-	for len(l.views) < len(svs) {
-		l.views = append(l.views, newServerView(l.reconnect))
-	}
+	l.views = grow(l.views, len(svs), func() *serverView { return newServerView(l.reconnect) })
 	for i, sv := range svs {
 		l.views[i].set(sv, m)
 	}
-	if len(l.box.Objects) != len(svs) {
-		objs := make([]fyne.CanvasObject, len(svs))
-		for i := range svs {
-			objs[i] = l.views[i].object
-		}
-		l.box.Objects = objs
-		l.box.Refresh()
-	}
+	showFirst(l.box, len(svs), func(i int) fyne.CanvasObject { return l.views[i].object })
 }
 
 // serverColor is a server's dot: green only while live and current, red

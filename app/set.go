@@ -47,3 +47,26 @@ func setCircleFill(d *canvas.Circle, c color.Color) {
 		d.Refresh()
 	}
 }
+
+// grow returns views with at least n entries, making the missing ones
+// with mk: the dashboard's lists keep their views and reuse them.
+func grow[V any](views []V, n int, mk func() V) []V {
+	for len(views) < n {
+		views = append(views, mk())
+	}
+	return views
+}
+
+// showFirst puts the objects of the first n views (obj(i)) in box, only
+// when their number changed: the views themselves are updated in place.
+func showFirst(box *fyne.Container, n int, obj func(i int) fyne.CanvasObject) {
+	if len(box.Objects) == n {
+		return
+	}
+	objs := make([]fyne.CanvasObject, n)
+	for i := range n {
+		objs[i] = obj(i)
+	}
+	box.Objects = objs
+	box.Refresh()
+}
