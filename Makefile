@@ -10,7 +10,7 @@ FUZZTIME  ?= 40000x
 export CGO_ENABLED := 1
 
 # The pure packages: no GUI import, no cgo needed beyond -race.
-PURE := ./socket/... ./notify/... ./settings/... ./internal/...
+PURE := ./socket/... ./notify/... ./settings/... ./history/... ./internal/...
 
 .PHONY: all deps build run test test-pure vet cross-pure cross fuzz-brief fuzz bench package clean
 
@@ -37,7 +37,7 @@ test-pure:
 # the Windows-only files (socket/osenv) must pass vet. Seconds; part of `make
 # test`. Nothing needing macOS's SDK (IOKit sleep events, the tray) is
 # compiled here: darwin builds are CGO_ENABLED=0 only.
-CROSS_PURE := ./socket/... ./notify/... ./settings/... ./store/... ./internal/buildinfo/
+CROSS_PURE := ./socket/... ./notify/... ./settings/... ./store/... ./history/... ./internal/buildinfo/
 cross-pure:
 	GOOS=darwin  CGO_ENABLED=0 $(GO) build $(CROSS_PURE)
 	GOOS=windows CGO_ENABLED=0 $(GO) build $(CROSS_PURE) ./tray/ ./assets/trayicon/
@@ -54,7 +54,7 @@ cross: deps cross-pure
 	@file bin/warpdesk.exe | grep -q 'PE32+ executable.*x86-64' || { file bin/warpdesk.exe; exit 1; }
 
 # Each fuzz target briefly, as part of the tests.
-FUZZ_PKGS := ./socket/ ./notify/ ./ops/ ./ipc/
+FUZZ_PKGS := ./socket/ ./notify/ ./ops/ ./ipc/ ./settings/
 fuzz-brief:
 	@for p in $(FUZZ_PKGS); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
