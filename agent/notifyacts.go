@@ -42,31 +42,48 @@ func (n *notifyActs) click(server, uuid string) {
 	show(server, uuid)
 }
 
-// settled is what happens when an incident of server needs nobody any
-// more: its re-alerts stop, and its notification is withdrawn when the
-// deliverer can (*notify.System). reopened is what happens when one shows
-// up needing someone: a notification of it may show again (it may have
-// been withdrawn when it left the list before; the notifier watches it
-// again for re-alerts when the store's Opened or Revealed tells it).
-func (a *Agent) settled(d notify.Deliverer) (settled, reopened func(server, uuid string)) {
-	w, _ := d.(withdrawer)
-	if w == nil {
-		return func(server, uuid string) { a.notes.Settled(server, uuid) }, func(string, string) {}
+// settlement is what the agent does as incidents settle and come back:
+// the notifier's re-alerts, and the deliverer's notifications on screen.
+type settlement struct {
+	notes *notify.Notifier
+	w     withdrawer // nil when the deliverer cannot withdraw
+}
+
+// settle: the incident uuid of server needs nobody any more. Its
+// re-alerts stop and its notifications are withdrawn.
+func (s settlement) settle(server, uuid string) {
+	s.notes.Settled(server, uuid)
+	if s.w != nil {
+		s.w.Withdraw(server, uuid)
 	}
-	return func(server, uuid string) {
-		a.notes.Settled(server, uuid)
-		w.Withdraw(server, uuid)
-	}, w.Reopen
+}
+
+// back: in needs someone, shown unsettled for the first time (it may have
+// been withdrawn when it left the list before: its room was left, its
+// server removed) or again (again: this desktop's acknowledgement
+// failed, so the server does not know). Its notifications may show
+// again; after a failed acknowledgement its re-alerts resume (the
+// notifier takes it for a duplicate and watches it again). A new one
+// reaches the notifier through the store's Opened or Revealed instead.
+func (s settlement) back(in store.Incident, again bool) {
+	if s.w != nil {
+		s.w.Reopen(in.Server, in.UUID)
+	}
+	if again {
+		s.notes.Incident(in.Server, in.Incident)
+	}
 }
 
 // watchNotes returns the State subscriber that keeps the notifier in step
 // with what the store shows besides its events: the servers watched (their
 // names, and a removed server's outage forgotten, so no "offline" notice
-// comes for a server no longer there) and the incidents that settle
-// (watchSettled, with settled(d)). It runs on the store's dispatcher
-// goroutine, before the events of the same change.
+// comes for a server no longer there) and the incidents that settle or
+// come back (watchSettled, with a settlement on d). It runs on the store's
+// dispatcher goroutine, before the events of the same change.
 func (a *Agent) watchNotes(d notify.Deliverer) func(store.State) {
-	settle := watchSettled(a.settled(d))
+	w, _ := d.(withdrawer)
+	s := settlement{notes: a.notes, w: w}
+	settle := watchSettled(s.settle, s.back)
 	var last []store.ServerState
 	return func(st store.State) {
 		if last == nil || len(st.Servers) != len(last) || (len(last) > 0 && &st.Servers[0] != &last[0]) {
@@ -81,16 +98,24 @@ func (a *Agent) watchNotes(d notify.Deliverer) func(store.State) {
 // two incidents.
 type incidentKey struct{ server, uuid string }
 
+// needsNobody reports whether in is settled as far as this desktop can
+// tell: acknowledged by anyone, or here with the acknowledgement sent or
+// pending (not failed: the server does not know of a failed one, see
+// store.State.Unacknowledged).
+func needsNobody(in *store.Incident) bool {
+	return in.IsAcknowledged() || (in.Acked && in.AckErr == "")
+}
+
 // watchSettled returns a State subscriber that calls settle for every
-// incident that needs nobody any more: acknowledged here (Acked) or by
-// anyone (AcknowledgedBy), or gone from the list (resolved, or dropped
-// with its room or server). Each incident settles once; one that arrives
-// settled settles at once, which keeps its notification (delivered after
-// the State) from being shown. An incident that arrives unsettled is
-// passed to back: it may be one that settled by leaving the list and is
-// back (its room joined again, a catch-up). It runs on the store's
-// dispatcher goroutine; settle and back must not block.
-func watchSettled(settle, back func(server, uuid string)) func(store.State) {
+// incident that needs nobody any more (needsNobody), or is gone from the
+// list (resolved, or dropped with its room or server). Each incident
+// settles once; one that arrives settled settles at once, which keeps its
+// notification (delivered after the State) from being shown. An incident
+// listed unsettled for the first time is passed to back, again false; one
+// that was settled and needs someone again (its acknowledgement failed),
+// again true. It runs on the store's dispatcher goroutine; settle and back
+// must not block.
+func watchSettled(settle func(server, uuid string), back func(in store.Incident, again bool)) func(store.State) {
 	var prev map[incidentKey]bool // → settled, in the last State
 	var last []store.Incident
 	return func(st store.State) {
@@ -99,15 +124,16 @@ func watchSettled(settle, back func(server, uuid string)) func(store.State) {
 		}
 		last = st.Incidents
 		cur := make(map[incidentKey]bool, len(st.Incidents))
-		for _, in := range st.Incidents {
+		for i := range st.Incidents {
+			in := &st.Incidents[i]
 			k := incidentKey{in.Server, in.UUID}
-			settled := in.Acked || in.IsAcknowledged()
+			settled := needsNobody(in)
 			cur[k] = settled
 			switch was, known := prev[k]; {
 			case settled && (!known || !was):
 				settle(k.server, k.uuid)
-			case !settled && !known:
-				back(k.server, k.uuid)
+			case !settled && (!known || was):
+				back(*in, known)
 			}
 		}
 		for k, settled := range prev {

@@ -196,3 +196,39 @@ func TestAgentReAlertWhenBack(t *testing.T) {
 		}
 	})
 }
+
+// An acknowledgement that failed (here: the link is down) leaves the
+// server not knowing: the critical's re-alerts, stopped while it was
+// pending, resume (State.Unacknowledged counts it again), and stop again
+// once it is acknowledged anew.
+func TestAgentReAlertAfterAFailedAcknowledgement(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := *real("wss://ops.example.com/ws", "ops")
+		s.ReAlert = 2 * time.Minute
+		rec := &withdrawRecorder{}
+		a := notifyAgent(t, s, rec)
+		f := a.st.Feed(settings.DefaultServerID, "")
+		_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
+			t.Fatal(err)
+		}
+		_ = f.IncidentCreated(ops.Incident{UUID: "c1", Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()})
+		synctest.Wait()
+		a.Commands().Acknowledge(settings.DefaultServerID, "c1") // the fake link is not connected
+		synctest.Wait()
+		if in := a.st.State().Incidents[0]; !in.Acked || in.AckErr == "" {
+			t.Fatalf("after the failed acknowledgement: %+v", in)
+		}
+		time.Sleep(2*time.Minute + time.Second)
+		synctest.Wait()
+		if got := rec.got(); len(got) != 2 || got[1].ID != "c1" {
+			t.Fatalf("%d shown after an interval: want c1 re-alerted, the server does not know", len(got))
+		}
+		f.AckSent("c1") // acknowledged again, pending
+		time.Sleep(time.Hour)
+		synctest.Wait()
+		if n := len(rec.got()); n != 2 {
+			t.Fatalf("%d shown: re-alerted while acknowledged again", n)
+		}
+	})
+}

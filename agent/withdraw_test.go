@@ -14,8 +14,9 @@ func openInc(uuid string) store.Incident { return store.Incident{Incident: ops.I
 
 // Each incident settles once, when it needs nobody any more: acknowledged
 // here or by anyone, resolved, or already settled when first seen; never
-// while still open, nor again once settled. One first seen unsettled is
-// reported back (it may have been withdrawn before). An incident is its server and
+// while still open, nor again once settled unless its acknowledgement
+// failed. One first seen unsettled is reported back (it may have been
+// withdrawn before), and so is one whose acknowledgement failed. An incident is its server and
 // UUID: the same UUID on another server settles on its own.
 func TestWatchSettled(t *testing.T) {
 	var got []string
@@ -27,10 +28,19 @@ func TestWatchSettled(t *testing.T) {
 			got = append(got, mark+uuid)
 		}
 	}
-	sub := watchSettled(record(""), record("+")) // +: back, unsettled
+	back := func(in store.Incident, again bool) {
+		mark := "+" // listed unsettled for the first time
+		if again {
+			mark = "!" // settled, and needs someone again
+		}
+		record(mark)(in.Server, in.UUID)
+	}
+	sub := watchSettled(record(""), back)
 	acked, byBob := openInc("acked"), openInc("bob")
 	acked.Acked = true
 	byBob.AcknowledgedBy = "bob"
+	failed := acked
+	failed.AckErr = "offline"
 	onStaging := func(in store.Incident) store.Incident { in.Server = "staging"; return in }
 
 	steps := []struct {
@@ -48,6 +58,12 @@ func TestWatchSettled(t *testing.T) {
 		{settleState(acked, openInc("d")), []string{"staging/d"}}, // same UUID, other server
 		{settleState(acked, openInc("d"), onStaging(acked)), []string{"staging/acked"}},
 		{settleState(), []string{"d"}},
+		{settleState(acked), []string{"acked"}},
+		{settleState(failed), []string{"!acked"}}, // its acknowledgement failed
+		{settleState(failed), nil},
+		{settleState(acked), []string{"acked"}}, // acknowledged again
+		{settleState(failed), []string{"!acked"}},
+		{settleState(), []string{"acked"}},
 	}
 	for i, s := range steps {
 		got = nil
