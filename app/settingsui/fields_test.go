@@ -2,6 +2,7 @@ package settingsui
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -239,6 +240,53 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	for _, x := range objs {
 		if b := findButton(x, text); b != nil {
 			return b
+		}
+	}
+	return nil
+}
+
+// A settings file that does not read (not JSON: set aside; a servers list
+// that is not one) opens Settings on the defaults or on no servers: the
+// window says so at once, before a Save replaces what was stored.
+func TestWindowOpenerSaysTheStoredSettingsDidNotRead(t *testing.T) {
+	for name, content := range map[string]string{
+		"not JSON":           "{not json",
+		"servers not a list": `{"settings.version":2,"settings.servers":"wss://ops.example.com/ws"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+			path := t.TempDir() + "/settings.json"
+			file, _ := settings.OpenFile(path) // nothing there yet
+			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			a := test.NewTempApp(t)
+			WindowOpener(a, file, nil, nil)()
+			wins := a.Driver().AllWindows()
+			w := wins[len(wins)-1]
+			t.Cleanup(w.Close)
+			if l := findLabel(w.Content(), "corrupt"); l == nil || l.Importance != widget.WarningImportance {
+				t.Fatal("the window does not say that the stored settings could not be read")
+			}
+		})
+	}
+}
+
+// findLabel finds a label whose text contains part.
+func findLabel(o fyne.CanvasObject, part string) *widget.Label {
+	if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, part) {
+		return l
+	}
+	var objs []fyne.CanvasObject
+	switch c := o.(type) {
+	case *fyne.Container:
+		objs = c.Objects
+	case *container.Scroll:
+		objs = []fyne.CanvasObject{c.Content}
+	}
+	for _, x := range objs {
+		if l := findLabel(x, part); l != nil {
+			return l
 		}
 	}
 	return nil

@@ -1,6 +1,8 @@
 package settingsui
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2"
 
 	"github.com/warpdesk/warpdesk/settings"
@@ -14,19 +16,21 @@ import (
 // so that the agent reloads the file. A second call while the window is
 // open brings it to the front. Call the returned func on the UI goroutine.
 func WindowOpener(a fyne.App, file *settings.File, tokens *settings.TokenStore, saved func()) func() {
-	current := func() settings.Settings {
-		if err := file.Reload(); err != nil {
-			fyne.LogError("settings file", err)
+	current := func() (settings.Settings, error) {
+		rerr := file.Reload()
+		if rerr != nil {
+			fyne.LogError("settings file", rerr)
 		}
-		s, _ := settings.Load(file) // invalid values are shown for fixing
-		return s
+		s, err := settings.Load(file) // invalid values are shown for fixing
+		return s, errors.Join(rerr, err)
 	}
 	return opener(a, current, Options{Prefs: file, Tokens: tokens, Saved: saved})
 }
 
 // opener builds the window from current() and shows it, or, while that
 // window is still open, brings it to the front instead of opening a second.
-func opener(a fyne.App, current func() settings.Settings, opts Options) func() {
+// current's error is the window's Options.LoadErr.
+func opener(a fyne.App, current func() (settings.Settings, error), opts Options) func() {
 	var open fyne.Window
 	return func() {
 		if open != nil {
@@ -34,7 +38,9 @@ func opener(a fyne.App, current func() settings.Settings, opts Options) func() {
 			open.RequestFocus()
 			return
 		}
-		w := NewWindowWith(a, current(), opts)
+		cur, err := current()
+		opts.LoadErr = err
+		w := NewWindowWith(a, cur, opts)
 		w.SetOnClosed(func() {
 			if open == w {
 				open = nil

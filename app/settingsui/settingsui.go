@@ -25,6 +25,7 @@
 package settingsui
 
 import (
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -64,6 +65,14 @@ type Options struct {
 	// Probe tests a connection for the "Test connection" button; nil
 	// means Probe.
 	Probe ProbeFunc
+	// LoadErr is the error reading the settings shown gave, if any. When
+	// it matches settings.ErrCorruptFile (a settings file set aside, a
+	// servers list that does not read), the window shows the defaults or
+	// no servers instead of what was stored, and says so at once, so that
+	// a Save replacing it is the user's informed choice. Other errors
+	// (stored values that do not validate) show under their fields at
+	// Save.
+	LoadErr error
 }
 
 // keyringBudget bounds one background keyring job, on top of the
@@ -217,6 +226,10 @@ func newForm(cur settings.Settings, opts Options, do func(func())) *form {
 
 	f.load(cur)
 	f.layout()
+	if errors.Is(opts.LoadErr, settings.ErrCorruptFile) {
+		f.setStatus("The stored settings could not be read, so they are not shown here: "+
+			opts.LoadErr.Error()+". Save replaces them with what this window shows.", widget.WarningImportance)
+	}
 	if opts.Tokens == nil {
 		f.token.Disable()
 		f.forgetToken.Disable()

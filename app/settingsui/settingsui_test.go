@@ -309,7 +309,7 @@ func TestOpenerKeepsOneWindow(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	a := test.NewTempApp(t)
 	builds := 0
-	open := opener(a, func() settings.Settings { builds++; return current() }, Options{})
+	open := opener(a, func() (settings.Settings, error) { builds++; return current(), nil }, Options{})
 	before := len(a.Driver().AllWindows())
 	open()
 	open()
