@@ -5,9 +5,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
-	"github.com/warpdesk/warpdesk/store"
 )
 
 // A muted server (settings.Server.Muted) is watched but never notifies:
@@ -22,12 +20,7 @@ func TestAgentMutedServer(t *testing.T) {
 		rec := &noteRecorder{}
 		a := notifyAgent(t, s, rec)
 		for _, sv := range s.Servers {
-			f := a.st.Feed(sv.ID, sv.Name)
-			_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
-			if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
-				t.Fatal(err)
-			}
-			_ = f.IncidentCreated(ops.Incident{UUID: "u1", Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()})
+			_ = liveFeed(t, a, sv.ID, sv.Name).IncidentCreated(critical("u1"))
 		}
 		time.Sleep(time.Minute)
 		synctest.Wait()

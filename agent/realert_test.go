@@ -35,6 +35,23 @@ func notifyAgent(t *testing.T, s settings.Settings, d notify.Deliverer) *Agent {
 	return a
 }
 
+// liveFeed brings server id (named name) of a live and caught up, the
+// snapshot listing open, and returns its Feed.
+func liveFeed(t *testing.T, a *Agent, id, name string, open ...ops.Incident) *store.Feed {
+	t.Helper()
+	f := a.st.Feed(id, name)
+	_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+	if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{Incidents: open}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// critical is an open critical incident uuid in room "ops", created now.
+func critical(uuid string) ops.Incident {
+	return ops.Incident{UUID: uuid, Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()}
+}
+
 // The whole agent on synctest's fake clock: a critical nobody acknowledges
 // is notified again every ReAlert of the settings; acknowledged here (the
 // store's Acked, no server event) its re-alerts stop; one acknowledged by
@@ -45,11 +62,7 @@ func TestAgentReAlertUntilAcknowledged(t *testing.T) {
 		s.ReAlert = 2 * time.Minute
 		rec := &noteRecorder{}
 		a := notifyAgent(t, s, rec)
-		f := a.st.Feed(settings.DefaultServerID, "")
-		_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
-		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
-			t.Fatal(err)
-		}
+		f := liveFeed(t, a, settings.DefaultServerID, "")
 		for _, u := range []string{"mine", "bobs"} {
 			_ = f.IncidentCreated(ops.Incident{UUID: u, Title: u, Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()})
 		}
@@ -97,15 +110,8 @@ func TestAgentRemovedServerNoOutageNotice(t *testing.T) {
 		}
 		rec := &noteRecorder{}
 		a := notifyAgent(t, s, rec)
-		for _, id := range []string{"prod", "stg"} {
-			f := a.st.Feed(id, s.Servers[0].Name)
-			if id == "stg" {
-				f = a.st.Feed(id, s.Servers[1].Name)
-			}
-			_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
-			if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
-				t.Fatal(err)
-			}
+		for _, sv := range s.Servers {
+			f := liveFeed(t, a, sv.ID, sv.Name)
 			_ = f.SetLink(store.LinkStatus{Link: store.LinkReconnecting, Reason: "connection refused"})
 		}
 		synctest.Wait()
@@ -165,12 +171,8 @@ func TestAgentReAlertWhenBack(t *testing.T) {
 		s.ReAlert = 2 * time.Minute
 		rec := &withdrawRecorder{}
 		a := notifyAgent(t, s, rec)
-		f := a.st.Feed(settings.DefaultServerID, "")
-		c1 := ops.Incident{UUID: "c1", Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()}
-		_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
-		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{Incidents: []ops.Incident{c1}}); err != nil {
-			t.Fatal(err)
-		}
+		c1 := critical("c1")
+		f := liveFeed(t, a, settings.DefaultServerID, "", c1)
 		synctest.Wait()
 		shown := func() int { return len(rec.got()) }
 		if shown() != 1 {
@@ -207,12 +209,8 @@ func TestAgentReAlertAfterAFailedAcknowledgement(t *testing.T) {
 		s.ReAlert = 2 * time.Minute
 		rec := &withdrawRecorder{}
 		a := notifyAgent(t, s, rec)
-		f := a.st.Feed(settings.DefaultServerID, "")
-		_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
-		if _, err := f.CaughtUp(f.BeginCatchUp(), ops.Snapshot{}); err != nil {
-			t.Fatal(err)
-		}
-		_ = f.IncidentCreated(ops.Incident{UUID: "c1", Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()})
+		f := liveFeed(t, a, settings.DefaultServerID, "")
+		_ = f.IncidentCreated(critical("c1"))
 		synctest.Wait()
 		a.Commands().Acknowledge(settings.DefaultServerID, "c1") // the fake link is not connected
 		synctest.Wait()
