@@ -2,6 +2,7 @@ package tray
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/warpdesk/warpdesk/ops"
@@ -56,30 +57,53 @@ func everyLive(servers []store.ServerState) bool {
 }
 
 // overall is the tooltip and first line for several servers: "2 of 3
-// live — 5 active, 1 critical". Servers whose list is unknown are named,
-// so that no count reads as "all clear" while one is: "1 of 2 live — no
-// active incidents (1 server unknown)", and "0 of 2 live — incidents
-// unknown" when none is known.
-func overall(servers []store.ServerState, c counts) string {
-	live, unknown := 0, 0
+// live — 5 active, 1 critical". The servers whose list is not current
+// are named after the counts, so that no count reads as "all clear" while
+// one is unknown or stale: "1 of 2 live — no active incidents (1 server
+// unknown)", "2 of 3 live — 4 active (1 server as of 17:35)" (the oldest
+// time), and "0 of 2 live — incidents unknown" when none is known.
+func overall(servers []store.ServerState, c counts, now time.Time) string {
+	live, unknown, stale := 0, 0, 0
+	var asOf time.Time
 	for _, sv := range servers {
-		if isLive(sv) {
+		switch {
+		case isLive(sv):
 			live++
-		}
-		if sv.Knowledge == store.Unknown {
+		case sv.Knowledge == store.Unknown:
 			unknown++
+		case sv.Knowledge == store.Stale:
+			if stale++; stale == 1 || sv.AsOf.Before(asOf) {
+				asOf = sv.AsOf
+			}
 		}
 	}
 	line := fmt.Sprintf("%d of %d live — ", live, len(servers))
-	switch {
-	case unknown == len(servers):
+	if unknown == len(servers) {
 		return line + "incidents unknown"
-	case unknown == 1:
-		return line + c.String() + " (1 server unknown)"
-	case unknown > 1:
-		return line + c.String() + fmt.Sprintf(" (%d servers unknown)", unknown)
 	}
-	return line + c.String()
+	var notes []string
+	if unknown > 0 {
+		notes = append(notes, plural(unknown, "server", "servers")+" unknown")
+	}
+	if stale > 0 {
+		what := plural(stale, "server", "servers")
+		if unknown > 0 {
+			what = fmt.Sprint(stale)
+		}
+		notes = append(notes, what+" as of "+clock(asOf, now))
+	}
+	if len(notes) == 0 {
+		return line + c.String()
+	}
+	return line + c.String() + " (" + strings.Join(notes, ", ") + ")"
+}
+
+// plural is "1 server", "2 servers".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // serverLines are the menu's lines for several servers: per server, in

@@ -161,7 +161,7 @@ func Build(s store.State, now time.Time) View {
 	var lines []Item
 	allLive := s.Link == store.LinkLive
 	if len(s.Servers) > 1 {
-		v.Icon, v.Tooltip = worstIcon(s.Servers, s.Incidents), overall(s.Servers, c)
+		v.Icon, v.Tooltip = worstIcon(s.Servers, s.Incidents), overall(s.Servers, c, now)
 		lines = serverLines(s.Servers, now)
 		allLive = everyLive(s.Servers)
 	} else {

@@ -207,7 +207,7 @@ func TestBuildSeveralServers(t *testing.T) {
 			IconLive, "2 of 2 live — 2 active, 1 critical",
 			" | Production: Live — 2 active, 1 critical(off) | Staging: Live — no active incidents(off)" + restLive + ackOff},
 		{"one reconnecting hides the critical mark", state(append(prodIncs, on("s", inc(ops.Warning, false), inc(ops.Info, false))...), prod, down),
-			IconReconnecting, "1 of 2 live — 5 active, 1 critical",
+			IconReconnecting, "1 of 2 live — 5 active, 1 critical (1 server as of 17:35)",
 			prodLine + " | Staging: Reconnecting — as of 17:35: 2 active · connection refused(off) | Reconnect Staging" + rest + ackOn},
 		{"one rejected, never known", state(prodIncs, prod, rejected), IconUnknown,
 			"1 of 2 live — 3 active, 1 critical (1 server unknown)",
@@ -223,15 +223,20 @@ func TestBuildSeveralServers(t *testing.T) {
 		{"live, catch-up failing", state(nil, with(staging, func(sv *store.ServerState) {
 			sv.Knowledge, sv.AsOf, sv.CatchUpErr = store.Stale, now.Add(-5*time.Minute), "HTTP 502"
 		}), with(prod, func(sv *store.ServerState) { sv.ID, sv.Name, sv.Open, sv.Critical = "x", "", 0, 0 })),
-			IconReconnecting, "1 of 2 live — no active incidents",
+			IconReconnecting, "1 of 2 live — no active incidents (1 server as of 17:35)",
 			" | Staging: Live — as of 17:35: no active incidents · Catch-up failing: HTTP 502(off) | x: Live — no active incidents(off)" +
 				restLive + ackOff},
 		{"three, offline one", state(nil, staging, with(down, func(sv *store.ServerState) {
 			sv.ID, sv.Name, sv.Link, sv.Reason, sv.Open = "o", "Lab", store.LinkOffline, "no network", 0
 		}), with(staging, func(sv *store.ServerState) { sv.ID, sv.Name = "t", "Team" })),
-			IconOffline, "2 of 3 live — no active incidents",
+			IconOffline, "2 of 3 live — no active incidents (1 server as of 17:35)",
 			" | Staging: Live — no active incidents(off) | Lab: Offline — as of 17:35: no active incidents · no network(off)" +
 				" | Reconnect Lab | Team: Live — no active incidents(off)" + rest + ackOff},
+		{"one unknown, two stale", state(nil, store.ServerState{ID: "a", Name: "A"}, with(down, func(sv *store.ServerState) { sv.Open = 0 }),
+			with(down, func(sv *store.ServerState) { sv.ID, sv.Name, sv.AsOf, sv.Open = "c", "C", now.Add(-10*time.Minute), 0 })),
+			IconUnknown, "0 of 3 live — no active incidents (1 server unknown, 2 as of 17:30)",
+			" | A: Not connected — incidents unknown(off) | Reconnect A | Staging: Reconnecting — as of 17:35: no active incidents · connection refused(off)" +
+				" | Reconnect Staging | C: Reconnecting — as of 17:30: no active incidents · connection refused(off) | Reconnect C" + rest + ackOff},
 		{"paused", func() store.State { s := state(nil, prod, staging); s.PausedUntil = now.Add(time.Hour); return s }(),
 			IconLive, "2 of 2 live — no active incidents · notifications paused until 18:40",
 			prodLine + " | Staging: Live — no active incidents(off) | --- | Open dashboard | Reconnect now(off) | Settings…" +
