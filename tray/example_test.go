@@ -49,7 +49,7 @@ func ExampleBuild_severalServers() {
 	}
 	// Output:
 	// reconnecting
-	// 1 of 2 live — 1 active, 1 critical
+	// 1 of 2 live — 1 active, 1 critical (1 server as of 17:35)
 	// Production: Live — 1 active, 1 critical
 	// Staging: Reconnecting — as of 17:35: no active incidents · connection reset
 	// Reconnect Staging
