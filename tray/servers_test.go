@@ -132,7 +132,10 @@ func TestSeveralServersWithTheRealStore(t *testing.T) {
 	if err := feeds[1].SetLink(store.LinkStatus{Link: store.LinkReconnecting, Reason: "connection refused"}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "1 of 2 live", func() bool { tt, _, _ := h.view(); return strings.HasPrefix(tt, "1 of 2 live — no active incidents (1 server as of ") })
+	waitFor(t, "1 of 2 live", func() bool {
+		tt, _, _ := h.view()
+		return strings.HasPrefix(tt, "1 of 2 live — no active incidents (1 server as of ")
+	})
 	waitFor(t, "Reconnect Staging", func() bool {
 		_, m, _ := h.view()
 		return strings.Contains(strings.Join(m, "|"), "|"+LabelReconnectServer+"Staging#")
