@@ -89,10 +89,13 @@ func (f *Feed) IncidentCreated(in ops.Incident) error {
 	if err := in.Validate(); err != nil {
 		return fmt.Errorf("store: incident.created: %w", err)
 	}
-	f.apply(func(srv *server, _ time.Time, c *change) {
+	f.apply(func(srv *server, now time.Time, c *change) {
 		c.dirty, c.inc = true, true
-		if shown, isNew := srv.inc.created(in); isNew {
+		switch shown, isNew, firstAck := srv.inc.created(in); {
+		case isNew:
 			c.events = append(c.events, Opened{Incident: shown})
+		case firstAck:
+			c.emit(Settled{Incident: shown, At: now})
 		}
 	})
 	return nil

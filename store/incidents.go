@@ -119,22 +119,27 @@ func (m *incidents) removeAt(i int) {
 // created records a live incident.created (already valid) and returns it
 // as listed. It reports whether the incident is new (not already shown); a
 // repeated uuid replaces the shown one and keeps its acknowledgements (the
-// server's first one too, when the repeat lacks it).
-func (m *incidents) created(in ops.Incident) (_ Incident, isNew bool) {
+// server's first one too, when the repeat lacks it). firstAck reports a
+// repeat that brings the server's first acknowledgement (which ends
+// AckPending and AckErr, as incident.acknowledged does).
+func (m *incidents) created(in ops.Incident) (_ Incident, isNew, firstAck bool) {
 	m.seq++
 	delete(m.gone, in.UUID)
 	e, had := m.open[in.UUID]
 	if had {
 		old := e.inc
 		e.inc.Incident, e.seq = keepAck(in, old.Incident), m.seq
+		if firstAck = old.AcknowledgedBy == "" && e.inc.AcknowledgedBy != ""; firstAck {
+			e.inc.AckPending, e.inc.AckErr = false, ""
+		}
 		m.put(&old, e.inc)
-		return e.inc, false
+		return e.inc, false, firstAck
 	}
 	m.evict()
 	e = &entry{inc: Incident{Incident: in, Server: m.server}, seq: m.seq}
 	m.open[in.UUID] = e
 	m.put(nil, e.inc)
-	return e.inc, true
+	return e.inc, true, false
 }
 
 // keepAck returns in with old's server acknowledgement when in has none:

@@ -15,7 +15,8 @@ import (
 
 // IncidentCreated records a live incident.created. A uuid not shown before
 // publishes an Opened event; a repeated one replaces the shown incident
-// (keeping its acknowledgement).
+// (keeping its acknowledgement), and publishes Settled when it brings the
+// server's first acknowledgement.
 func (s *Store) IncidentCreated(in ops.Incident) error { return s.own.IncidentCreated(in) }
 
 // IncidentResolved records a live incident.resolved: the incident leaves

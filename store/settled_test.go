@@ -82,3 +82,26 @@ func TestInvalidSnapshotEntryIsNotResolved(t *testing.T) {
 	}
 	r.noEvent(t, s)
 }
+
+// A repeated incident.created that carries the first acknowledgement
+// settles the incident like incident.acknowledged would: Settled once,
+// this desktop's pending acknowledgement over.
+func TestRepeatCarryingTheAcknowledgementSettles(t *testing.T) {
+	s, r := newMulti(t, newFakeClock())
+	a := s.Feed("a", "A")
+	must(t, a.IncidentCreated(inc("x", 1, ops.Critical)))
+	eventOf[store.Opened](t, r)
+	a.AckSent("x")
+	acked := inc("x", 1, ops.Critical)
+	acked.AcknowledgedBy, acked.AcknowledgedAt = "alice", 5
+	must(t, a.IncidentCreated(acked))
+	if st := eventOf[store.Settled](t, r); st.Resolved || st.Away || st.Incident.AcknowledgedBy != "alice" {
+		t.Errorf("settled %+v", st)
+	}
+	if x := find(t, s.State(), "a", "x"); x.AckPending || !x.Acked {
+		t.Errorf("after the repeat %+v: the server has it, nothing pending", x)
+	}
+	must(t, a.IncidentCreated(acked))
+	must(t, a.IncidentAcknowledged(ops.Acknowledgement{UUID: "x", By: "alice", At: 5}))
+	r.noEvent(t, s)
+}
