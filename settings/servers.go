@@ -52,6 +52,11 @@ const DefaultServerID = "default"
 // MaxServers bounds the servers list; Validate refuses more.
 const MaxServers = 32
 
+// MaxServerIDLen is the longest server ID, in bytes. The ID travels in
+// the window's commands (acknowledge, reconnect), which refuse longer
+// ones; NewServerID's are 10 bytes.
+const MaxServerIDLen = 64
+
 // MaxServerNameLen is the longest server name, in characters (runes).
 const MaxServerNameLen = 64
 
@@ -96,13 +101,19 @@ func (sv Server) Normalize() Server {
 }
 
 // Validate checks one server on its own: its URL (unless it is the demo
-// server), rooms, catch-up URL, name and ID. Every error is a *FieldError
+// server), rooms, catch-up URL, name and ID (at most MaxServerIDLen
+// bytes, no spaces or control characters). Every error is a *FieldError
 // whose Server is sv.ID, joined. Settings.Validate adds the checks across
 // servers (duplicates).
 func (sv Server) Validate() error {
 	var errs []error
-	if strings.TrimSpace(sv.ID) == "" {
+	switch id := strings.TrimSpace(sv.ID); {
+	case id == "":
 		errs = append(errs, fieldErr("ServerID", ErrInvalidServerID, "server has no ID"))
+	case len(id) > MaxServerIDLen || !utf8.ValidString(id) ||
+		strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
+		errs = append(errs, fieldErr("ServerID", ErrInvalidServerID,
+			"server ID %q must be at most %d bytes, without spaces or control characters", printable(id), MaxServerIDLen))
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(sv.Name)) > MaxServerNameLen || !utf8.ValidString(sv.Name) ||
 		strings.IndexFunc(sv.Name, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0 {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,9 @@ func TestValidateServers(t *testing.T) {
 			settings.ErrDuplicateServer, "ServerURL"},
 		{"same ID", func(s *settings.Settings) { s.Servers[1].ID = s.Servers[0].ID }, settings.ErrInvalidServerID, "ServerID"},
 		{"empty ID", func(s *settings.Settings) { s.Servers[1].ID = " " }, settings.ErrInvalidServerID, "ServerID"},
+		{"ID too long for the window's commands", func(s *settings.Settings) { s.Servers[1].ID = strings.Repeat("x", settings.MaxServerIDLen+1) },
+			settings.ErrInvalidServerID, "ServerID"},
+		{"ID with a control character", func(s *settings.Settings) { s.Servers[1].ID = "s-\x1b1" }, settings.ErrInvalidServerID, "ServerID"},
 		{"same name", func(s *settings.Settings) { s.Servers[0].Name, s.Servers[1].Name = "Prod", " prod" },
 			settings.ErrDuplicateServerName, "ServerName"},
 		{"no names", func(s *settings.Settings) { s.Servers[0].Name, s.Servers[1].Name = "", "" }, nil, ""},
