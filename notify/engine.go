@@ -49,8 +49,10 @@ type engine struct {
 	asleep bool
 
 	// servers are the servers watched (SetServers); notifications name
-	// the server when there are more than one.
+	// the server when there are more than one. listed is true once a
+	// list named any server.
 	servers []Server
+	listed  bool
 
 	// re are the critical incidents that nobody acknowledged yet, for
 	// Rules.ReAlert.

@@ -119,3 +119,20 @@ func TestEngineOutageRules(t *testing.T) {
 		t.Fatal("notice while paused, or retried later")
 	}
 }
+
+// A server removed while its outage notice is pending raises none; so
+// does the last one (once servers were listed, none is a list too).
+func TestEngineOutageServerRemoved(t *testing.T) {
+	e := testEngine()
+	e.setServers([]Server{{ID: "a"}, {ID: "b"}})
+	e.lost("a", t0, false)
+	e.lost("b", t0, false)
+	e.setServers([]Server{{ID: "b"}})
+	e.setServers(nil)
+	if got := drain(e, t0.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("notices for removed servers: %+v", got)
+	}
+	if dl := e.deadline(t0); !dl.IsZero() {
+		t.Fatalf("deadline %v: the notifier would wake for nothing", dl)
+	}
+}

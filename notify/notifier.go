@@ -139,8 +139,9 @@ func (n *Notifier) Settled(server, uuid string) {
 // SetServers tells the notifier which servers are watched, by ID and name.
 // With more than one, every notification names its server ("Production ·
 // ops · 14:02", "Production is offline"); with one or none, none does.
-// A server left out has its outage state forgotten. The Notifier keeps
-// its own copy.
+// A server left out has its outage state forgotten: no notice comes for
+// it (an empty list forgets every one, once a list named any). The
+// Notifier keeps its own copy.
 func (n *Notifier) SetServers(list []Server) {
 	n.mu.Lock()
 	same := slices.Equal(n.eng.servers, list)

@@ -35,11 +35,15 @@ func (e *engine) label(server string) string {
 }
 
 // setServers replaces the servers watched and forgets the outages of those
-// no longer among them, so memory follows the settings. An empty list
-// forgets none: the notifier may be told of incidents before the list.
+// no longer among them, so memory follows the settings and a server gone
+// raises no notice. An empty list forgets none while no server was ever
+// listed (the notifier may be told of incidents and outages without a
+// list); after that it forgets every one (the last server was removed or
+// disabled).
 func (e *engine) setServers(list []Server) {
 	e.servers = slices.Clone(list)
-	if len(list) == 0 {
+	e.listed = e.listed || len(list) > 0
+	if !e.listed {
 		return
 	}
 	for id := range e.outs {
