@@ -125,3 +125,29 @@ func ipcRef(ins []store.Incident) ipc.IncidentRef {
 	}
 	return ipc.IncidentRef{Server: ins[0].Server, UUID: ins[0].UUID}
 }
+
+// States that arrive faster than the UI goroutine draws them are drawn
+// once, the newest: the window keeps one State waiting, not one queued
+// draw per State (the UI queue is unbounded), so a storm costs neither
+// memory nor redraws that nobody sees.
+func TestStatesWaitingAreDrawnOnceTheNewest(t *testing.T) {
+	var queued []func()
+	f := newFixture(t, WindowOptions{do: func(fn func()) { queued = append(queued, fn) }})
+	draws := 0
+	f.w.Board.drawn = func() { draws++ }
+	st := quiet()
+	for range 100 {
+		f.src.publish(st)
+	}
+	if len(queued) != 1 {
+		t.Fatalf("%d draws queued on the UI goroutine for 100 States, want 1", len(queued))
+	}
+	queued[0]()
+	if draws != 1 || f.w.Board.Shown().Version != f.src.st.Version {
+		t.Fatalf("%d draws, drew version %d; want 1, the newest (%d)", draws, f.w.Board.Shown().Version, f.src.st.Version)
+	}
+	f.src.publish(st)
+	if len(queued) != 2 {
+		t.Fatal("a State after the draw queued no draw")
+	}
+}

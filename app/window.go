@@ -3,6 +3,7 @@ package app
 import (
 	"log"
 	"os"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -60,10 +61,14 @@ type WindowOptions struct {
 
 	// exit ends the process; os.Exit unless a test replaces it.
 	exit func(code int)
+	// do runs a func on the UI goroutine; fyne.Do unless a test replaces
+	// it.
+	do func(func())
 }
 
 // Window is the window process's dashboard window: a Board fed by a
-// store.Source through one path (Subscribe → fyne.Do → Board.Set), redrawn
+// store.Source through one path (Subscribe → offer → fyne.Do → Board.Set,
+// the newest State only), redrawn
 // for the time only when a text drawn changes.
 type Window struct {
 	Win   fyne.Window
@@ -78,6 +83,12 @@ type Window struct {
 
 	timer *time.Timer // the next time-driven redraw; nil before the first
 	due   time.Time   // when it is due; zero when none is
+
+	// waiting is the newest State delivered and not drawn yet; while it is
+	// set, a draw is queued on the UI goroutine. Written by the Source's
+	// goroutine, read by the UI goroutine.
+	mu      sync.Mutex
+	waiting *store.State
 }
 
 // NewWindow builds the dashboard window on src and cmd without showing
@@ -93,6 +104,9 @@ func NewWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 	if opts.Tick == 0 {
 		opts.Tick = time.Minute
 	}
+	if opts.do == nil {
+		opts.do = fyne.Do
+	}
 	w := &Window{Win: fa.NewWindow(opts.Title), src: src, opts: opts}
 	w.Board = NewBoard(fa, cmd, opts.OpenSettings)
 	w.Board.drawn = w.schedule                                   // also after a tap that selects or filters
@@ -103,13 +117,39 @@ func NewWindow(fa fyne.App, src store.Source, cmd store.Commands, opts WindowOpt
 		w.Win.Canvas().AddShortcut(SettingsShortcut, func(fyne.Shortcut) { opts.OpenSettings() })
 	}
 	w.Win.SetOnClosed(w.stopAll)
-	w.off = src.Subscribe(func(st store.State) { fyne.Do(func() { w.render(st) }) })
+	w.off = src.Subscribe(w.offer)
 	w.render(src.State())
 	return w
 }
 
 // SettingsShortcut is Ctrl+, (Cmd+, on macOS): open Settings.
 var SettingsShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+
+// offer takes a State from the Source (on its goroutine) and queues one
+// draw on the UI goroutine unless one is queued already: States that
+// arrive faster than they are drawn replace each other, and only the
+// newest is drawn. Fyne's queue is unbounded; one draw per State would
+// grow it, and redraw what nobody sees, in an incident storm.
+func (w *Window) offer(st store.State) {
+	w.mu.Lock()
+	queued := w.waiting != nil
+	w.waiting = &st
+	w.mu.Unlock()
+	if !queued {
+		w.opts.do(w.drawWaiting)
+	}
+}
+
+// drawWaiting draws the State waiting, if any. UI goroutine.
+func (w *Window) drawWaiting() {
+	w.mu.Lock()
+	st := w.waiting
+	w.waiting = nil
+	w.mu.Unlock()
+	if st != nil {
+		w.render(*st)
+	}
+}
 
 // render draws st unless a newer State is drawn already (a Subscribe
 // delivery may arrive after the State read at start).
