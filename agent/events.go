@@ -10,9 +10,9 @@ import (
 // dispatcher goroutine: frame → conn → store → here → Notifier, with the
 // incident validated once, where it entered. Each incident and link notice
 // carries its server's ID; the notifier names the server when there are
-// several (notifyServers) and skips the muted ones (its rules).
+// several (it knows them from watchNotes, which sees a change's State
+// before its events) and skips the muted ones (its rules).
 func (a *Agent) event(ev store.Event, st store.State) {
-	a.notes.SetServers(notifyServers(st))
 	switch e := ev.(type) {
 	case store.Opened:
 		a.notes.Incident(e.Incident.Server, e.Incident.Incident)

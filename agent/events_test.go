@@ -98,6 +98,7 @@ func TestEventServers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		a, rec := eventAgent(t, notify.Rules{OutageNotice: time.Minute, ReAlert: 5 * time.Minute})
 		st := store.State{Servers: []store.ServerState{{ID: "prod", Name: "Production"}, {ID: "stg", Name: "Staging"}}}
+		a.notes.SetServers(notifyServers(st)) // watchNotes' part
 		in := ops.Incident{UUID: "u1", Title: "DB down", Severity: ops.Critical, Room: "ops"}
 		a.event(store.Opened{Incident: store.Incident{Server: "prod", Incident: in}}, st)
 		a.event(store.Opened{Incident: store.Incident{Server: "stg", Incident: in}}, st)

@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"slices"
+
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -84,14 +86,21 @@ func (a *Agent) watchNotes(d notify.Deliverer) func(store.State) {
 	w, _ := d.(withdrawer)
 	s := settlement{notes: a.notes, w: w}
 	settle := watchSettled(s.settle, s.back)
-	var last []store.ServerState
+	var last []notify.Server
 	return func(st store.State) {
-		if last == nil || len(st.Servers) != len(last) || (len(last) > 0 && &st.Servers[0] != &last[0]) {
-			last = st.Servers
-			a.notes.SetServers(notifyServers(st))
+		if last == nil || !sameServers(last, st.Servers) {
+			last = notifyServers(st)
+			a.notes.SetServers(last)
 		}
 		settle(st)
 	}
+}
+
+// sameServers reports whether list names the servers of st, in order.
+func sameServers(list []notify.Server, st []store.ServerState) bool {
+	return slices.EqualFunc(list, st, func(n notify.Server, s store.ServerState) bool {
+		return n.ID == s.ID && n.Name == s.Name
+	})
 }
 
 // incidentKey is an incident's identity: the same UUID on two servers is
