@@ -81,21 +81,36 @@ func (srv *server) merge(cu CatchUp, clean ops.Snapshot, invalid map[string]bool
 	case srv.st.AsOf.Before(cu.at):
 		srv.st.AsOf = cu.at
 	}
-	for _, in := range r.gone {
-		if invalid[in.UUID] {
-			continue
-		}
-		c.emit(Settled{Incident: in, Resolved: true, Away: true, At: now})
-	}
-	for _, in := range r.acked {
-		c.emit(Settled{Incident: in, Away: true, At: now})
-	}
+	settledAway(r, invalid, now, c)
 	if len(added) > 0 {
 		c.emit(Revealed{Server: srv.st.ID, Incidents: added, First: first})
 	}
 	if continuous && srv.lostAnnounced {
 		srv.lostAnnounced = false
 		c.emit(LinkRestored{Server: srv.st.ID, NewWhileOffline: len(added), LostAt: srv.lostAt, At: now})
+	}
+}
+
+// settledAway publishes Settled (Away) for what the catch-up found
+// settled: resolved (gone, unless listed invalid), then acknowledged, at
+// most MaxSettledPerCatchUp in all.
+func settledAway(r merged, invalid map[string]bool, now time.Time, c *change) {
+	n := 0
+	for _, in := range r.gone {
+		if n == MaxSettledPerCatchUp {
+			return
+		}
+		if !invalid[in.UUID] {
+			c.emit(Settled{Incident: in, Resolved: true, Away: true, At: now})
+			n++
+		}
+	}
+	for _, in := range r.acked {
+		if n == MaxSettledPerCatchUp {
+			return
+		}
+		c.emit(Settled{Incident: in, Away: true, At: now})
+		n++
 	}
 }
 

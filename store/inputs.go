@@ -75,7 +75,8 @@ func (s *Store) BeginCatchUp() CatchUp { return s.own.BeginCatchUp() }
 // first success on this server), and the end of an announced outage
 // publishes LinkRestored. Incidents the snapshot no longer lists leave,
 // and those it lists acknowledged by someone first are marked so, each
-// publishing Settled (Away) ahead of the Revealed.
+// publishing Settled (Away) ahead of the Revealed (at most
+// MaxSettledPerCatchUp of them).
 func (s *Store) CaughtUp(cu CatchUp, snap ops.Snapshot) (dropped int, err error) {
 	return s.own.CaughtUp(cu, snap)
 }

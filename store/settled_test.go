@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/warpdesk/warpdesk/ops"
@@ -104,4 +106,43 @@ func TestRepeatCarryingTheAcknowledgementSettles(t *testing.T) {
 	must(t, a.IncidentCreated(acked))
 	must(t, a.IncidentAcknowledged(ops.Acknowledgement{UUID: "x", By: "alice", At: 5}))
 	r.noEvent(t, s)
+}
+
+// A catch-up that finds the whole list replaced (everything resolved
+// while away, as many new) still publishes its Revealed and its
+// LinkRestored: the Settled it publishes are bounded, so they cannot
+// crowd the others out of the dispatcher's bounded queue.
+func TestCatchUpSettledBounded(t *testing.T) {
+	s := store.New(store.Options{Server: "ws://test"})
+	t.Cleanup(s.Close)
+	var mu sync.Mutex
+	counts := map[string]int{}
+	revealed := 0
+	s.SubscribeEvents(func(e store.Event, _ store.State) {
+		mu.Lock()
+		defer mu.Unlock()
+		counts[fmt.Sprintf("%T", e)]++
+		if r, ok := e.(store.Revealed); ok {
+			revealed = len(r.Incidents)
+		}
+	})
+	many := func(prefix string) ops.Snapshot {
+		var sn ops.Snapshot
+		for i := range store.DefaultMaxIncidents {
+			sn.Incidents = append(sn.Incidents, inc(fmt.Sprint(prefix, i), int64(i+1), ops.Warning))
+		}
+		return sn
+	}
+	live(t, s, many("old-"))
+	must(t, s.SetLink(store.LinkStatus{Link: store.LinkReconnecting}))
+	live(t, s, many("new-"))
+	flush(t, s)
+	mu.Lock()
+	defer mu.Unlock()
+	if revealed != store.DefaultMaxIncidents || counts["store.LinkRestored"] != 1 {
+		t.Errorf("events %v, the last Revealed of %d: want every new incident revealed and the outage's end", counts, revealed)
+	}
+	if n := counts["store.Settled"]; n == 0 || n > store.MaxSettledPerCatchUp {
+		t.Errorf("%d Settled, want some, at most %d", n, store.MaxSettledPerCatchUp)
+	}
 }

@@ -11,6 +11,11 @@ import (
 const (
 	DefaultMaxIncidents = 5000
 	DefaultMaxMonitors  = 1000
+	// MaxSettledPerCatchUp bounds the Settled events one catch-up
+	// publishes (see Store.CaughtUp), the newest incidents first: more
+	// would crowd its Revealed and LinkRestored out of the subscribers'
+	// bounded queue, and the history keeps no more than that anyway.
+	MaxSettledPerCatchUp = 1000
 )
 
 // Options configures a Store. The zero value is usable.
