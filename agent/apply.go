@@ -44,7 +44,8 @@ func (a *Agent) SettingsChanged() {
 // apply puts next in force in place of old: the connections become those
 // of next's enabled servers (applyServers: added, removed, redialled or
 // re-roomed, only the servers that changed); a server refused for its token
-// is retried, since the token or the confirmed risks may have changed;
+// is retried, since the token or the confirmed risks may have changed, and
+// one whose token changed is redialled with it (redialNewTokens);
 // the notifier gets the new rules and the store whether criticals break
 // through a pause; a change of Compression redials every server with it. A
 // server that cannot be used keeps what it had, and the error says why.
@@ -63,11 +64,13 @@ func (a *Agent) apply(old, next settings.Settings) error {
 	}
 	a.mu.Unlock()
 	d := settings.Changes(old, next)
-	for _, sv := range a.st.State().Servers {
+	st := a.st.State()
+	for _, sv := range st.Servers {
 		if sv.Link == store.LinkRejected || d.RisksChanged {
 			a.reconnect(sv.ID) // a token refused, or refused for an unconfirmed risk, may go now
 		}
 	}
+	a.redialNewTokens(dialling(old, next, st))
 	pauseChanged := old.PauseCriticals != next.PauseCriticals
 	if pauseChanged {
 		switches(a.st, next)

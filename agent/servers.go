@@ -1,7 +1,7 @@
 package agent
 
 import (
-	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,6 +18,10 @@ type server struct {
 	cfg  settings.Server
 	feed *store.Feed
 	link Link
+	// sent is a digest of the token last handed to its connection (under
+	// Agent.mu), nil before the first: a token changed in Settings is
+	// told from it without keeping the token (redialNewTokens).
+	sent *[sha256.Size]byte
 }
 
 // connect starts watching sv: its server in the store (a Feed) and its
@@ -243,44 +247,5 @@ func (a *Agent) setAwake(awake bool) {
 	a.asleep = !awake
 	for _, srv := range a.conns {
 		srv.link.SetAwake(awake)
-	}
-}
-
-// tokenFor supplies srv's token before every dial and catch-up: the one
-// settings.ResolveToken chooses for its URL (the demo server's, the
-// command line's for the command line's server only, else the keyring's
-// entry for that URL), refused while sending it carries an unconfirmed
-// risk. No token is no error: the server may not need one.
-func (a *Agent) tokenFor(srv *server) func(ctx context.Context) (string, error) {
-	return func(ctx context.Context) (string, error) {
-		a.mu.Lock()
-		sv, origin, confirmed := srv.cfg, a.origin, slices.Clone(a.cur.ConfirmedRisks)
-		a.mu.Unlock()
-		url := sv.URL
-		if sv.IsDemo() {
-			url = origin.DemoServerURL
-		}
-		choice := settings.ResolveToken(origin, url)
-		if choice.Source == settings.FromDemoServer {
-			return choice.Token.Reveal(), nil
-		}
-		tok := choice.Token
-		if choice.Source == settings.FromKeyring {
-			var err error
-			if tok, err = a.tokens.Get(ctx, url); err != nil {
-				if errors.Is(err, settings.ErrNoToken) {
-					return "", nil
-				}
-				return "", err
-			}
-		}
-		if tok.IsZero() {
-			return "", nil
-		}
-		if err := settings.CheckTokenRisks(url, sv.CatchupURL, confirmed); err != nil {
-			return "", err
-		}
-		a.log.Debug("token", "server", sv.Label(), "from", choice.Source.String())
-		return tok.Reveal(), nil
 	}
 }

@@ -265,3 +265,45 @@ func TestServersPauseTogether(t *testing.T) {
 	osTarget{a}.SetOnline(true)
 	waitFor(t, "all live again", live(a, "a", "b", "c"))
 }
+
+// A token changed in Settings for a server that is live is used at once:
+// Settings stores it in the keyring and tells the agent (SettingsChanged,
+// the file unchanged), which redials that server alone, so what is done
+// as the token's user from then on is done as the new user; a token
+// replaced by one the server refuses shows the refusal at once. The
+// other server is never redialled.
+func TestServersTokenChangedRedials(t *testing.T) {
+	sa, sb := twoUsers(t), quietServer(t, "T-b")
+	in := create(t, sa, "DB down")
+	a, _ := multiAgent(t, servers(
+		settings.Server{ID: "a", URL: sa.URL(), Rooms: []string{"ops"}},
+		settings.Server{ID: "b", URL: sb.URL(), Rooms: []string{"ops"}},
+	), map[string]string{sa.URL(): "T-alice", sb.URL(): "T-b"})
+	waitFor(t, "both live", live(a, "a", "b"))
+	dialsB := sb.Socket().Accepts()
+
+	if err := a.tokens.Set(context.Background(), sa.URL(), "T-bob"); err != nil {
+		t.Fatal(err)
+	}
+	a.SettingsChanged()
+	a.Commands().Acknowledge("a", in.UUID)
+	waitFor(t, "acknowledged on the server as bob, the new token's user", func() bool {
+		open := sa.Open()
+		return len(open) == 1 && open[0].AcknowledgedBy != ""
+	})
+	if by := sa.Open()[0].AcknowledgedBy; by != "bob" {
+		t.Fatalf("acknowledged by %q: the old token was still in use", by)
+	}
+	a.SettingsChanged() // nothing changed: nothing redials
+	if err := a.tokens.Set(context.Background(), sa.URL(), "T-revoked"); err != nil {
+		t.Fatal(err)
+	}
+	a.SettingsChanged()
+	waitFor(t, "a rejected with the revoked token", func() bool {
+		sv, _ := serverState(a, "a")
+		return sv.Link == store.LinkRejected
+	})
+	if got := sb.Socket().Accepts(); got != dialsB {
+		t.Errorf("b was redialled by a's token: %d dials, want %d", got, dialsB)
+	}
+}
