@@ -34,10 +34,18 @@ func (d *DBus) actions(n Notification) []string {
 
 // invoked handles ActionInvoked(nid, key) for one of our notifications,
 // on the signal goroutine. An id the deliverer does not remember (another
-// app's notification, or one from before a reconnect) is ignored.
+// app's notification, or one from before a reconnect) is ignored. A click
+// on a notification just withdrawn (the user clicked as its incident
+// settled) still opens the dashboard: a click never does nothing; its
+// Acknowledge is moot and dropped.
 func (d *DBus) invoked(nid uint32, key string) {
 	d.ids.Lock()
 	k, ok := d.clicks.get(nid)
+	withdrawn := false
+	if !ok {
+		k, ok = d.closes.get(nid)
+		withdrawn = ok
+	}
 	d.ids.Unlock()
 	if !ok {
 		return
@@ -45,9 +53,19 @@ func (d *DBus) invoked(nid uint32, key string) {
 	switch {
 	case key == ActionDefault && d.opts.OnClick != nil:
 		d.opts.OnClick(k.server, k.id)
-	case key == ActionAcknowledge && d.opts.OnAcknowledge != nil && k.id != "":
+	case key == ActionAcknowledge && d.opts.OnAcknowledge != nil && k.id != "" && !withdrawn:
 		d.opts.OnAcknowledge(k.server, k.id)
 	}
+}
+
+// withdrawLocked queues the notifications shown for k to be closed,
+// remembering their ids in closes for a click that races the close.
+func (d *DBus) withdrawLocked(k noteKey) {
+	ids := d.clicks.take(k)
+	for _, id := range ids {
+		d.closes.put(id, k)
+	}
+	d.queueLocked(ids)
 }
 
 // Withdraw closes (CloseNotification) the notifications shown for the
@@ -69,7 +87,7 @@ func (d *DBus) Withdraw(server, id string) {
 		return
 	}
 	d.gone.add(k)
-	d.queueLocked(d.clicks.take(k))
+	d.withdrawLocked(k)
 }
 
 // Reopen undoes Withdraw for the incident id of server: it needs

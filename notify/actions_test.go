@@ -236,3 +236,35 @@ func TestDBusReopen(t *testing.T) {
 		t.Fatalf("calls %+v: want prod's shown again, stg's still withdrawn", calls)
 	}
 }
+
+// A click that races the withdrawal (the user clicks as the incident
+// settles, or the server delivers the click after the close) still opens
+// the dashboard on the incident: a click never does nothing. Its
+// Acknowledge is moot and dropped.
+func TestDBusClickAfterWithdraw(t *testing.T) {
+	bus := dbustest.Start(t, dbustest.Session)
+	srv := notifytest.Start(t, bus.Address, notifytest.Options{})
+	opened, acked := newClicks(), newClicks()
+	d := notify.NewDBus(notify.SystemOptions{BusAddress: bus.Address, OnClick: opened.OnClick, OnAcknowledge: acked.OnClick})
+	defer d.Close()
+	if err := d.Deliver(notify.Notification{Summary: "a", ID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	call := srv.WaitCalls(t, 1)[0]
+	waitClickable(t, d, call.ID)
+	d.Withdraw("", "a")
+	srv.WaitClosing(t, call.ID)
+	for _, key := range []string{notify.ActionAcknowledge, notify.ActionDefault} {
+		if err := srv.Invoke(call.ID, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if id := opened.wait(t); id != "a" {
+		t.Fatalf("OnClick(%q), want a", id)
+	}
+	select {
+	case id := <-acked.ch:
+		t.Fatalf("OnAcknowledge(%q) for a withdrawn notification", id)
+	default:
+	}
+}

@@ -64,6 +64,7 @@ type DBus struct {
 	// never held across a D-Bus call or a callback.
 	ids    sync.Mutex
 	clicks idRing            // notification id → Notification.ID, recent ones
+	closes idRing            // ids withdrawn recently: a click racing the close still opens
 	tags   map[string]uint32 // Tag → id of the notification on screen
 	gone   goneRing          // incidents withdrawn recently
 	wd     withdrawals
@@ -148,7 +149,7 @@ func (d *DBus) Deliver(n Notification) error {
 		d.tags[n.Tag] = id
 	}
 	if d.gone.has(k) { // withdrawn while Notify ran
-		d.queueLocked(d.clicks.take(k))
+		d.withdrawLocked(k)
 	}
 	d.ids.Unlock()
 	return nil
@@ -187,7 +188,7 @@ func (d *DBus) connect() (*dbus.Conn, error) {
 	// if the server changed too.
 	d.ids.Lock()
 	d.tags = map[string]uint32{}
-	d.clicks = idRing{}
+	d.clicks, d.closes = idRing{}, idRing{}
 	d.wd.queue = nil
 	d.ids.Unlock()
 	d.conn = conn
