@@ -27,7 +27,7 @@ var iconRank = [...]int{IconLive: 0, IconCritical: 1, IconReconnecting: 2, IconO
 func worstIcon(servers []store.ServerState, incs []store.Incident) Icon {
 	unacked := map[string]int{}
 	for _, in := range incs {
-		if in.Severity == ops.Critical && !in.Acked {
+		if in.Severity == ops.Critical && !in.Acked && !in.IsAcknowledged() {
 			unacked[in.Server]++
 		}
 	}

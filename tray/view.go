@@ -207,7 +207,7 @@ func count(incs []store.Incident) counts {
 		c.active++
 		if in.Severity == ops.Critical {
 			c.critical++
-			if !in.Acked {
+			if !in.Acked && !in.IsAcknowledged() {
 				c.unacked++
 			}
 		}

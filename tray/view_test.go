@@ -19,6 +19,9 @@ func inc(sev ops.Severity, acked bool) store.Incident {
 var (
 	threeOneCritical = []store.Incident{inc(ops.Critical, false), inc(ops.Warning, false), inc(ops.Info, false)}
 	ackedCritical    = []store.Incident{inc(ops.Critical, true), inc(ops.Warning, false)}
+	// ackedElsewhere: someone acknowledged the critical on another desktop.
+	ackedElsewhere = []store.Incident{{Incident: ops.Incident{UUID: "c", Title: "db down",
+		Severity: ops.Critical, AcknowledgedBy: "alice", AcknowledgedAt: 1}}, inc(ops.Warning, false)}
 )
 
 // menuText writes a menu on one line: "---" for a separator, "(off)" after
@@ -74,6 +77,8 @@ func TestBuild(t *testing.T) {
 		{"live with an unacknowledged critical", with(live, func(s *store.State) { s.Incidents = threeOneCritical }),
 			IconCritical, false, "Live — 3 active, 1 critical", restLive + ackOn},
 		{"live, critical acknowledged", with(live, func(s *store.State) { s.Incidents = ackedCritical }),
+			IconLive, false, "Live — 2 active, 1 critical", restLive + ackOff},
+		{"live, critical acknowledged on another desktop", with(live, func(s *store.State) { s.Incidents = ackedElsewhere }),
 			IconLive, false, "Live — 2 active, 1 critical", restLive + ackOff},
 		{"live, no critical", with(live, func(s *store.State) { s.Incidents = threeOneCritical[1:] }),
 			IconLive, false, "Live — 2 active", restLive + ackOff},
