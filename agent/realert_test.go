@@ -47,6 +47,13 @@ func liveFeed(t *testing.T, a *Agent, id, name string, open ...ops.Incident) *st
 	return f
 }
 
+// reAlertSettings are one server's, room "ops", re-alerting every 2 min.
+func reAlertSettings() settings.Settings {
+	s := *real("wss://ops.example.com/ws", "ops")
+	s.ReAlert = 2 * time.Minute
+	return s
+}
+
 // critical is an open critical incident uuid in room "ops", created now.
 func critical(uuid string) ops.Incident {
 	return ops.Incident{UUID: uuid, Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()}
@@ -58,8 +65,7 @@ func critical(uuid string) ops.Incident {
 // someone else stops too.
 func TestAgentReAlertUntilAcknowledged(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := *real("wss://ops.example.com/ws", "ops")
-		s.ReAlert = 2 * time.Minute
+		s := reAlertSettings()
 		rec := &noteRecorder{}
 		a := notifyAgent(t, s, rec)
 		f := liveFeed(t, a, settings.DefaultServerID, "")
@@ -167,8 +173,7 @@ func (w *withdrawRecorder) Reopen(server, id string) {
 // news), one interval after it came back.
 func TestAgentReAlertWhenBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := *real("wss://ops.example.com/ws", "ops")
-		s.ReAlert = 2 * time.Minute
+		s := reAlertSettings()
 		rec := &withdrawRecorder{}
 		a := notifyAgent(t, s, rec)
 		c1 := critical("c1")
@@ -205,8 +210,7 @@ func TestAgentReAlertWhenBack(t *testing.T) {
 // once it is acknowledged anew.
 func TestAgentReAlertAfterAFailedAcknowledgement(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := *real("wss://ops.example.com/ws", "ops")
-		s.ReAlert = 2 * time.Minute
+		s := reAlertSettings()
 		rec := &withdrawRecorder{}
 		a := notifyAgent(t, s, rec)
 		f := liveFeed(t, a, settings.DefaultServerID, "")
