@@ -3,6 +3,7 @@ package settingsui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2/widget"
@@ -45,6 +46,44 @@ func (f *form) onSave() {
 	f.mu.Lock()
 	old := f.cur.Clone()
 	f.mu.Unlock()
+	moved := f.movedHosts(old, s)
+	if len(moved) == 0 {
+		f.startSave(old, s, toks)
+		return
+	}
+	msg := strings.Join(moved, "; ") + ". A token never follows a server to another host: Warpdesk will ask for the new host's token."
+	f.confirm("Delete the old host's token?", msg, func(ok bool) {
+		if !ok {
+			f.setStatus("Not saved: the tokens are kept.", widget.MediumImportance)
+			return
+		}
+		f.startSave(old, s, toks)
+	})
+}
+
+// movedHosts says, for each saved server whose URL now names another host
+// and whose old host's keyring entry the save would delete, which entry
+// goes: "Staging: the token stored for staging.example.com will be
+// deleted". Nil without a token store.
+func (f *form) movedHosts(old, s settings.Settings) []string {
+	if f.opts.Tokens == nil {
+		return nil
+	}
+	plan := settings.TokenChanges(old, s)
+	var out []string
+	for _, id := range plan.Reenter {
+		o, _ := old.Server(id)
+		n, _ := s.Server(id)
+		if !o.IsDemo() && slices.ContainsFunc(plan.Delete, func(u string) bool { return settings.TokenUser(u) == settings.TokenUser(o.URL) }) {
+			out = append(out, n.Label()+": the token stored for "+settings.TokenUser(o.URL)+" will be deleted")
+		}
+	}
+	return out
+}
+
+// startSave stores the tokens and the autostart entry in the background,
+// then applies and persists on the UI goroutine (finishSave).
+func (f *form) startSave(old, s settings.Settings, toks map[string]settings.Secret) {
 	f.save.Disable()
 	f.setStatus("Saving…", widget.MediumImportance)
 	f.bg.Add(1)
@@ -173,21 +212,19 @@ func (f *form) deleteUnused(old, s settings.Settings, status string) {
 	}()
 }
 
-// finishSave runs on the UI goroutine.
+// finishSave runs on the UI goroutine. It tells Options.Saved last.
 func (f *form) finishSave(old, s settings.Settings, toks map[string]settings.Secret, notes []string, imp widget.Importance) {
-	defer f.save.Enable()
 	if f.opts.Apply != nil {
 		if err := f.opts.Apply(s.Clone(), toks); err != nil {
+			f.save.Enable()
 			f.setStatus("Not applied: "+err.Error(), widget.DangerImportance)
 			return
 		}
 	}
 	if err := settings.Save(f.opts.Prefs, s); err != nil {
+		f.save.Enable()
 		f.setStatus("Not saved: "+err.Error(), widget.DangerImportance)
 		return
-	}
-	if f.opts.Saved != nil {
-		f.opts.Saved()
 	}
 	f.mu.Lock()
 	f.cur = s.Clone()
@@ -206,6 +243,10 @@ func (f *form) finishSave(old, s settings.Settings, toks map[string]settings.Sec
 	status := strings.Join(append([]string{"Saved and applied."}, notes...), " ")
 	f.setStatus(status, imp)
 	f.deleteUnused(old, s, status)
+	f.save.Enable()
+	if f.opts.Saved != nil {
+		f.opts.Saved() // last: the window is done with this save when the agent hears of it
+	}
 }
 
 func typed(toks map[string]settings.Secret, id string) bool { _, ok := toks[id]; return ok }

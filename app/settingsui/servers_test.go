@@ -363,3 +363,36 @@ func TestRemovedServersTokenKeptWhenSaveFails(t *testing.T) {
 		t.Fatalf("status %q", f.status.Text)
 	}
 }
+
+// A server moved to another host loses its keyring entry at Save (a token
+// never follows to another host): Save asks first, naming the host whose
+// token goes, and No saves nothing and keeps the token (a typo in the
+// host would otherwise cost the token).
+func TestMovingAServerToAnotherHostAsksBeforeItsTokenGoes(t *testing.T) {
+	h := open(t, twoServers(), nil)
+	f := h.f
+	_ = h.kr.Set("warpdesk", "staging.example.com", "tok-staging")
+	var asked []string
+	answer := false
+	f.confirm = func(title, msg string, cb func(bool)) {
+		asked = append(asked, title+" "+msg)
+		cb(answer)
+	}
+	test.Tap(f.rows["s-staging"].edit)
+	f.serverURL.SetText("wss://stagging.example.com/ws")
+	h.save(t)
+	if len(asked) != 1 || !strings.Contains(asked[0], "staging.example.com") {
+		t.Fatalf("asked %q, want one question naming the host whose token goes", asked)
+	}
+	if len(h.got.calls) != 0 || h.kr.get("staging.example.com") != "tok-staging" {
+		t.Fatalf("No: %d applies, token kept %v", len(h.got.calls), h.kr.get("staging.example.com") == "tok-staging")
+	}
+	if !strings.Contains(f.status.Text, "Not saved") {
+		t.Fatalf("status %q", f.status.Text)
+	}
+	answer = true
+	h.save(t)
+	if s, _ := h.got.last(t); s.Servers[1].URL != "wss://stagging.example.com/ws" || h.kr.get("staging.example.com") != "" {
+		t.Fatalf("Yes: applied %q, old entry %q", s.Servers[1].URL, h.kr.get("staging.example.com"))
+	}
+}
