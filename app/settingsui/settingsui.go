@@ -13,7 +13,8 @@
 // TokenStore's timeout; it calls Options.Apply on the UI goroutine, and,
 // when that succeeds, persists the settings to Options.Prefs and calls
 // Options.Saved. Only then are the keyring entries of removed servers
-// deleted (settings.TokenChanges; Remove asks first), so a save that fails
+// deleted (settings.TokenChanges; Remove, and a URL moved to another host,
+// ask first), so a save that fails
 // loses no token. A locked or missing
 // keyring is a message in the window; the token is then held for this
 // session only.
