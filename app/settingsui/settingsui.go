@@ -14,8 +14,7 @@
 // when that succeeds, persists the settings to Options.Prefs and calls
 // Options.Saved. Only then are the keyring entries of removed servers
 // deleted (settings.TokenChanges; Remove, and a URL moved to another host,
-// ask first), so a save that fails
-// loses no token. A locked or missing
+// ask first), so a save that fails loses no token. A locked or missing
 // keyring is a message in the window; the token is then held for this
 // session only.
 //
