@@ -19,15 +19,16 @@ import (
 	"github.com/warpdesk/warpdesk/settings/keyringtest"
 )
 
-// memKeyring is an in-memory keyring that can fail or block.
+// memKeyring is an in-memory keyring (keyringtest.Memory) that can fail
+// or block.
 type memKeyring struct {
-	mu      sync.Mutex
-	secrets map[string]string
-	err     error
-	block   chan struct{}
+	keyringtest.Memory
+	mu    sync.Mutex
+	err   error
+	block chan struct{}
 }
 
-func newMem() *memKeyring { return &memKeyring{secrets: map[string]string{}} }
+func newMem() *memKeyring { return &memKeyring{} }
 
 func (m *memKeyring) wait() error {
 	m.mu.Lock()
@@ -38,40 +39,32 @@ func (m *memKeyring) wait() error {
 	}
 	return err
 }
+
 func (m *memKeyring) Get(svc, user string) (string, error) {
 	if err := m.wait(); err != nil {
 		return "", err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	v, ok := m.secrets[svc+"/"+user]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
+	return m.Memory.Get(svc, user)
 }
+
 func (m *memKeyring) Set(svc, user, pw string) error {
 	if err := m.wait(); err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.secrets[svc+"/"+user] = pw
-	return nil
+	return m.Memory.Set(svc, user, pw)
 }
+
 func (m *memKeyring) Delete(svc, user string) error {
 	if err := m.wait(); err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.secrets, svc+"/"+user)
-	return nil
+	return m.Memory.Delete(svc, user)
 }
+
+// get is the token stored for user ("" when none).
 func (m *memKeyring) get(user string) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.secrets["warpdesk/"+user]
+	v, _ := m.Memory.Get("warpdesk", user)
+	return v
 }
 
 func TestTokenSavedToKeyring(t *testing.T) {
