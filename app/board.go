@@ -77,7 +77,7 @@ func NewBoard(fa fyne.App, cmd store.Commands, openSettings func()) *Board {
 		Sync:       widget.NewLabel(""),
 		Settings:   widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), openSettings),
 		Header:     widget.NewLabel(""),
-		AckAll:     widget.NewButtonWithIcon("Acknowledge all critical", theme.ConfirmIcon(), cmd.AcknowledgeAllCritical),
+		AckAll:     widget.NewButtonWithIcon("Acknowledge all critical", theme.ConfirmIcon(), nil),
 		EmptyIcon:  widget.NewIcon(nil),
 		EmptyTitle: widget.NewLabel(""),
 		EmptyNote:  widget.NewLabel(""),
@@ -88,6 +88,7 @@ func NewBoard(fa fyne.App, cmd store.Commands, openSettings func()) *Board {
 		detail:   newDetailPane(fa, ack),
 		monitors: newMonitorRows(),
 	}
+	b.AckAll.OnTapped = func() { b.ackAll(cmd) }
 	b.rows = newIncidentRows(ack, b.Select)
 	b.filter = newServerFilter(b.redraw)
 	b.Order = widget.NewSelect(orderNames, func(s string) {
@@ -264,6 +265,21 @@ func (b *Board) Shown() store.State { return b.st }
 // Next is when a text drawn by the last Set changes with the time (an
 // age, the "Up to date" minute, a countdown); zero when none will.
 func (b *Board) Next() time.Time { return b.next }
+
+// ackAll is "Acknowledge all critical": every server's critical
+// incidents, or, filtered to one server, the critical incidents listed
+// (never those of a server filtered out of sight).
+func (b *Board) ackAll(cmd store.Commands) {
+	if b.filter.id == "" {
+		cmd.AcknowledgeAllCritical()
+		return
+	}
+	for _, in := range b.listed() {
+		if in.Severity == ops.Critical && needsAck(in) {
+			cmd.Acknowledge(in.Server, in.UUID)
+		}
+	}
+}
 
 func unackedCritical(items []store.Incident) int {
 	n := 0

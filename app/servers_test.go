@@ -117,3 +117,30 @@ func TestSeveralServersNeverAllClearWhenOneIsUnknown(t *testing.T) {
 		t.Fatalf("staging's line %q", s)
 	}
 }
+
+// Filtered to one server, "Acknowledge all critical" acknowledges that
+// server's critical incidents, the ones listed, and not those of servers
+// the user has filtered out of sight.
+func TestAckAllFollowsTheFilter(t *testing.T) {
+	f := newFixture(t, WindowOptions{})
+	b := f.w.Board
+	st := twoServers()
+	c2 := incident("c2", "queue stuck", ops.Critical)
+	c2.Server = "stg"
+	st.Incidents = append(st.Incidents, c2)
+	f.src.publish(st)
+	b.filter.Select.SetSelected("Staging")
+	if !b.AckAll.Visible() {
+		t.Fatal("Staging has an unacknowledged critical: no Acknowledge all critical")
+	}
+	test.Tap(b.AckAll)
+	if got := strings.Join(f.cmd.calls, ","); got != "ack stg/c2" {
+		t.Fatalf("filtered to Staging, Acknowledge all critical sent %q, want only Staging's critical", got)
+	}
+	f.cmd.calls = nil
+	b.filter.Select.SetSelected(allServers)
+	test.Tap(b.AckAll)
+	if got := strings.Join(f.cmd.calls, ","); got != "ackAllCritical" {
+		t.Fatalf("all servers: sent %q", got)
+	}
+}
