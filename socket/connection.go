@@ -24,7 +24,8 @@ const cleanCloseBound = 250 * time.Millisecond
 // goroutine), its reader and the client's methods. Its fields ctrl and mode
 // are guarded by Client.mu; readErr is written by the reader before it
 // closes readDone; ws is written only by the writer and read only by the
-// reader (gorilla allows one of each).
+// reader (gorilla allows one of each); the writer also sets its read
+// deadline after a failed write (net.Conn allows that at any time).
 type connection struct {
 	ws       *websocket.Conn
 	ctrl     [][]byte      // room frames to write before buffered ones

@@ -93,7 +93,10 @@
 // Handshake message (authentication) is written; room.join for each tracked
 // room; the buffered messages; then the Connected event, with Reconnected
 // true for every connection after the first since Connect. Disconnected
-// carries the close code and reason. A server that closes with a rejecting
+// carries the close code and reason, even from a server that drops the
+// connection right after its close frame: a write that fails then does not
+// hide the frame, as the reader reads on (a quarter second at most) for
+// what had arrived. A server that closes with a rejecting
 // code (DefaultRejectCodes: policy violation and the 4001/4003/4401/4403
 // auth codes) or answers the upgrade with HTTP 401/403 is not hammered: the
 // client stops, reports an error matching ErrRejected, and waits for Connect

@@ -150,14 +150,50 @@ func (c *Client) frameWritten(cn *connection, p pending) {
 	}
 }
 
-// writeFailed reports a failed write, unless the connection was being
-// closed on request, which is what cut the write short.
+// writeFailed ends the connection after a failed write, unless it was
+// being closed on request, which is what cut the write short. A peer that
+// closes with a close frame (a refused token, a restart) and drops the TCP
+// connection at once makes the next write fail (broken pipe, reset) while
+// its close frame still waits, unread, in the socket; closing it now would
+// lose the frame, and the reason with it. So the reader gets readGrace to
+// read what has arrived, and the server's close, if it comes, is what the
+// connection ends with.
 func (w *writer) writeFailed(err error) error {
+	if w.cn.closing() {
+		return nil
+	}
+	if w.awaitReader() {
+		var ce *websocket.CloseError
+		if errors.As(w.cn.readErr, &ce) {
+			return w.readEnded()
+		}
+	}
 	if w.cn.closing() {
 		return nil
 	}
 	w.c.report(fmt.Errorf("socket: write: %w", err))
 	return err
+}
+
+// readGrace is how long, after a failed write, the reader may still read
+// what the peer sent before it went. What is already in the socket takes
+// microseconds; a peer that vanished without a word costs this much more.
+const readGrace = 250 * time.Millisecond
+
+// awaitReader lets the reader read on for at most readGrace, and reports
+// whether it has ended. A reader held back by slow handlers is not waited
+// for beyond that, nor is anything once the connection is closing.
+func (w *writer) awaitReader() bool {
+	w.cn.ws.SetReadDeadline(time.Now().Add(readGrace))
+	t := time.NewTimer(readGrace)
+	defer t.Stop()
+	select {
+	case <-w.cn.readDone:
+		return true
+	case <-w.cn.closeReq:
+	case <-t.C:
+	}
+	return false
 }
 
 // heartbeatFailed drops a connection whose peer stopped answering.
