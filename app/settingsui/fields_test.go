@@ -227,8 +227,14 @@ func TestWindowOpener(t *testing.T) {
 }
 
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
-	if b, ok := o.(*widget.Button); ok && b.Text == text {
-		return b
+	b, _ := findObject(o, func(x fyne.CanvasObject) bool { b, ok := x.(*widget.Button); return ok && b.Text == text }).(*widget.Button)
+	return b
+}
+
+// findObject finds the first object under o that match accepts.
+func findObject(o fyne.CanvasObject, match func(fyne.CanvasObject) bool) fyne.CanvasObject {
+	if match(o) {
+		return o
 	}
 	var objs []fyne.CanvasObject
 	switch c := o.(type) {
@@ -238,8 +244,8 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 		objs = []fyne.CanvasObject{c.Content}
 	}
 	for _, x := range objs {
-		if b := findButton(x, text); b != nil {
-			return b
+		if found := findObject(x, match); found != nil {
+			return found
 		}
 	}
 	return nil
@@ -274,20 +280,9 @@ func TestWindowOpenerSaysTheStoredSettingsDidNotRead(t *testing.T) {
 
 // findLabel finds a label whose text contains part.
 func findLabel(o fyne.CanvasObject, part string) *widget.Label {
-	if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, part) {
-		return l
-	}
-	var objs []fyne.CanvasObject
-	switch c := o.(type) {
-	case *fyne.Container:
-		objs = c.Objects
-	case *container.Scroll:
-		objs = []fyne.CanvasObject{c.Content}
-	}
-	for _, x := range objs {
-		if l := findLabel(x, part); l != nil {
-			return l
-		}
-	}
-	return nil
+	l, _ := findObject(o, func(x fyne.CanvasObject) bool {
+		l, ok := x.(*widget.Label)
+		return ok && strings.Contains(l.Text, part)
+	}).(*widget.Label)
+	return l
 }

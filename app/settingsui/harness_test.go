@@ -133,3 +133,20 @@ func shown(l *widget.Label) string {
 	}
 	return l.Text
 }
+
+// questions records the form's yes/no questions and answers them.
+type questions struct {
+	asked  []string // title and message of each question
+	answer bool
+}
+
+// questions makes the form ask q instead of a dialog, answering answer
+// until the test changes q.answer.
+func (h *harness) questions(answer bool) *questions {
+	q := &questions{answer: answer}
+	h.f.confirm = func(title, msg string, cb func(bool)) {
+		q.asked = append(q.asked, title+" "+msg)
+		cb(q.answer)
+	}
+	return q
+}

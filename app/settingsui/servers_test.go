@@ -105,20 +105,15 @@ func TestRemoveServerAsksAndDeletesItsToken(t *testing.T) {
 	f := h.f
 	_ = h.kr.Set("warpdesk", "ops.example.com", "tok-prod")
 	_ = h.kr.Set("warpdesk", "staging.example.com", "tok-staging")
-	var asked []string
-	answer := false
-	f.confirm = func(title, msg string, cb func(bool)) {
-		asked = append(asked, title+" "+msg)
-		cb(answer)
-	}
+	q := h.questions(false)
 	test.Tap(f.rows["s-staging"].remove)
-	if len(asked) != 1 || !strings.Contains(asked[0], "Remove Staging?") || !strings.Contains(asked[0], "token will be deleted") {
-		t.Fatalf("asked %q", asked)
+	if len(q.asked) != 1 || !strings.Contains(q.asked[0], "Remove Staging?") || !strings.Contains(q.asked[0], "token will be deleted") {
+		t.Fatalf("asked %q", q.asked)
 	}
 	if len(f.servers) != 2 {
 		t.Fatal("removed without a yes")
 	}
-	answer = true
+	q.answer = true
 	test.Tap(f.rows["s-staging"].remove)
 	if len(f.servers) != 1 || f.rows["s-staging"] != nil {
 		t.Fatalf("still listed: %+v", f.servers)
@@ -372,17 +367,12 @@ func TestMovingAServerToAnotherHostAsksBeforeItsTokenGoes(t *testing.T) {
 	h := open(t, twoServers(), nil)
 	f := h.f
 	_ = h.kr.Set("warpdesk", "staging.example.com", "tok-staging")
-	var asked []string
-	answer := false
-	f.confirm = func(title, msg string, cb func(bool)) {
-		asked = append(asked, title+" "+msg)
-		cb(answer)
-	}
+	q := h.questions(false)
 	test.Tap(f.rows["s-staging"].edit)
 	f.serverURL.SetText("wss://stagging.example.com/ws")
 	h.save(t)
-	if len(asked) != 1 || !strings.Contains(asked[0], "staging.example.com") {
-		t.Fatalf("asked %q, want one question naming the host whose token goes", asked)
+	if len(q.asked) != 1 || !strings.Contains(q.asked[0], "staging.example.com") {
+		t.Fatalf("asked %q, want one question naming the host whose token goes", q.asked)
 	}
 	if len(h.got.calls) != 0 || h.kr.get("staging.example.com") != "tok-staging" {
 		t.Fatalf("No: %d applies, token kept %v", len(h.got.calls), h.kr.get("staging.example.com") == "tok-staging")
@@ -390,7 +380,7 @@ func TestMovingAServerToAnotherHostAsksBeforeItsTokenGoes(t *testing.T) {
 	if !strings.Contains(f.status.Text, "Not saved") {
 		t.Fatalf("status %q", f.status.Text)
 	}
-	answer = true
+	q.answer = true
 	h.save(t)
 	if s, _ := h.got.last(t); s.Servers[1].URL != "wss://stagging.example.com/ws" || h.kr.get("staging.example.com") != "" {
 		t.Fatalf("Yes: applied %q, old entry %q", s.Servers[1].URL, h.kr.get("staging.example.com"))
