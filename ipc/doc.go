@@ -25,7 +25,8 @@
 // # Errors
 //
 // A link ends, never panics, on a peer that exits (ErrPeerClosed), writes
-// a line longer than Options.MaxLine (ErrLineTooLong) or writes anything
+// a line longer than Options.MaxLine (ErrLineTooLong; the agent reads at
+// most MaxCommandLine of the window's lines) or writes anything
 // that is not one of the messages above (ErrMalformed). Test them with
 // errors.Is.
 //

@@ -278,3 +278,16 @@ func TestServerWithoutCommandsIgnoresThem(t *testing.T) {
 		t.Fatalf("Run returned %v, want ErrPeerClosed after the input", err)
 	}
 }
+
+// The window's lines are commands and searches, a few hundred bytes: with
+// the default options the agent refuses a line far longer than any of
+// them instead of buffering up to DefaultMaxLine (16 MiB) of it for the
+// rest of the link.
+func TestServerBoundsTheWindowsLinesByDefault(t *testing.T) {
+	huge := `{"t":"pause","pad":"` + strings.Repeat("x", 1<<20) + `"}` + "\n"
+	err := ipc.NewServer(newSource(), newCommands(), ipc.Options{}).
+		Run(context.Background(), strings.NewReader(huge), io.Discard)
+	if !errors.Is(err, ipc.ErrLineTooLong) {
+		t.Fatalf("a 1 MiB command: Run returned %v, want ErrLineTooLong", err)
+	}
+}

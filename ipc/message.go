@@ -17,10 +17,18 @@ import (
 // of incidents in one State.
 const DefaultMaxLine = 16 << 20
 
+// MaxCommandLine is the most a Server reads of one line from the window
+// unless Options.MaxLine is smaller: the window sends commands and
+// history searches (a query of at most history.MaxQueryLen bytes), never
+// more than a few hundred bytes, so a longer line is a broken peer, and
+// the agent, which lives long, does not buffer megabytes of it.
+const MaxCommandLine = 64 << 10
+
 // Options tune a link. The zero value is ready to use.
 type Options struct {
 	// MaxLine bounds one received line in bytes; a longer one ends the
-	// link with ErrLineTooLong. Zero means DefaultMaxLine.
+	// link with ErrLineTooLong. Zero means DefaultMaxLine. A Server reads
+	// at most MaxCommandLine of a line whatever MaxLine says.
 	MaxLine int
 	// History answers the window's history searches (Server only); nil
 	// answers them with ErrNoHistory.
@@ -33,6 +41,9 @@ func (o Options) maxLine() int {
 	}
 	return o.MaxLine
 }
+
+// commandLine is the bound of a line the Server reads from the window.
+func (o Options) commandLine() int { return min(o.maxLine(), MaxCommandLine) }
 
 // Message types on the wire.
 const (

@@ -164,7 +164,7 @@ func (s *Server) writeLoop(ctx context.Context, w io.Writer) error {
 
 // readLoop turns the window's messages into Commands until the link ends.
 func (s *Server) readLoop(ctx context.Context, r io.Reader) error {
-	lr := newLineReader(r, s.opts.maxLine())
+	lr := newLineReader(r, s.opts.commandLine())
 	for {
 		m, err := lr.next()
 		if err != nil {
