@@ -47,9 +47,9 @@ type desktop struct {
 // Both notify the critical incident; the notification server invokes
 // "acknowledge" on alice's notification as a desktop does when she clicks
 // the button; the server records alice as the acknowledger, bob's agent
-// closes its notification of the incident within ackWithin, both trays say
-// who acknowledged it and no longer show an unacknowledged critical, and
-// both dashboards, opened from the tray, say "Acknowledged by alice".
+// closes its notification of the incident within ackWithin, neither tray
+// shows an unacknowledged critical any more, and both dashboards, opened
+// from the tray, say "Acknowledged by alice".
 func TestEndToEndAcknowledgeAcrossDesktops(t *testing.T) {
 	needDesktop(t)
 	bus := dbustest.Start(t, dbustest.Session)
@@ -92,56 +92,52 @@ func TestEndToEndAcknowledgeAcrossDesktops(t *testing.T) {
 		t.Errorf("bob's notification closed %v after the action on alice's, want within %v", took, ackWithin)
 	}
 
-	// What a user sees without the window: the tray says who acknowledged
-	// it, and neither icon shows an unacknowledged critical any more.
-	var unchecked []string
-	if trayAckPending {
-		unchecked = append(unchecked, "pending (issue 11): the tray neither says who acknowledged an incident nor "+
-			"counts one acknowledged by someone else as acknowledged (tray/view.go: count uses Incident.Acked only)")
+	// What a user sees without the window: neither tray shows an
+	// unacknowledged critical any more.
+	checkTraysQuiet(t, watcher, before, alice, bob)
+	if trayTextPending {
+		t.Log("not checked (pending): a tray line saying \"acknowledged by alice\" (tray/view.go has none)")
 	} else {
-		checkTraysShowAcknowledged(t, watcher, alice, bob, before)
+		for _, d := range []*desktop{bob, alice} {
+			waitTray(t, watcher, d.item, d.user+"'s tray saying acknowledged by alice", func(v trayView) bool {
+				return trayShows(v, "acknowledged by alice")
+			})
+		}
 	}
 
 	// Both dashboards say it: opened from the tray one at a time, read
 	// off the screen.
 	if missing := ocrMissing(); missing != "" {
-		unchecked = append(unchecked, missing)
-	} else {
-		for _, d := range []*desktop{alice, bob} {
-			pid := checkDashboardShows(t, watcher, d, "acknowledged by alice")
-			endWindowProcess(t, d, pid)
-		}
+		t.Skip("not checked: " + missing)
 	}
-	if len(unchecked) > 0 {
-		t.Skip("not checked: " + strings.Join(unchecked, "; "))
+	for _, d := range []*desktop{alice, bob} {
+		pid := checkDashboardShows(t, watcher, d, "acknowledged by alice")
+		endWindowProcess(t, d, pid)
 	}
 }
 
-// trayAckPending is true until the tray shows who acknowledged an
-// incident; set it to false then.
-const trayAckPending = true
+// trayTextPending is true while the tray has no line saying who
+// acknowledged an incident (the issue asks it of the dashboard; the tray
+// would be the place to see it without the window); false checks it.
+const trayTextPending = true
 
-// checkTraysShowAcknowledged checks both trays say "acknowledged by
-// alice" and that bob's icon became alice's and his "Acknowledge all
-// critical" disabled: no unacknowledged critical.
-func checkTraysShowAcknowledged(t *testing.T, watcher *snWatcher, alice, bob *desktop, before trayView) {
+// checkTraysQuiet checks that no tray of desktops shows an unacknowledged
+// critical any more: each icon changed from before's (the critical icon)
+// to one and the same, and "Acknowledge all critical" is disabled.
+func checkTraysQuiet(t *testing.T, watcher *snWatcher, before trayView, desktops ...*desktop) {
 	t.Helper()
-	want := "acknowledged by " + alice.user
-	for _, d := range []*desktop{bob, alice} {
-		waitTray(t, watcher, d.item, d.user+"'s tray saying "+want, func(v trayView) bool { return trayShows(v, want) })
+	var sums []string
+	for _, d := range desktops {
+		v := waitTray(t, watcher, d.item, d.user+"'s tray without an unacknowledged critical", func(v trayView) bool {
+			e, ok := v.find(tray.LabelAckCritical)
+			return v.IconSum != before.IconSum && ok && !e.Enabled
+		})
+		sums = append(sums, v.IconSum)
 	}
-	a, err := watcher.read(alice.item)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := waitTray(t, watcher, bob.item, "bob's icon matching alice's (no unacknowledged critical)", func(v trayView) bool {
-		return v.IconSum == a.IconSum
-	})
-	if b.IconSum == before.IconSum {
-		t.Errorf("bob's tray icon is still the one it had before the acknowledgement")
-	}
-	if e, ok := b.find(tray.LabelAckCritical); !ok || e.Enabled {
-		t.Errorf("bob's %q is %+v, want it there and disabled: nothing is left to acknowledge", tray.LabelAckCritical, e)
+	for i := range sums[1:] {
+		if sums[i+1] != sums[0] {
+			t.Errorf("%s's tray icon differs from %s's after the acknowledgement", desktops[i+1].user, desktops[0].user)
+		}
 	}
 }
 
