@@ -1,7 +1,8 @@
 // Package keyringtest runs a real Secret Service for tests: a private D-Bus
 // session bus (internal/dbustest) with gnome-keyring-daemon on it, so that code
 // using github.com/zalando/go-keyring is tested against the real daemon without
-// touching the machine's own keyring.
+// touching the machine's own keyring. Memory is the in-memory keyring for
+// the tests that need a token store but not the daemon.
 //
 // The helpers change the process environment (DBUS_SESSION_BUS_ADDRESS,
 // XDG_DATA_HOME, XDG_RUNTIME_DIR) with t.Setenv, so tests that use them cannot
