@@ -84,6 +84,7 @@ bench: deps
 	$(GO) test -run='^$$' -bench='^BenchmarkNotifyLatency$$' -benchtime=200x ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkStoreEvent$$' -benchtime=2000x -count=3 ./bench/
 	$(GO) test -run='^$$' -bench='^BenchmarkServers$$' -benchtime=1x -count=3 ./bench/
+	$(GO) test -run='^$$' -bench='^BenchmarkAckAcrossDesktops$$' -benchtime=20x ./bench/
 	scripts/headless.sh $(GO) test -run='^$$' -bench='^BenchmarkAppIdle$$' -benchtime=1x -timeout=30m ./bench/
 
 # The Linux archive fyne builds from FyneApp.toml (Warpdesk.tar.xz), then

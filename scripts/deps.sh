@@ -7,11 +7,12 @@ set -euo pipefail
 # gcc-mingw-w64-x86-64: `make cross` (the Windows build, cgo through mingw-w64);
 # desktop-file-utils, xz-utils and file: `make package` (unpack and validate the archive);
 # openbox and xdotool: the e2e tests that close and reopen the dashboard need a real
-# window manager (without them TestEndToEndReopen skips).
+# window manager (without them TestEndToEndReopen skips); tesseract-ocr: the acknowledge
+# e2e reads "acknowledged by alice" off both dashboards on screen.
 want=(pkg-config libgl1-mesa-dev libx11-dev libgl1-mesa-dri libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev dbus dbus-daemon xauth xvfb gnome-keyring
       iproute2 imagemagick gcc-mingw-w64-x86-64 desktop-file-utils xz-utils make file
-      openbox xdotool)
+      openbox xdotool tesseract-ocr)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
