@@ -65,7 +65,7 @@ func TestConnectStatesAndIdempotence(t *testing.T) {
 	}
 	c.Connect()
 	c.Connect()
-	waitConnected(t, c)
+	waitLive(t, c, srv) // the server counts the accept after the client sees it
 	c.Connect()
 	eventually(t, time.Second, "Connected event", func() bool { return conns.len() == 1 })
 	if srv.Accepts() != 1 {
