@@ -386,3 +386,26 @@ func TestMovingAServerToAnotherHostAsksBeforeItsTokenGoes(t *testing.T) {
 		t.Fatalf("Yes: applied %q, old entry %q", s.Servers[1].URL, h.kr.get("staging.example.com"))
 	}
 }
+
+// A test still running when another server is opened in the editor (or
+// the URL is edited) says nothing there: its outcome is another server's.
+func TestTestResultStaysWithItsServer(t *testing.T) {
+	h := open(t, twoServers(), nil)
+	f := h.f
+	h.probe.res = ProbeResult{OK: true, Message: "Connected."}
+	test.Tap(f.testBtn) // Production
+	test.Tap(f.rows["s-staging"].edit)
+	h.ui.pump(f)
+	if shown(f.testResult) != "" {
+		t.Fatalf("Staging in the editor shows Production's test: %q", shown(f.testResult))
+	}
+	if f.testBtn.Disabled() {
+		t.Fatal("Test connection stays disabled")
+	}
+	test.Tap(f.testBtn) // Staging
+	f.serverURL.SetText("wss://stage2.example.com/ws")
+	h.ui.pump(f)
+	if shown(f.testResult) != "" {
+		t.Fatalf("the edited URL shows the old URL's test: %q", shown(f.testResult))
+	}
+}

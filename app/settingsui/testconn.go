@@ -14,10 +14,10 @@ import (
 // testConnection dials the selected server's URLs in the form with the
 // token in the form (or, when none is typed, the one stored for that
 // server, if the URL still names its host: a token never goes to another
-// host) through
-// Options.Probe, in the background and bounded, and says the outcome under
-// the button. The token goes nowhere Save would not send it: the same
-// consent is needed first.
+// host) through Options.Probe, in the background and bounded, and says
+// the outcome under the button, unless another server or URL is in the
+// editor by then (the outcome would read as theirs). The token goes
+// nowhere Save would not send it: the same consent is needed first.
 func (f *form) testConnection() {
 	if f.usesDemo() {
 		return
@@ -61,6 +61,11 @@ func (f *form) testConnection() {
 		cancel()
 		f.do(func() {
 			f.testBtn.Enable()
+			if now, ok := f.selected(); !ok || now.ID != sv.ID || strings.TrimSpace(f.serverURL.Text) != url ||
+				strings.TrimSpace(f.catchupURL.Text) != cu {
+				f.testResult.Hide() // another server or URL is in the editor: the outcome is not its
+				return
+			}
 			imp := widget.DangerImportance
 			if res.OK {
 				imp = widget.SuccessImportance
