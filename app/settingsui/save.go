@@ -277,13 +277,17 @@ func (f *form) forget() {
 	}()
 }
 
-// forgotten runs on the UI goroutine when forget's keyring job ends.
+// forgotten runs on the UI goroutine when forget's keyring job for server
+// id ends; it says so under the token field while id is in the editor.
 func (f *form) forgotten(id string, err error) {
 	f.forgetToken.Enable()
-	if err != nil {
+	switch sv, ok := f.selected(); {
+	case !ok || sv.ID != id:
+		// Another server is in the editor: its token status stands.
+	case err != nil:
 		f.tokenStatus.Importance = widget.WarningImportance
 		f.tokenStatus.SetText("Token forgotten for this session, but the system keyring could not be reached: a stored copy may remain there.")
-	} else {
+	default:
 		f.tokenStatus.Importance = widget.MediumImportance
 		f.tokenStatus.SetText("Token removed.")
 	}

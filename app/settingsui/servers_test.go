@@ -409,3 +409,35 @@ func TestTestResultStaysWithItsServer(t *testing.T) {
 		t.Fatalf("the edited URL shows the old URL's test: %q", shown(f.testResult))
 	}
 }
+
+// "Forget token" still running when another server is opened in the
+// editor says "Token removed." about the server whose token it removed,
+// not under the other one.
+func TestForgetSaysSoForItsServerOnly(t *testing.T) {
+	h := open(t, twoServers(), nil)
+	f := h.f
+	_ = h.kr.Set("warpdesk", "ops.example.com", "tok-prod")
+	_ = h.kr.Set("warpdesk", "staging.example.com", "tok-staging")
+	test.Tap(f.forgetToken) // Production's
+	f.bg.Wait()             // deleted; "Token removed." waits on the UI queue
+	test.Tap(f.rows["s-staging"].edit)
+	f.bg.Wait() // Staging's token found
+	// The keyring answered Staging's question first: its answer is drawn,
+	// then the forget's.
+	h.ui.mu.Lock()
+	fns := h.ui.fns
+	h.ui.fns = nil
+	h.ui.mu.Unlock()
+	if len(fns) != 2 {
+		t.Fatalf("%d jobs waiting for the UI, want the forget's and the token check's", len(fns))
+	}
+	fns[1]()
+	fns[0]()
+	h.ui.pump(f)
+	if h.kr.get("ops.example.com") != "" || h.kr.get("staging.example.com") != "tok-staging" {
+		t.Fatal("the wrong token went")
+	}
+	if !strings.Contains(f.tokenStatus.Text, "stored in the system keyring") {
+		t.Fatalf("Staging in the editor: token status %q", f.tokenStatus.Text)
+	}
+}
