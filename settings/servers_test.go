@@ -3,8 +3,6 @@ package settings_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -184,14 +182,7 @@ func TestConfirmedRisksPerServer(t *testing.T) {
 // URL, rooms and catch-up URL, its confirmations still apply, and the token
 // that version stored under TokenUser(its URL) is found unchanged.
 func TestLoadMigratesSingleServerFile(t *testing.T) {
-	data, err := os.ReadFile("testdata/settings-v1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "settings.json")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := copyV1(t)
 	f := openFile(t, path)
 	got, err := settings.Load(f)
 	if err != nil {
