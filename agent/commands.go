@@ -2,36 +2,13 @@ package agent
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/warpdesk/warpdesk/ops"
-	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
-
-// DefaultAckBound is how long an acknowledgement may wait for its server:
-// for the link to come back, then for the answer.
-const DefaultAckBound = time.Minute
-
-// ackConcurrency bounds the acknowledgements in flight at once, so that
-// "Acknowledge all critical" on a long list does not fill a server's send
-// buffer; the rest wait their turn (within their bound).
-const ackConcurrency = 8
-
-// ErrAckOffline is matched by an acknowledgement that never reached its
-// server: the link was down for the whole bound, or was replaced.
-var ErrAckOffline = errors.New("offline: acknowledged here only, not sent")
-
-// ackTarget is what an acknowledgement needs of one server: its inputs of
-// the store and its connection.
-type ackTarget struct {
-	feed *store.Feed
-	link Link
-}
 
 // commands is the agent's store.Commands, handed to the tray, the window
 // process (ipc) and the notifications' actions: Acknowledge goes to the
@@ -47,36 +24,45 @@ type ackTarget struct {
 // minute): retried when back, within a bound. Past the bound it is dropped
 // unsent (an acknowledgement made minutes ago is no longer a decision made
 // now: someone else may be on it) and the incident says so plainly,
-// AckErr "offline: acknowledged here only, not sent"; pressing Acknowledge
-// again sends it anew. A server's refusal shows the server's words.
-// Acknowledging twice is harmless on the server, so nothing more is
-// needed to stay correct when a reply is lost.
+// AckErr "offline: acknowledged here only, not sent (…)"; pressing
+// Acknowledge again sends it anew. A server's refusal shows the server's
+// words. Acknowledging twice is harmless on the server, so nothing more
+// is needed to stay correct when a reply is lost.
+//
+// # Bounds
+//
+// Each server has its own queue (ackLane): a server that is down holds up
+// its own acknowledgements only. An incident waiting or being sent is
+// queued once, so the acknowledgements pending are bounded by the
+// incidents the store keeps; at most ackConcurrency per server are sent
+// at a time, by goroutines that end when their queue is empty. close
+// drops what waits and waits for what is being sent.
 type commands struct {
 	a     *Agent
 	log   *slog.Logger
 	bound time.Duration
-	sem   chan struct{}
 
 	ctx    context.Context // ends at close
 	cancel context.CancelFunc
 	mu     sync.Mutex
 	closed bool
-	wg     sync.WaitGroup
+	lanes  map[string]*ackLane // by server ID: only servers with acknowledgements to send
+	wg     sync.WaitGroup      // the lanes' goroutines
 }
 
 func newCommands(a *Agent) *commands {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &commands{
 		a: a, log: a.log.With("component", "commands"), bound: DefaultAckBound,
-		sem: make(chan struct{}, ackConcurrency), ctx: ctx, cancel: cancel,
+		ctx: ctx, cancel: cancel, lanes: map[string]*ackLane{},
 	}
 }
 
 var _ store.Commands = (*commands)(nil)
 
 // Acknowledge acknowledges uuid of server for everyone (see the offline
-// policy). It never blocks: the request runs on a goroutine of its own,
-// which close ends and waits for. An unknown server does nothing.
+// policy). It never blocks: the request waits in its server's queue. An
+// unknown server does nothing, and so does an incident already on its way.
 func (c *commands) Acknowledge(server, uuid string) {
 	t, ok := c.a.ackTarget(server)
 	if !ok {
@@ -88,51 +74,22 @@ func (c *commands) Acknowledge(server, uuid string) {
 	if c.closed {
 		return
 	}
+	l := c.lanes[server]
+	if l == nil {
+		l = &ackLane{queued: map[string]bool{}}
+		c.lanes[server] = l
+	}
+	if l.queued[uuid] {
+		return // waiting or being sent: it goes once
+	}
 	t.feed.AckSent(uuid)
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
-		if err := c.send(t, uuid); err != nil {
-			if c.ctx.Err() != nil {
-				return // quitting: nothing to tell
-			}
-			c.log.Warn("acknowledge: not acknowledged on the server", "server", server, "uuid", uuid, "err", err)
-			t.feed.AckFailed(uuid, err)
-		}
-	}()
-}
-
-// send asks the server, within the bound, and says in plain words why it
-// did not work.
-func (c *commands) send(t ackTarget, uuid string) error {
-	ctx, cancel := context.WithTimeout(c.ctx, c.bound)
-	defer cancel()
-	select {
-	case c.sem <- struct{}{}:
-		defer func() { <-c.sem }()
-	case <-ctx.Done():
-		return ackError(ctx.Err(), c.bound)
+	l.queued[uuid] = true
+	l.queue = append(l.queue, pendingAck{t: t, uuid: uuid, deadline: time.Now().Add(c.bound)})
+	if l.senders < ackConcurrency {
+		l.senders++
+		c.wg.Add(1)
+		go c.sendQueued(server, l)
 	}
-	_, err := t.link.Acknowledge(ctx, uuid)
-	return ackError(err, c.bound)
-}
-
-// ackError is err as the incident shows it (Incident.AckErr): offline, the
-// connection lost before the answer, or the server's own words.
-func ackError(err error, bound time.Duration) error {
-	var re *socket.RemoteError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &re):
-		return fmt.Errorf("the server refused: %s", re.Message)
-	case errors.Is(err, socket.ErrConnectionLost):
-		return fmt.Errorf("the connection was lost before the server answered; acknowledge again to be sure: %w", err)
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, socket.ErrNotConnected),
-		errors.Is(err, socket.ErrBufferFull):
-		return fmt.Errorf("%w (no link to the server within %v)", ErrAckOffline, bound)
-	}
-	return err
 }
 
 // AcknowledgeAllCritical acknowledges, on its server, every open critical
@@ -154,7 +111,8 @@ func (c *commands) Pause(until time.Time) { c.a.st.Pause(until) }
 // SettingsChanged reloads and applies the settings (Agent.SettingsChanged).
 func (c *commands) SettingsChanged() { c.a.SettingsChanged() }
 
-// close cancels the acknowledgements in flight and waits for them.
+// close drops the acknowledgements waiting, cancels those being sent and
+// waits for them.
 func (c *commands) close() {
 	c.mu.Lock()
 	c.closed = true

@@ -2,18 +2,24 @@ package agent
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/demo"
 	"github.com/warpdesk/warpdesk/notify"
 	"github.com/warpdesk/warpdesk/notify/notifytest"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/settings"
 	"github.com/warpdesk/warpdesk/settings/keyringtest"
+	"github.com/warpdesk/warpdesk/socket"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -208,4 +214,118 @@ func TestDashboardAcknowledgeReachesTheServer(t *testing.T) {
 	waitFor(t, "done on alice's desktop", has(alice, in.UUID, func(in store.Incident) bool {
 		return in.AcknowledgedBy == "alice" && in.Acked && !in.AckPending
 	}))
+}
+
+// Issue 12 with issue 11: a server down does not hold up the
+// acknowledgements of the others. Those of the server that is down wait
+// for it (within the bound) while the live server's go out at once, also
+// when more are waiting than are sent at a time.
+func TestAcknowledgeOneServerDownOthersGoOn(t *testing.T) {
+	down, up := twoUsers(t), twoUsers(t)
+	a, _ := multiAgent(t, servers(
+		settings.Server{ID: "down", URL: down.URL(), Rooms: []string{"ops"}},
+		settings.Server{ID: "up", URL: up.URL(), Rooms: []string{"ops"}},
+	), map[string]string{down.URL(): "T-alice", up.URL(): "T-alice"})
+	var waiting []string
+	for range 3 * ackConcurrency {
+		waiting = append(waiting, create(t, down, "on the server about to go down").UUID)
+	}
+	in := create(t, up, "on the live server")
+	waitFor(t, "every incident listed", func() bool { return len(a.st.State().Incidents) == len(waiting)+1 })
+	down.Stop()
+	waitFor(t, "the link down", func() bool { sv, _ := a.serverState("down"); return sv.Link != store.LinkLive })
+
+	for _, u := range waiting {
+		a.Commands().Acknowledge("down", u)
+	}
+	a.Commands().Acknowledge("up", in.UUID)
+	waitFor(t, "the live server's acknowledged at once", has(a, in.UUID, func(in store.Incident) bool {
+		return in.AcknowledgedBy == "alice" && !in.AckPending && in.AckErr == ""
+	}))
+	for _, u := range waiting {
+		if got, _ := incident(a, u); !got.AckPending {
+			t.Errorf("%s: %+v, want still waiting for its server", u, got)
+		}
+	}
+}
+
+// heldLink is a link whose server never answers: each acknowledgement
+// waits for its context, and is counted.
+type heldLink struct {
+	fakeLink
+	asked atomic.Int32
+}
+
+func (l *heldLink) Acknowledge(ctx context.Context, _ string) (ops.Acknowledgement, error) {
+	l.asked.Add(1)
+	<-ctx.Done()
+	return ops.Acknowledgement{}, ctx.Err()
+}
+
+// An incident acknowledged again and again while its acknowledgement
+// waits is sent once: what waits is bounded by the incidents, not by the
+// clicks. Unanswered within the bound, on a live link, it says so in
+// plain words; and Close leaves nothing behind (goleak, TestMain).
+func TestAcknowledgeSentOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		link, prefs := &heldLink{}, mapPrefs{}
+		if err := settings.Save(prefs, *real("wss://ops.example.com/ws", "ops")); err != nil {
+			t.Fatal(err)
+		}
+		a, err := New(Config{}, Options{
+			Prefs: prefs, Tokens: settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
+			Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
+			Dial:      func(conn.Sink, conn.Options) (Link, error) { return link, nil },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		f := a.st.Feed(settings.DefaultServerID, "")
+		_ = f.SetLink(store.LinkStatus{Link: store.LinkLive})
+		_ = f.IncidentCreated(ops.Incident{UUID: "x", Title: "DB down", Severity: ops.Critical, Room: "ops", CreatedAt: time.Now().UnixMilli()})
+		for range 100 {
+			a.Commands().Acknowledge(settings.DefaultServerID, "x")
+		}
+		synctest.Wait()
+		if n := link.asked.Load(); n != 1 {
+			t.Fatalf("asked the server %d times, want once", n)
+		}
+		time.Sleep(DefaultAckBound)
+		synctest.Wait()
+		in, _ := incident(a, "x")
+		if want := "no answer from the server within 1 min; acknowledge again to be sure"; in.AckPending || in.AckErr != want {
+			t.Fatalf("after the bound: pending %v, %q; want %q", in.AckPending, in.AckErr, want)
+		}
+		a.Commands().Acknowledge(settings.DefaultServerID, "x") // again: sent anew
+		synctest.Wait()
+		if n := link.asked.Load(); n != 2 {
+			t.Fatalf("asked the server %d times after acknowledging again, want twice", n)
+		}
+	})
+}
+
+// What an acknowledgement's failure says, in words a user reads after
+// "Not acknowledged on the server:", and what it matches.
+func TestAckErrorWords(t *testing.T) {
+	lost := fmt.Errorf("conn: acknowledge x: %w (call %q, ref 3): read: reset", socket.ErrConnectionLost, "incident.acknowledge")
+	for _, tc := range []struct {
+		err     error
+		sv      store.ServerState
+		want    string
+		offline bool
+	}{
+		{&socket.RemoteError{Code: ops.CodeNotFound, Message: "no open incident x"}, store.ServerState{}, "the server refused: no open incident x", false},
+		{lost, store.ServerState{}, "the connection was lost before the server answered; acknowledge again to be sure", false},
+		{context.DeadlineExceeded, store.ServerState{Link: store.LinkLive}, "no answer from the server within 1 min; acknowledge again to be sure", false},
+		{context.DeadlineExceeded, store.ServerState{Link: store.LinkOffline, Reason: "no network"}, "offline: acknowledged here only, not sent (no link to the server within 1 min: no network)", true},
+		{context.DeadlineExceeded, store.ServerState{Link: store.LinkRejected, Reason: "server rejected the token"}, "offline: acknowledged here only, not sent (no link to the server within 1 min: server rejected the token)", true},
+		{context.DeadlineExceeded, store.ServerState{Link: store.LinkReconnecting}, "offline: acknowledged here only, not sent (no link to the server within 1 min)", true},
+		{fmt.Errorf("x: %w", socket.ErrNotConnected), store.ServerState{Link: store.LinkLive}, "offline: acknowledged here only, not sent (the connection was replaced before it went; acknowledge again)", true},
+	} {
+		err := ackError(tc.err, DefaultAckBound, tc.sv)
+		if err.Error() != tc.want || errors.Is(err, ErrAckOffline) != tc.offline || !errors.Is(err, tc.err) {
+			t.Errorf("ackError(%v, %v) = %q (offline %v), want %q (offline %v), wrapping the cause", tc.err, tc.sv.Link, err, errors.Is(err, ErrAckOffline), tc.want, tc.offline)
+		}
+	}
 }

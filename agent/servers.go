@@ -221,6 +221,16 @@ func (a *Agent) reconnect(id string) {
 	}
 }
 
+// serverState is server id as the store shows it.
+func (a *Agent) serverState(id string) (store.ServerState, bool) {
+	for _, sv := range a.st.State().Servers {
+		if sv.ID == id {
+			return sv, true
+		}
+	}
+	return store.ServerState{}, false
+}
+
 // ackTarget is the feed and connection of server id.
 func (a *Agent) ackTarget(id string) (ackTarget, bool) {
 	srv := a.server(id)

@@ -58,20 +58,10 @@ func servers(list ...settings.Server) settings.Settings {
 	return s
 }
 
-// serverState is server id's entry in a's State.
-func serverState(a *Agent, id string) (store.ServerState, bool) {
-	for _, sv := range a.st.State().Servers {
-		if sv.ID == id {
-			return sv, true
-		}
-	}
-	return store.ServerState{}, false
-}
-
 func live(a *Agent, ids ...string) func() bool {
 	return func() bool {
 		for _, id := range ids {
-			if sv, ok := serverState(a, id); !ok || sv.Link != store.LinkLive || sv.Knowledge != store.Current {
+			if sv, ok := a.serverState(id); !ok || sv.Link != store.LinkLive || sv.Knowledge != store.Current {
 				return false
 			}
 		}
@@ -109,7 +99,7 @@ func TestServersOneDownOthersGoOn(t *testing.T) {
 		settings.Server{ID: "b", Name: "Beta", URL: sb.URL(), Rooms: []string{"ops"}},
 	), map[string]string{sa.URL(): "T-a", sb.URL(): "T-b"})
 	waitFor(t, "both live and current", live(a, "a", "b"))
-	if sv, _ := serverState(a, "b"); sv.Name != "Beta" {
+	if sv, _ := a.serverState("b"); sv.Name != "Beta" {
 		t.Errorf("server b named %q", sv.Name)
 	}
 	ia := create(t, sa, "on alpha")
@@ -117,13 +107,13 @@ func TestServersOneDownOthersGoOn(t *testing.T) {
 
 	sa.Stop()
 	waitFor(t, "alpha reconnecting, its list stale", func() bool {
-		sv, _ := serverState(a, "a")
+		sv, _ := a.serverState("a")
 		return sv.Link == store.LinkReconnecting && sv.Knowledge == store.Stale
 	})
 	ib := create(t, sb, "on beta")
 	waitFor(t, "beta's incident while alpha is down", arrives(a, "b", ib.UUID))
 	st := a.st.State()
-	if sv, _ := serverState(a, "b"); sv.Link != store.LinkLive || sv.Knowledge != store.Current {
+	if sv, _ := a.serverState("b"); sv.Link != store.LinkLive || sv.Knowledge != store.Current {
 		t.Errorf("beta: %+v", sv)
 	}
 	if st.Link != store.LinkReconnecting || st.Knowledge != store.Stale {
@@ -148,15 +138,15 @@ func TestServersRejectedTokenStopsAlone(t *testing.T) {
 		settings.Server{ID: "c", URL: sc.URL(), Rooms: []string{"ops"}, Disabled: true},
 	), map[string]string{sa.URL(): "T-a", sb.URL(): "wrong", sc.URL(): "T-c"})
 	waitFor(t, "b rejected, a live", func() bool {
-		sv, _ := serverState(a, "b")
+		sv, _ := a.serverState("b")
 		return sv.Link == store.LinkRejected && live(a, "a")()
 	})
-	if sv, _ := serverState(a, "b"); sv.Reason != "server rejected the token" {
+	if sv, _ := a.serverState("b"); sv.Reason != "server rejected the token" {
 		t.Errorf("b: %+v", sv)
 	}
 	ia := create(t, sa, "still arriving")
 	waitFor(t, "a's incident", arrives(a, "a", ia.UUID))
-	if _, ok := serverState(a, "c"); ok || a.server("c") != nil || sc.Socket().Accepts() != 0 {
+	if _, ok := a.serverState("c"); ok || a.server("c") != nil || sc.Socket().Accepts() != 0 {
 		t.Errorf("the disabled server is watched (%d accepts)", sc.Socket().Accepts())
 	}
 }
@@ -189,7 +179,7 @@ func TestServersSettingsReload(t *testing.T) {
 	two.Name, two.Rooms = "Bee", []string{"payments"}
 	save(servers(one, two))
 	waitFor(t, "b renamed, its ops incident left with the room", func() bool {
-		sv, _ := serverState(a, "b")
+		sv, _ := a.serverState("b")
 		return sv.Name == "Bee" && !arrives(a, "b", ib.UUID)()
 	})
 	two.URL, two.Rooms = sc.URL(), []string{"ops"}
@@ -199,7 +189,7 @@ func TestServersSettingsReload(t *testing.T) {
 
 	// Removed: its incidents and status leave; a is untouched throughout.
 	save(servers(one))
-	waitFor(t, "b removed", func() bool { _, ok := serverState(a, "b"); return !ok && !arrives(a, "b", ic.UUID)() })
+	waitFor(t, "b removed", func() bool { _, ok := a.serverState("b"); return !ok && !arrives(a, "b", ic.UUID)() })
 	if got := sa.Socket().Accepts(); got != dialsA {
 		t.Errorf("a was redialled by the changes of b: %d dials, want %d", got, dialsA)
 	}
@@ -208,7 +198,7 @@ func TestServersSettingsReload(t *testing.T) {
 	off := one
 	off.Disabled = true
 	save(servers(off))
-	waitFor(t, "a gone", func() bool { _, ok := serverState(a, "a"); return !ok && a.server("a") == nil })
+	waitFor(t, "a gone", func() bool { _, ok := a.serverState("a"); return !ok && a.server("a") == nil })
 	save(servers(one))
 	waitFor(t, "a back", live(a, "a"))
 }
@@ -222,7 +212,7 @@ func TestServersReconnectOne(t *testing.T) {
 		settings.Server{ID: "b", URL: sb.URL(), Rooms: []string{"ops"}},
 	), map[string]string{sa.URL(): "T-a", sb.URL(): "wrong"})
 	waitFor(t, "b rejected, a live", func() bool {
-		sv, _ := serverState(a, "b")
+		sv, _ := a.serverState("b")
 		return sv.Link == store.LinkRejected && live(a, "a")()
 	})
 	dialsA := sa.Socket().Accepts()
@@ -247,7 +237,7 @@ func TestServersPauseTogether(t *testing.T) {
 	offline := func(ids ...string) func() bool {
 		return func() bool {
 			for _, id := range ids {
-				if sv, ok := serverState(a, id); !ok || sv.Link != store.LinkOffline || sv.Reason != "no network" {
+				if sv, ok := a.serverState(id); !ok || sv.Link != store.LinkOffline || sv.Reason != "no network" {
 					return false
 				}
 			}
@@ -300,7 +290,7 @@ func TestServersTokenChangedRedials(t *testing.T) {
 	}
 	a.SettingsChanged()
 	waitFor(t, "a rejected with the revoked token", func() bool {
-		sv, _ := serverState(a, "a")
+		sv, _ := a.serverState("a")
 		return sv.Link == store.LinkRejected
 	})
 	if got := sb.Socket().Accepts(); got != dialsB {
