@@ -35,3 +35,18 @@ func TestAcknowledgeOnTheServer(t *testing.T) {
 		t.Errorf("empty uuid: %v", err)
 	}
 }
+
+// After Close an acknowledgement fails at once with ErrClosed: no link
+// will ever send it, so it must not wait for its context (the agent's
+// bound is a minute).
+func TestAcknowledgeAfterClose(t *testing.T) {
+	srv := demoServer(t, -1)
+	h := start(t, conn.Options{Server: srv.URL(), Token: staticToken(srv.Token())})
+	h.until(t, "current", func(s store.State) bool { return s.Knowledge == store.Current })
+	h.c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if _, err := h.c.Acknowledge(ctx, "a"); !errors.Is(err, conn.ErrClosed) {
+		t.Fatalf("Acknowledge after Close: %v, want ErrClosed", err)
+	}
+}
