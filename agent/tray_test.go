@@ -4,6 +4,7 @@ package agent
 
 import (
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,6 +51,9 @@ func (w *lateWatcher) waitItem(t *testing.T) string {
 	}
 }
 
+// trayUsed: this test process has started its one tray.
+var trayUsed atomic.Bool
+
 // TestNoTrayWithoutASessionBus: only without a session bus (or with
 // -no-tray) is the agent the window only. It runs before the tray test: a
 // process has one tray.
@@ -68,6 +72,9 @@ func TestNoTrayWithoutASessionBus(t *testing.T) {
 // quits when the window closes), and the item registers once the panel's
 // watcher appears.
 func TestTrayWithALateTrayHost(t *testing.T) {
+	if trayUsed.Swap(true) {
+		t.Skip("a process has one tray (tray.ErrStarted): this test runs once per process, not once per -count")
+	}
 	bus := dbustest.Start(t, dbustest.Session)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", bus.Address)
 	a, _, _, _ := newTestAgent(t, nil, Config{Hidden: true})
