@@ -42,19 +42,8 @@ func twoUsers(t *testing.T) *demo.Server {
 // tray, window and OS watcher left out) as the user of token, caught up.
 func userAgent(t *testing.T, srv *demo.Server, token string) *Agent {
 	t.Helper()
-	a, err := New(Config{
-		Server: srv.URL(), EnvToken: settings.Secret(token), Rooms: []string{"ops"}, RoomsGiven: true,
-		MaxReconnectDelay: 200 * time.Millisecond,
-	}, Options{
-		Prefs:     mapPrefs{},
-		Tokens:    settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}),
-		Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	a.start()
+	a := startedAgent(t, Config{Server: srv.URL(), EnvToken: settings.Secret(token), Rooms: []string{"ops"}, RoomsGiven: true},
+		mapPrefs{}, settings.NewTokenStore(settings.TokenStoreOptions{Keyring: &keyringtest.Memory{}}))
 	waitFor(t, "caught up", func() bool { st := a.st.State(); return st.Link == store.LinkLive && st.Knowledge == store.Current })
 	return a
 }

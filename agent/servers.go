@@ -74,11 +74,7 @@ func (a *Agent) connect(sv settings.Server) error {
 // disconnect stops watching server id: its connection closes and its
 // incidents, link and knowledge leave the store.
 func (a *Agent) disconnect(id string) {
-	a.mu.Lock()
-	srv := a.conns[id]
-	delete(a.conns, id)
-	a.mu.Unlock()
-	if srv != nil {
+	if srv := a.take(id); srv != nil {
 		srv.link.Close()
 		a.log.Info("disconnected", "server", srv.cfg.Label())
 	}
@@ -192,15 +188,21 @@ func (a *Agent) closeServers() {
 	a.closing = true
 	a.mu.Unlock()
 	for _, id := range a.serverIDs() {
-		a.mu.Lock()
-		srv := a.conns[id]
-		delete(a.conns, id)
-		a.mu.Unlock()
-		if srv != nil {
+		if srv := a.take(id); srv != nil {
 			srv.link.Close()
 		}
 	}
 	a.log.Info("disconnected from every server")
+}
+
+// take removes server id from the connected ones and returns it (nil when
+// it was not connected); its link is the caller's to close.
+func (a *Agent) take(id string) *server {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	srv := a.conns[id]
+	delete(a.conns, id)
+	return srv
 }
 
 // start dials every server (Run; servers connected later dial at once).

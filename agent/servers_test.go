@@ -41,15 +41,24 @@ func multiAgent(t *testing.T, s settings.Settings, tokens map[string]string) (*A
 			t.Fatal(err)
 		}
 	}
-	a, err := New(Config{MaxReconnectDelay: 200 * time.Millisecond}, Options{
-		Prefs: prefs, Tokens: ts, Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
+	return startedAgent(t, Config{}, prefs, ts), prefs
+}
+
+// startedAgent is an agent for cfg (reconnecting within 200 ms) with real
+// connections, dialled, its notifications dropped; closed at the end of
+// the test.
+func startedAgent(t *testing.T, cfg Config, prefs settings.Prefs, tokens *settings.TokenStore) *Agent {
+	t.Helper()
+	cfg.MaxReconnectDelay = 200 * time.Millisecond
+	a, err := New(cfg, Options{
+		Prefs: prefs, Tokens: tokens, Deliverer: notifytest.DelivererFunc(func(notify.Notification) error { return nil }),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
 	a.start()
-	return a, prefs
+	return a
 }
 
 func servers(list ...settings.Server) settings.Settings {
