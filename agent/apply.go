@@ -13,8 +13,11 @@ type reloader interface{ Reload() error }
 
 // SettingsChanged re-reads the saved settings (the window's Settings saved
 // them) and applies what changed (see apply). Invalid settings in the file
-// change nothing.
+// change nothing. One change at a time, from the reload on: a reload that
+// read an older file is never applied after one that read a newer.
 func (a *Agent) SettingsChanged() {
+	a.applyMu.Lock()
+	defer a.applyMu.Unlock()
 	if r, ok := a.prefs.(reloader); ok {
 		if err := r.Reload(); err != nil {
 			// What a failed reload leaves is the defaults, not the user's
@@ -49,9 +52,8 @@ func (a *Agent) SettingsChanged() {
 // the notifier gets the new rules and the store whether criticals break
 // through a pause; a change of Compression redials every server with it. A
 // server that cannot be used keeps what it had, and the error says why.
+// The caller holds applyMu.
 func (a *Agent) apply(old, next settings.Settings) error {
-	a.applyMu.Lock()
-	defer a.applyMu.Unlock()
 	a.mu.Lock()
 	a.cur = next
 	a.mu.Unlock()
