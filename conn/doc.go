@@ -27,7 +27,9 @@
 //     CatchUpRetry).
 //   - Passes the OS watcher's verdicts on (SetOnline, SetAwake), switches
 //     servers (SetServer: the store is Reset, so the list is Unknown
-//     again) and rooms (SetRooms), and dials at once on Reconnect.
+//     again) and rooms (SetRooms), and dials at once on Reconnect. Redial
+//     (a token changed) and SetCompression dial the same server again
+//     with a new connection, keeping the list.
 //
 // # Frame to notification
 //
