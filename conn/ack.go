@@ -12,7 +12,8 @@ import (
 // user (the incident.acknowledge request, ops.Acknowledge) and records the
 // answer in the store (Incident.AcknowledgedBy/At). Acknowledging again is
 // harmless: the answer names the first acknowledgement. ctx bounds the
-// wait; a refusal is a *socket.RemoteError (Code ops.CodeNotFound for an
+// wait; an answer naming another incident is an ops.ErrInvalid error
+// (recorded nowhere); a refusal is a *socket.RemoteError (Code ops.CodeNotFound for an
 // incident the server does not know), a link lost before the answer
 // socket.ErrConnectionLost, and after Close (or a Close meanwhile)
 // ErrClosed, at once. The store's own Acknowledge (Acked, this desktop's
@@ -33,6 +34,9 @@ func (c *Conn) Acknowledge(ctx context.Context, uuid string) (ops.Acknowledgemen
 	}
 	if err != nil {
 		return a, fmt.Errorf("conn: acknowledge %s: %w", uuid, err)
+	}
+	if a.UUID != uuid {
+		return ops.Acknowledgement{}, fmt.Errorf("conn: acknowledge %s: the answer names incident %.64q: %w", uuid, a.UUID, ops.ErrInvalid)
 	}
 	if err := c.st.IncidentAcknowledged(a); err != nil {
 		return a, fmt.Errorf("conn: acknowledge %s: the answer: %w", uuid, err)

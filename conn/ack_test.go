@@ -8,6 +8,7 @@ import (
 	"github.com/warpdesk/warpdesk/conn"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/socket"
+	"github.com/warpdesk/warpdesk/socket/sockettest"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -48,5 +49,31 @@ func TestAcknowledgeAfterClose(t *testing.T) {
 	defer cancel()
 	if _, err := h.c.Acknowledge(ctx, "a"); !errors.Is(err, conn.ErrClosed) {
 		t.Fatalf("Acknowledge after Close: %v, want ErrClosed", err)
+	}
+}
+
+// An answer naming another incident than the one asked about is refused
+// and recorded nowhere: a confused (or hostile) server must not mark an
+// incident acknowledged that nobody acknowledged.
+func TestAcknowledgeAnswerForAnotherIncident(t *testing.T) {
+	srv := demoServer(t, -1)
+	for _, u := range []string{"a", "b"} {
+		_, err := srv.Create(ops.Incident{UUID: u, Title: "API down " + u, Severity: ops.Critical, Room: "ops"})
+		must(t, err)
+	}
+	srv.Socket().HandleRequest(ops.Acknowledge.Name(), func(sockettest.Request) (any, error) {
+		return ops.Acknowledgement{UUID: "b", By: "mallory", At: 1}, nil
+	})
+	h := start(t, conn.Options{Server: srv.URL(), Token: staticToken(srv.Token()), Rooms: []string{"ops"}})
+	h.until(t, "current", func(s store.State) bool { return s.Knowledge == store.Current && len(s.Incidents) == 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if _, err := h.c.Acknowledge(ctx, "a"); !errors.Is(err, ops.ErrInvalid) {
+		t.Fatalf("Acknowledge(a) answered for b: %v, want ops.ErrInvalid", err)
+	}
+	for _, in := range h.st.State().Incidents {
+		if in.IsAcknowledged() {
+			t.Errorf("%s recorded as acknowledged by %q", in.UUID, in.AcknowledgedBy)
+		}
 	}
 }
