@@ -111,10 +111,11 @@ func (e *engine) incident(server string, inc ops.Incident, now time.Time) Decisi
 
 // filter normalises inc and applies duplicates, acknowledgements and the
 // rules: Notify, or the reason it stays silent (a silenced one is held for
-// the digest). A critical one that would notify but for a silence is
-// watched for re-alerts. So is a duplicate one, which is not notified
-// again: it settled by leaving the list (its room left, its server
-// removed) and is back, still unacknowledged.
+// the digest). A critical one that would notify but for a silence or a
+// mute is watched for re-alerts (a muted one re-alerts once unmuted, from
+// the next interval: see setRules). So is a duplicate one, which is not
+// notified again: it settled by leaving the list (its room left, its
+// server removed) and is back, still unacknowledged.
 func (e *engine) filter(server string, inc ops.Incident, now time.Time) (ops.Incident, Decision) {
 	inc.Severity = severity(inc.Severity)
 	dup := inc.UUID != "" && !e.seen.add(server+"\x00"+inc.UUID)
@@ -133,7 +134,8 @@ func (e *engine) filter(server string, inc ops.Incident, now time.Time) (ops.Inc
 		}
 		loud = true
 	}
-	if loud && inc.Severity == ops.Critical && inc.UUID != "" {
+	if inc.Severity == ops.Critical && inc.UUID != "" &&
+		(loud || e.rules.unsilenced().unmuted().Check(server, inc, now) == Notify) {
 		e.re.watch(server, inc, now)
 	}
 	if dup {
@@ -287,18 +289,21 @@ func (e *engine) deadline(now time.Time) time.Time {
 			d = due
 		}
 	}
-	if due := e.re.next(e.rules.ReAlert); !due.IsZero() && (d.IsZero() || due.Before(d)) {
+	if due := e.re.next(e.rules); !due.IsZero() && (d.IsZero() || due.Before(d)) {
 		d = due
 	}
 	return d
 }
 
 // setRules puts r in force at now. Re-alerts switched on count their
-// interval from now, so switching them on never re-alerts everything at
-// once.
+// interval from now, and so do those of the incidents r unmutes (their
+// server or room was muted, and is no more): switching re-alerts on or
+// unmuting never re-alerts everything at once.
 func (e *engine) setRules(r Rules, now time.Time) {
 	if e.rules.ReAlert <= 0 && r.ReAlert > 0 {
 		e.re.restart(now)
+	} else {
+		e.re.unmuted(e.rules, r, now)
 	}
 	e.rules = r.clone()
 	for _, o := range e.outs {

@@ -60,14 +60,20 @@ func (r *reAlerts) find(server, uuid string) int {
 	return -1
 }
 
-// next is when the first re-alert is due with interval every; zero when
-// none is (nothing watched, or every ≤ 0: re-alerts are off).
-func (r *reAlerts) next(every time.Duration) time.Time {
+// next is when the first re-alert is due under rules; zero when none is
+// (nothing watched but muted ones, or rules.ReAlert ≤ 0: re-alerts are
+// off). A muted incident is never due: nothing wakes the notifier for it
+// until it is unmuted.
+func (r *reAlerts) next(rules Rules) time.Time {
+	every := rules.ReAlert
 	if every <= 0 {
 		return time.Time{}
 	}
 	var d time.Time
 	for _, w := range r.list {
+		if rules.muted(w.server, w.inc.Room) {
+			continue
+		}
 		if due := w.last.Add(every); d.IsZero() || due.Before(d) {
 			d = due
 		}
@@ -82,22 +88,35 @@ func (r *reAlerts) restart(now time.Time) {
 	}
 }
 
+// unmuted counts the interval from now for every incident muted under
+// old and not under rules: once unmuted, it re-alerts one interval later,
+// not at once.
+func (r *reAlerts) unmuted(old, rules Rules, now time.Time) {
+	for i := range r.list {
+		w := &r.list[i]
+		if old.muted(w.server, w.inc.Room) && !rules.muted(w.server, w.inc.Room) {
+			w.last = now
+		}
+	}
+}
+
 // reAlert queues the re-alerts due at now and reports whether it queued
 // any. Once one is due, those due within the burst window come with it,
 // so that incidents that arrived together re-alert together: up to Burst
 // one by one, more as one summary. Each obeys the rules in force now, like
 // any critical: it breaks through quiet hours and a pause (unless
-// PauseCriticals); a silenced or muted one waits for the next interval.
+// PauseCriticals); a silenced one waits for the next interval, a muted one
+// for its unmute (setRules).
 func (e *engine) reAlert(now time.Time) bool {
 	every := e.rules.ReAlert
-	if next := e.re.next(every); next.IsZero() || now.Before(next) {
+	if next := e.re.next(e.rules); next.IsZero() || now.Before(next) {
 		return false
 	}
 	var due []watched
 	horizon := now.Add(e.window)
 	for i := range e.re.list {
 		w := &e.re.list[i]
-		if w.last.Add(every).After(horizon) {
+		if w.last.Add(every).After(horizon) || e.rules.muted(w.server, w.inc.Room) {
 			continue
 		}
 		w.last = now

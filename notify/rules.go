@@ -51,7 +51,8 @@ type Rules struct {
 	// resolved (Notifier.Settled). A re-alert obeys the rules in force
 	// when it is due, like any critical: it breaks through quiet hours and
 	// a pause (unless PauseCriticals), and a muted room or server silences
-	// it. Zero (or negative) means never, as in the settings file; a
+	// it; one still unacknowledged when unmuted re-alerts from the next
+	// interval after the unmute (a critical that arrived muted too). Zero (or negative) means never, as in the settings file; a
 	// fresh install uses DefaultReAlert.
 	ReAlert time.Duration
 	// CriticalSound asks for a sound with the notifications of critical
@@ -259,7 +260,7 @@ func (r Rules) Check(server string, inc ops.Incident, now time.Time) Decision {
 	switch {
 	case r.Paused(now) && (sev != ops.Critical || r.PauseCriticals):
 		return Paused
-	case r.serverMuted(server), slices.Contains(r.MutedRooms, inc.Room):
+	case r.muted(server, inc.Room):
 		return Muted
 	case !sev.AtLeast(r.MinSeverity):
 		return BelowMinimum
@@ -272,6 +273,18 @@ func (r Rules) Check(server string, inc ops.Incident, now time.Time) Decision {
 // serverMuted reports whether server is one of MutedServers.
 func (r Rules) serverMuted(server string) bool {
 	return server != "" && slices.Contains(r.MutedServers, server)
+}
+
+// muted reports whether an incident of server in room is muted, by its
+// server or its room.
+func (r Rules) muted(server, room string) bool {
+	return r.serverMuted(server) || slices.Contains(r.MutedRooms, room)
+}
+
+// unmuted is r without its mutes: what would notify once the user unmutes.
+func (r Rules) unmuted() Rules {
+	r.MutedRooms, r.MutedServers = nil, nil
+	return r
 }
 
 // clone copies the slice so the caller may keep editing its own Rules.
