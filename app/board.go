@@ -146,17 +146,17 @@ func (b *Board) layout() fyne.CanvasObject {
 func (b *Board) Set(st store.State, now time.Time) {
 	b.st, b.now = st, now
 	m := newMoment(now)
-	k := knowledgeOf(st)
 	b.setStatus(st, m)
-	setText(b.Sync, syncLine(k, m))
+	setText(b.Sync, syncLine(knowledgeOf(st), m))
 	b.banners.set(st, m)
 	b.servers.set(st, m)
 	b.filter.set(st)
+	k, one := b.knowledgeListed(st)
 
 	rc := b.rowContext(st)
 	items := b.listed()
 	header := fmt.Sprintf("Active incidents (%d)", len(items))
-	if k.Knowledge == store.Stale && !several(st) {
+	if k.Knowledge == store.Stale && one {
 		header += " as of " + m.clock(k.AsOf)
 	}
 	setText(b.Header, header)
@@ -174,6 +174,23 @@ func (b *Board) Set(st store.State, now time.Time) {
 	if b.drawn != nil {
 		b.drawn()
 	}
+}
+
+// knowledgeListed is how far the list shown can be trusted: filtered to
+// one server, that server's own knowledge (another server's being unknown
+// says nothing about it); otherwise every server's (knowledgeOf). one
+// reports whether the list is one server's, which then marks the header
+// "as of".
+func (b *Board) knowledgeListed(st store.State) (k store.ServerState, one bool) {
+	if !several(st) {
+		return knowledgeOf(st), true
+	}
+	for _, sv := range st.Servers {
+		if b.filter.id != "" && sv.ID == b.filter.id {
+			return sv, true
+		}
+	}
+	return knowledgeOf(st), false
 }
 
 // setStatus draws the status line: the one server's link and URL, or with

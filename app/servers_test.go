@@ -76,7 +76,7 @@ func TestServerFilter(t *testing.T) {
 		t.Fatalf("filter %v shown %v, selected %q", sel.Options, sel.Visible(), sel.Selected)
 	}
 	sel.SetSelected("Staging")
-	if b.rows.shown != 1 || b.rows.views[0].ref.UUID != "w1" || b.Header.Text != "Active incidents (1)" {
+	if b.rows.shown != 1 || b.rows.views[0].ref.UUID != "w1" || b.Header.Text != "Active incidents (1) as of 17:29" {
 		t.Fatalf("Staging only: %d rows, first %s, %q", b.rows.shown, b.rows.views[0].ref.UUID, b.Header.Text)
 	}
 	st := twoServers()
@@ -142,5 +142,47 @@ func TestAckAllFollowsTheFilter(t *testing.T) {
 	test.Tap(b.AckAll)
 	if got := strings.Join(f.cmd.calls, ","); got != "ackAllCritical" {
 		t.Fatalf("all servers: sent %q", got)
+	}
+}
+
+// Filtered to one server, the empty state and the "as of" marking are that
+// server's: a current server says "No active incidents" although another
+// is unknown, a stale one says "as of" its own time, and an unknown one is
+// never an all clear.
+func TestFilterUsesTheServersOwnKnowledge(t *testing.T) {
+	f := newFixture(t, WindowOptions{})
+	b := f.w.Board
+	st := twoServers()
+	st.Servers[1].Knowledge, st.Servers[1].AsOf = store.Unknown, at(0, 0, 0).AddDate(-1, 0, 0)
+	st.Servers[0].Open, st.Servers[0].Critical = 0, 0
+	st.Incidents = nil
+	f.src.publish(st)
+	b.filter.Select.SetSelected("Production")
+	if b.EmptyTitle.Text != "No active incidents" {
+		t.Fatalf("filtered to Production, current and empty: %q", b.EmptyTitle.Text)
+	}
+	b.filter.Select.SetSelected("Staging")
+	if b.EmptyTitle.Text != "Incidents unknown" {
+		t.Fatalf("filtered to Staging, unknown: %q (never an all clear)", b.EmptyTitle.Text)
+	}
+	st = twoServers()
+	st.Servers[0].Knowledge, st.Servers[0].AsOf = store.Stale, at(17, 20, 0)
+	st.Servers[1].Knowledge = store.Unknown
+	f.src.publish(st)
+	b.filter.Select.SetSelected("Production")
+	if b.Header.Text != "Active incidents (1) as of 17:20" {
+		t.Fatalf("filtered to stale Production: header %q", b.Header.Text)
+	}
+	f.src.publish(twoServers())
+	if b.Header.Text != "Active incidents (1)" {
+		t.Fatalf("filtered to current Production: header %q", b.Header.Text)
+	}
+	b.filter.Select.SetSelected(allServers)
+	st = twoServers()
+	st.Incidents = nil
+	st.Servers[1].Knowledge = store.Unknown
+	f.src.publish(st)
+	if b.EmptyTitle.Text != "Incidents unknown" {
+		t.Fatalf("all servers, one unknown: %q", b.EmptyTitle.Text)
 	}
 }
