@@ -27,6 +27,7 @@ func Main(args []string) int {
 		return 2
 	}
 	log := NewLogger(cfg.Verbose)
+	routeStdLog(log)
 	exe, err := os.Executable()
 	if err != nil {
 		log.Error("cannot find this executable for the window process", "err", err)

@@ -40,7 +40,7 @@ func (a *Agent) Run(ctx context.Context, exe string) error {
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		if err := osenv.Watch(ctx, osTarget{a}, osenv.Options{Logger: a.log.With("component", "osenv")}); err != nil && !errors.Is(err, context.Canceled) {
+		if err := osenv.Watch(ctx, osTarget{a}, osenv.Options{Logger: a.log}); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.Warn("not watching the network and sleep", "err", err)
 		}
 	}()

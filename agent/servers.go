@@ -40,7 +40,7 @@ func (a *Agent) connect(sv settings.Server) error {
 		Server: url, Name: name, CatchUpURL: sv.CatchupURL, Rooms: rooms(sv),
 		Token:  a.tokenFor(srv),
 		Socket: socketOptions(compress, a.cfg.MaxReconnectDelay),
-		Logger: a.log.With("component", "conn", "server", sv.Label()),
+		Logger: a.log.With("component", "conn", "name", sv.Label()),
 	})
 	if err != nil {
 		a.st.RemoveFeed(sv.ID)
