@@ -11,10 +11,13 @@
 // tooltip and the menu's first line say the same in words: "Not connected
 // — incidents unknown" until the first catch-up, "Live — 3 active, 1
 // critical", "Reconnecting — as of 17:35: 2 active", and "· notifications
-// paused until 18:35". With several servers the icon is the worst of the
-// servers' icons (the critical mark only while every server is live and
-// current), the tooltip and first line count the live ones ("2 of 3 live
-// — 5 active, 1 critical", naming how many are unknown), and each server
+// paused until 18:35". With several servers the icon is the most
+// pressing of the servers' icons: an unacknowledged critical on a live,
+// current server first, even while another server is down or unknown (a
+// critical on a stale or unknown list shows that server's link, as with
+// one server), then unknown, offline and reconnecting. The tooltip and
+// first line count the live ones ("2 of 3 live — 5 active, 1 critical",
+// naming how many are unknown or stale), and each server
 // has a line of its own ("Staging: Reconnecting — as of 17:35: 2 active ·
 // connection refused") followed, while it is not live, by "Reconnect
 // Staging". The menu offers Open dashboard, Reconnect now,

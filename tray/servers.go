@@ -13,17 +13,20 @@ import (
 // first line when its link is live and its list current: only then do its
 // counts say what is true now.
 
-// iconRank orders icons from fine to worst, for the icon of several
-// servers: unknown (the list proves nothing) above offline, reconnecting,
-// an unacknowledged critical, and live.
-var iconRank = [...]int{IconLive: 0, IconCritical: 1, IconReconnecting: 2, IconOffline: 3, IconUnknown: 4}
+// iconRank orders icons from fine to most pressing, for the icon of
+// several servers: an unacknowledged critical on a current server above
+// everything (it is known, current, and needs the user), then unknown
+// (the list proves nothing), offline, reconnecting, and live.
+var iconRank = [...]int{IconLive: 0, IconReconnecting: 1, IconOffline: 2, IconUnknown: 3, IconCritical: 4}
 
-// worstIcon is the worst of the servers' icons, each server's picked as
-// with one server (icon) from its own link, knowledge and unacknowledged
-// critical incidents. So the critical mark shows only while every server
-// is live and current, as it shows with one server only while its list
-// is current: a server that is down or unknown is what the icon says
-// first, and the tooltip says the rest.
+// worstIcon is the most pressing of the servers' icons, each server's
+// picked as with one server (icon) from its own link, knowledge and
+// unacknowledged critical incidents. So a server that is live and current
+// with an unacknowledged critical shows the critical mark even while
+// another server is down or unknown (the tooltip and first line name
+// that one), while a critical on a server whose list is stale or unknown
+// shows that server's link, as with one server: it is not known to be
+// current.
 func worstIcon(servers []store.ServerState, incs []store.Incident) Icon {
 	unacked := map[string]int{}
 	for _, in := range incs {

@@ -141,3 +141,101 @@ func TestSeveralServersWithTheRealStore(t *testing.T) {
 		return strings.Contains(strings.Join(m, "|"), "|"+LabelReconnectServer+"Staging#")
 	})
 }
+
+// TestCriticalIconWithAServerDown: with several servers, a current
+// server's unacknowledged critical shows the critical mark whatever the
+// other servers' links (the tooltip names those); a critical on a server
+// whose list is stale or unknown is not known to be current, and shows
+// that server's link as before; with one server nothing changed.
+func TestCriticalIconWithAServerDown(t *testing.T) {
+	live := func(id string) store.ServerState {
+		return store.ServerState{ID: id, Name: id, Link: store.LinkLive, Knowledge: store.Current, AsOf: now}
+	}
+	with := func(sv store.ServerState, f func(*store.ServerState)) store.ServerState { f(&sv); return sv }
+	stale := func(sv *store.ServerState) { sv.Knowledge, sv.AsOf = store.Stale, now.Add(-5*time.Minute) }
+	link := func(l store.Link, reason string) func(*store.ServerState) {
+		return func(sv *store.ServerState) { sv.Link, sv.Reason = l, reason }
+	}
+	both := func(f, g func(*store.ServerState)) func(*store.ServerState) {
+		return func(sv *store.ServerState) { f(sv); g(sv) }
+	}
+	critOn := func(ids ...string) []store.Incident {
+		var out []store.Incident
+		for _, id := range ids {
+			in := inc(ops.Critical, false)
+			in.Server = id
+			out = append(out, in)
+		}
+		return out
+	}
+	ackedOn := func(id string) []store.Incident {
+		in := inc(ops.Critical, true)
+		in.Server = id
+		return []store.Incident{in}
+	}
+	p := live("P")
+	for _, tc := range []struct {
+		name    string
+		servers []store.ServerState
+		incs    []store.Incident
+		icon    Icon
+		tooltip string
+	}{
+		{"other reconnecting, stale", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkReconnecting, "refused")))},
+			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+		{"other reconnecting, never known", []store.ServerState{p, {ID: "S", Link: store.LinkReconnecting}},
+			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+		{"other offline", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkOffline, "no network")))},
+			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+		{"other rejected", []store.ServerState{p, {ID: "S", Link: store.LinkRejected, Reason: "server rejected the token"}},
+			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+		{"other rejected after it was known", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkRejected, "rejected")))},
+			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+		{"other unknown", []store.ServerState{p, {ID: "S"}},
+			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+		{"other catching up", []store.ServerState{p, {ID: "S", Link: store.LinkLive}},
+			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+		{"others unknown and offline", []store.ServerState{{ID: "U"}, p, with(live("O"), both(stale, link(store.LinkOffline, "asleep")))},
+			critOn("P"), IconCritical, "1 of 3 live — 1 active, 1 critical (1 server unknown, 1 as of 17:35)"},
+		{"critical acknowledged, other reconnecting", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkReconnecting, "refused")))},
+			ackedOn("P"), IconReconnecting, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+		{"critical on the stale server", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkReconnecting, "refused")))},
+			critOn("S"), IconReconnecting, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+		{"critical on a live server failing catch-up", []store.ServerState{p, with(live("S"), stale)},
+			critOn("S"), IconReconnecting, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+		{"critical on the stale server, other unknown", []store.ServerState{{ID: "U"}, with(live("S"), both(stale, link(store.LinkOffline, "asleep")))},
+			critOn("S"), IconUnknown, "0 of 2 live — 1 active, 1 critical (1 server unknown, 1 as of 17:35)"},
+		{"all live, critical", []store.ServerState{p, live("S")}, critOn("P"), IconCritical, "2 of 2 live — 1 active, 1 critical"},
+		{"all live, criticals on both", []store.ServerState{p, live("S")}, critOn("P", "S"), IconCritical, "2 of 2 live — 2 active, 2 critical"},
+		{"all live, none", []store.ServerState{p, live("S")}, nil, IconLive, "2 of 2 live — no active incidents"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Build(store.State{Servers: tc.servers, Incidents: tc.incs}, now)
+			if v.Icon != tc.icon {
+				t.Errorf("icon %v, want %v", v.Icon, tc.icon)
+			}
+			if v.Tooltip != tc.tooltip || v.Items[0].Label != tc.tooltip {
+				t.Errorf("tooltip %q, first line %q\nwant %q", v.Tooltip, v.Items[0].Label, tc.tooltip)
+			}
+		})
+	}
+
+	// One server: a stale or unknown list never shows the critical mark.
+	for _, tc := range []struct {
+		name string
+		s    store.State
+		icon Icon
+	}{
+		{"stale, reconnecting", store.State{Link: store.LinkReconnecting, Knowledge: store.Stale, AsOf: now}, IconReconnecting},
+		{"stale, offline", store.State{Link: store.LinkOffline, Knowledge: store.Stale, AsOf: now}, IconOffline},
+		{"live, catch-up failing", store.State{Link: store.LinkLive, Knowledge: store.Stale, AsOf: now}, IconReconnecting},
+		{"unknown", store.State{Link: store.LinkRejected}, IconUnknown},
+		{"catching up", store.State{Link: store.LinkLive}, IconUnknown},
+		{"live", store.State{Link: store.LinkLive, Knowledge: store.Current}, IconCritical},
+	} {
+		tc.s.Incidents = critOn("")
+		if got := Build(tc.s, now).Icon; got != tc.icon {
+			t.Errorf("one server %s: icon %v, want %v", tc.name, got, tc.icon)
+		}
+	}
+}

@@ -211,10 +211,10 @@ func TestBuildSeveralServers(t *testing.T) {
 		{"both live, critical acknowledged", state(on("p", ackedCritical...), with(prod, func(sv *store.ServerState) { sv.Open = 2 }), staging),
 			IconLive, "2 of 2 live — 2 active, 1 critical",
 			" | Production: Live — 2 active, 1 critical(off) | Staging: Live — no active incidents(off)" + restLive + ackOff},
-		{"one reconnecting hides the critical mark", state(append(prodIncs, on("s", inc(ops.Warning, false), inc(ops.Info, false))...), prod, down),
-			IconReconnecting, "1 of 2 live — 5 active, 1 critical (1 server as of 17:35)",
+		{"one reconnecting: the live one's critical still shows", state(append(prodIncs, on("s", inc(ops.Warning, false), inc(ops.Info, false))...), prod, down),
+			IconCritical, "1 of 2 live — 5 active, 1 critical (1 server as of 17:35)",
 			prodLine + " | Staging: Reconnecting — as of 17:35: 2 active · connection refused(off) | Reconnect Staging" + rest + ackOn},
-		{"one rejected, never known", state(prodIncs, prod, rejected), IconUnknown,
+		{"one rejected, never known", state(prodIncs, prod, rejected), IconCritical,
 			"1 of 2 live — 3 active, 1 critical (1 server unknown)",
 			prodLine + " | wss://staging.example/ws: Not connected — incidents unknown · server rejected the token(off)" +
 				" | Reconnect wss://staging.example/ws" + rest + ackOn},
