@@ -86,7 +86,7 @@ func (e *engine) summary(now time.Time) Notification {
 		return e.single(p.listed[0].server, p.listed[0].Incident, now)
 	}
 	return Notification{
-		Summary: fmt.Sprintf("%d new incidents", p.total) + p.critical(),
+		Summary: fmt.Sprintf("%d new %s", p.total, plural(p.total, "incident")) + p.critical(),
 		Body:    cleanText(p.lines(time.Time{}), MaxBodyRunes),
 		Urgency: p.worst,
 		Icon:    e.icon,

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"slices"
 	"time"
 
 	"github.com/warpdesk/warpdesk/ops"
@@ -293,6 +294,27 @@ func (e *engine) deadline(now time.Time) time.Time {
 		d = due
 	}
 	return d
+}
+
+// settled takes the incident uuid of server out of everything still to
+// come: its re-alerts stop, and the burst summary, the silence digest and
+// an outage's recovery notice no longer count or name it (they say what is
+// still open; one with nothing left is not shown). A notification of it
+// decided but not yet delivered, or waiting to be retried, is dropped.
+func (e *engine) settled(server, uuid string) {
+	e.re.settle(server, uuid)
+	e.pend.settle(server, uuid)
+	if e.held.settle(server, uuid) && e.held.total == 0 {
+		e.held, e.heldWhy = pending{}, 0
+	}
+	for _, o := range e.outs {
+		o.news.settle(server, uuid)
+	}
+	about := func(n Notification) bool { return n.ID == uuid && n.Server == server }
+	e.outbox = slices.DeleteFunc(e.outbox, about)
+	if !e.retry.at.IsZero() && about(e.retry.note) {
+		e.retry = retry{}
+	}
 }
 
 // setRules puts r in force at now. Re-alerts switched on count their

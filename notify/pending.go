@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,15 +12,46 @@ import (
 // maxListed is how many incidents a summary names; the rest are counted.
 const maxListed = 4
 
+// maxTracked is how many incidents of one pending summary are known by
+// key, so that one settled meanwhile can be taken out of it (settle).
+const maxTracked = 1024
+
 // pending counts incidents waiting for a summary. Its memory is bounded:
 // counts per severity plus the few incidents the summary names, critical
 // ones first, so a critical incident is always at least counted and, up to
-// maxListed of them, named.
+// maxListed of them, named; and the keys of the first maxTracked, so that
+// those settled before the summary is shown leave it (past that bound one
+// settled stays counted).
 type pending struct {
 	total  int
 	count  [3]int // by ops.Severity.Rank
 	worst  Urgency
 	listed []entry
+	keys   map[string]int // server + "\x00" + UUID → severity rank
+}
+
+// pendingKey is the key of the incident uuid of server in pending.keys.
+func pendingKey(server, uuid string) string { return server + "\x00" + uuid }
+
+// settle takes the incident uuid of server out of p, if p knows it: it is
+// neither counted nor named any more. It reports whether it was.
+func (p *pending) settle(server, uuid string) bool {
+	k := pendingKey(server, uuid)
+	r, ok := p.keys[k]
+	if !ok {
+		return false
+	}
+	delete(p.keys, k)
+	p.total--
+	p.count[r]--
+	p.listed = slices.DeleteFunc(p.listed, func(e entry) bool { return e.server == server && e.UUID == uuid })
+	p.worst = Low
+	for _, sev := range [...]ops.Severity{ops.Critical, ops.Warning, ops.Info} {
+		if p.count[sev.Rank()] > 0 {
+			p.worst = max(p.worst, UrgencyOf(sev))
+		}
+	}
+	return true
 }
 
 // entry is an incident a summary names, with its server's ID and the
@@ -72,10 +104,20 @@ func (p *pending) lines(now time.Time) []string {
 
 // add counts inc, of server (its ID), shown as name ("" names none).
 func (p *pending) add(inc ops.Incident, server, name string) {
+	k := pendingKey(server, inc.UUID)
+	if _, ok := p.keys[k]; ok {
+		return // counted already
+	}
 	r := inc.Severity.Rank() // valid: engine.incident normalised it
 	p.total++
 	p.count[r]++
 	p.worst = max(p.worst, UrgencyOf(inc.Severity))
+	if inc.UUID != "" && len(p.keys) < maxTracked {
+		if p.keys == nil {
+			p.keys = make(map[string]int)
+		}
+		p.keys[k] = r
+	}
 	// Keep only what the summary shows: server text is unbounded.
 	inc = ops.Incident{
 		UUID: inc.UUID, Severity: inc.Severity, CreatedAt: inc.CreatedAt,
