@@ -127,15 +127,17 @@ func samePixels(a image.Image, b *image.NRGBA) bool {
 // it) to its embedded bytes.
 func trayFiles() map[string][]byte {
 	return map[string][]byte{
-		"trayicon/tray-live.png":                trayicon.Live,
-		"trayicon/tray-live-paused.png":         trayicon.LivePaused,
-		"trayicon/tray-critical.png":            trayicon.Critical,
-		"trayicon/tray-critical-paused.png":     trayicon.CriticalPaused,
-		"trayicon/tray-reconnecting.png":        trayicon.Reconnecting,
-		"trayicon/tray-reconnecting-paused.png": trayicon.ReconnectingPaused,
-		"trayicon/tray-offline.png":             trayicon.Offline,
-		"trayicon/tray-offline-paused.png":      trayicon.OfflinePaused,
-		"trayicon/tray-unknown.png":             trayicon.Unknown,
-		"trayicon/tray-unknown-paused.png":      trayicon.UnknownPaused,
+		"trayicon/tray-live.png":                    trayicon.Live,
+		"trayicon/tray-live-paused.png":             trayicon.LivePaused,
+		"trayicon/tray-critical.png":                trayicon.Critical,
+		"trayicon/tray-critical-paused.png":         trayicon.CriticalPaused,
+		"trayicon/tray-critical-partial.png":        trayicon.CriticalPartial,
+		"trayicon/tray-critical-partial-paused.png": trayicon.CriticalPartialPaused,
+		"trayicon/tray-reconnecting.png":            trayicon.Reconnecting,
+		"trayicon/tray-reconnecting-paused.png":     trayicon.ReconnectingPaused,
+		"trayicon/tray-offline.png":                 trayicon.Offline,
+		"trayicon/tray-offline-paused.png":          trayicon.OfflinePaused,
+		"trayicon/tray-unknown.png":                 trayicon.Unknown,
+		"trayicon/tray-unknown-paused.png":          trayicon.UnknownPaused,
 	}
 }

@@ -13,9 +13,10 @@
 // critical", "Reconnecting — as of 17:35: 2 active", and "· notifications
 // paused until 18:35". With several servers the icon is the most
 // pressing of the servers' icons: an unacknowledged critical on a live,
-// current server first, even while another server is down or unknown (a
-// critical on a stale or unknown list shows that server's link, as with
-// one server), then unknown, offline and reconnecting. The tooltip and
+// current server first, even while another server is down or unknown
+// (then with a badge that says not every server is live; a critical on a
+// stale or unknown list shows that server's link, as with one server),
+// then unknown, offline and reconnecting. The tooltip and
 // first line count the live ones ("2 of 3 live — 5 active, 1 critical",
 // naming how many are unknown or stale), and each server
 // has a line of its own ("Staging: Reconnecting — as of 17:35: 2 active ·

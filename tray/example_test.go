@@ -33,7 +33,7 @@ func ExampleBuild() {
 // With several servers, the first line counts the live ones and each
 // server has a line; one that is down can be reconnected alone. A live
 // server's unacknowledged critical keeps the critical mark while another
-// server is down: the first line says which.
+// server is down, with a badge: the first line says which.
 func ExampleBuild_severalServers() {
 	now := time.Date(2026, 12, 1, 17, 40, 0, 0, time.UTC)
 	s := store.State{
@@ -50,7 +50,7 @@ func ExampleBuild_severalServers() {
 		fmt.Println(it.Label)
 	}
 	// Output:
-	// critical
+	// critical, not all live
 	// 1 of 2 live — 1 active, 1 critical (1 server as of 17:35)
 	// Production: Live — 1 active, 1 critical
 	// Staging: Reconnecting — as of 17:35: no active incidents · connection reset

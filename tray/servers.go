@@ -23,10 +23,10 @@ var iconRank = [...]int{IconLive: 0, IconReconnecting: 1, IconOffline: 2, IconUn
 // picked as with one server (icon) from its own link, knowledge and
 // unacknowledged critical incidents. So a server that is live and current
 // with an unacknowledged critical shows the critical mark even while
-// another server is down or unknown (the tooltip and first line name
-// that one), while a critical on a server whose list is stale or unknown
-// shows that server's link, as with one server: it is not known to be
-// current.
+// another server is down or unknown: then as IconCriticalPartial, whose
+// badge says not every server is live (the tooltip and first line name
+// which). A critical on a server whose list is stale or unknown shows
+// that server's link, as with one server: it is not known to be current.
 func worstIcon(servers []store.ServerState, incs []store.Incident) Icon {
 	unacked := map[string]int{}
 	for _, in := range incs {
@@ -34,11 +34,15 @@ func worstIcon(servers []store.ServerState, incs []store.Incident) Icon {
 			unacked[in.Server]++
 		}
 	}
-	worst := IconLive
+	worst, allLive := IconLive, true
 	for _, sv := range servers {
 		if i := icon(sv.Link, sv.Knowledge, unacked[sv.ID]); iconRank[i] > iconRank[worst] {
 			worst = i
 		}
+		allLive = allLive && isLive(sv)
+	}
+	if worst == IconCritical && !allLive {
+		return IconCriticalPartial
 	}
 	return worst
 }

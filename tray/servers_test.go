@@ -144,7 +144,8 @@ func TestSeveralServersWithTheRealStore(t *testing.T) {
 
 // TestCriticalIconWithAServerDown: with several servers, a current
 // server's unacknowledged critical shows the critical mark whatever the
-// other servers' links (the tooltip names those); a critical on a server
+// other servers' links, with the badge that says not all are live while
+// one is not (the tooltip names those); a critical on a server
 // whose list is stale or unknown is not known to be current, and shows
 // that server's link as before; with one server nothing changed.
 func TestCriticalIconWithAServerDown(t *testing.T) {
@@ -182,21 +183,21 @@ func TestCriticalIconWithAServerDown(t *testing.T) {
 		tooltip string
 	}{
 		{"other reconnecting, stale", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkReconnecting, "refused")))},
-			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
 		{"other reconnecting, never known", []store.ServerState{p, {ID: "S", Link: store.LinkReconnecting}},
-			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
 		{"other offline", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkOffline, "no network")))},
-			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
 		{"other rejected", []store.ServerState{p, {ID: "S", Link: store.LinkRejected, Reason: "server rejected the token"}},
-			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
 		{"other rejected after it was known", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkRejected, "rejected")))},
-			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
 		{"other unknown", []store.ServerState{p, {ID: "S"}},
-			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
 		{"other catching up", []store.ServerState{p, {ID: "S", Link: store.LinkLive}},
-			critOn("P"), IconCritical, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server unknown)"},
 		{"others unknown and offline", []store.ServerState{{ID: "U"}, p, with(live("O"), both(stale, link(store.LinkOffline, "asleep")))},
-			critOn("P"), IconCritical, "1 of 3 live — 1 active, 1 critical (1 server unknown, 1 as of 17:35)"},
+			critOn("P"), IconCriticalPartial, "1 of 3 live — 1 active, 1 critical (1 server unknown, 1 as of 17:35)"},
 		{"critical acknowledged, other reconnecting", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkReconnecting, "refused")))},
 			ackedOn("P"), IconReconnecting, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
 		{"critical on the stale server", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkReconnecting, "refused")))},
@@ -205,6 +206,10 @@ func TestCriticalIconWithAServerDown(t *testing.T) {
 			critOn("S"), IconReconnecting, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
 		{"critical on the stale server, other unknown", []store.ServerState{{ID: "U"}, with(live("S"), both(stale, link(store.LinkOffline, "asleep")))},
 			critOn("S"), IconUnknown, "0 of 2 live — 1 active, 1 critical (1 server unknown, 1 as of 17:35)"},
+		{"other live, catch-up failing", []store.ServerState{p, with(live("S"), stale)},
+			critOn("P"), IconCriticalPartial, "1 of 2 live — 1 active, 1 critical (1 server as of 17:35)"},
+		{"criticals on both, one stale", []store.ServerState{p, with(live("S"), both(stale, link(store.LinkReconnecting, "refused")))},
+			critOn("P", "S"), IconCriticalPartial, "1 of 2 live — 2 active, 2 critical (1 server as of 17:35)"},
 		{"all live, critical", []store.ServerState{p, live("S")}, critOn("P"), IconCritical, "2 of 2 live — 1 active, 1 critical"},
 		{"all live, criticals on both", []store.ServerState{p, live("S")}, critOn("P", "S"), IconCritical, "2 of 2 live — 2 active, 2 critical"},
 		{"all live, none", []store.ServerState{p, live("S")}, nil, IconLive, "2 of 2 live — no active incidents"},

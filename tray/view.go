@@ -26,6 +26,11 @@ const (
 	// IconOffline: known as of some time, and not trying: no network,
 	// asleep, stopped, or the token was rejected.
 	IconOffline
+	// IconCriticalPartial: with several servers, IconCritical with a
+	// badge: a live, current server has a critical incident nobody has
+	// acknowledged, while another server is not live or not current
+	// (the tooltip names it).
+	IconCriticalPartial
 )
 
 // String names the icon, for test failures and logs.
@@ -41,17 +46,20 @@ func (i Icon) String() string {
 		return "reconnecting"
 	case IconOffline:
 		return "offline"
+	case IconCriticalPartial:
+		return "critical, not all live"
 	}
 	return fmt.Sprintf("Icon(%d)", int(i))
 }
 
 // pngs are the icons' images, unpaused and paused, by Icon.
 var pngs = [...][2][]byte{
-	IconUnknown:      {trayicon.Unknown, trayicon.UnknownPaused},
-	IconLive:         {trayicon.Live, trayicon.LivePaused},
-	IconCritical:     {trayicon.Critical, trayicon.CriticalPaused},
-	IconReconnecting: {trayicon.Reconnecting, trayicon.ReconnectingPaused},
-	IconOffline:      {trayicon.Offline, trayicon.OfflinePaused},
+	IconUnknown:         {trayicon.Unknown, trayicon.UnknownPaused},
+	IconLive:            {trayicon.Live, trayicon.LivePaused},
+	IconCritical:        {trayicon.Critical, trayicon.CriticalPaused},
+	IconReconnecting:    {trayicon.Reconnecting, trayicon.ReconnectingPaused},
+	IconOffline:         {trayicon.Offline, trayicon.OfflinePaused},
+	IconCriticalPartial: {trayicon.CriticalPartial, trayicon.CriticalPartialPaused},
 }
 
 // PNG returns the icon's image, with the pause badge when paused; an

@@ -148,7 +148,7 @@ func TestClock(t *testing.T) {
 
 func TestIconPNGs(t *testing.T) {
 	seen := map[string]string{}
-	for _, i := range []Icon{IconUnknown, IconLive, IconCritical, IconReconnecting, IconOffline} {
+	for _, i := range []Icon{IconUnknown, IconLive, IconCritical, IconReconnecting, IconOffline, IconCriticalPartial} {
 		for _, p := range []bool{false, true} {
 			png := string(i.PNG(p))
 			if !strings.HasPrefix(png, "\x89PNG") {
@@ -212,9 +212,9 @@ func TestBuildSeveralServers(t *testing.T) {
 			IconLive, "2 of 2 live — 2 active, 1 critical",
 			" | Production: Live — 2 active, 1 critical(off) | Staging: Live — no active incidents(off)" + restLive + ackOff},
 		{"one reconnecting: the live one's critical still shows", state(append(prodIncs, on("s", inc(ops.Warning, false), inc(ops.Info, false))...), prod, down),
-			IconCritical, "1 of 2 live — 5 active, 1 critical (1 server as of 17:35)",
+			IconCriticalPartial, "1 of 2 live — 5 active, 1 critical (1 server as of 17:35)",
 			prodLine + " | Staging: Reconnecting — as of 17:35: 2 active · connection refused(off) | Reconnect Staging" + rest + ackOn},
-		{"one rejected, never known", state(prodIncs, prod, rejected), IconCritical,
+		{"one rejected, never known", state(prodIncs, prod, rejected), IconCriticalPartial,
 			"1 of 2 live — 3 active, 1 critical (1 server unknown)",
 			prodLine + " | wss://staging.example/ws: Not connected — incidents unknown · server rejected the token(off)" +
 				" | Reconnect wss://staging.example/ws" + rest + ackOn},

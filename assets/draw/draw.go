@@ -212,10 +212,34 @@ func TrayOffline(size int) *image.NRGBA {
 // TrayCritical: red disc, white exclamation mark: a critical incident nobody
 // has acknowledged yet.
 func TrayCritical(size int) *image.NRGBA {
-	return Render(size, append(disc(Red),
+	return Render(size, critical()...)
+}
+
+// TrayCriticalPartial: the critical icon with a grey badge in its upper
+// right corner: a critical incident nobody has acknowledged on a live
+// server, while another server is down or unknown.
+func TrayCriticalPartial(size int) *image.NRGBA {
+	return Render(size, append(critical(), partialMark()...)...)
+}
+
+// critical is TrayCritical's layers.
+func critical() []Layer {
+	return append(disc(Red),
 		Layer{Polyline(0.12, 0.5, 0.22, 0.5, 0.58), White},
 		Layer{Circle(0.5, 0.76, 0.07), White},
-	)...)
+	)
+}
+
+// partialMark is TrayCriticalPartial's badge in the upper right corner,
+// clear of the exclamation mark and of the pause badge: a white dash on a
+// grey disc, ringed in white (not every server is live).
+func partialMark() []Layer {
+	return []Layer{
+		{Circle(0.78, 0.22, 0.20), DarkEdge},
+		{Circle(0.78, 0.22, 0.185), White},
+		{Circle(0.78, 0.22, 0.145), Grey},
+		{RoundRect(0.69, 0.195, 0.87, 0.245, 0.02), White},
+	}
 }
 
 // TrayUnknown: slate disc, white question mark: not connected since start
@@ -277,6 +301,7 @@ func All() []Icon {
 		{"reconnecting", TrayReconnecting},
 		{"offline", TrayOffline},
 		{"critical", TrayCritical},
+		{"critical-partial", TrayCriticalPartial},
 		{"unknown", TrayUnknown},
 	} {
 		img := t.draw(64)

@@ -20,6 +20,12 @@ var (
 	Critical []byte
 	//go:embed tray-critical-paused.png
 	CriticalPaused []byte
+	// CriticalPartial is Critical with a badge in its upper right corner:
+	// a critical on a live server while another server is down or unknown.
+	//go:embed tray-critical-partial.png
+	CriticalPartial []byte
+	//go:embed tray-critical-partial-paused.png
+	CriticalPartialPaused []byte
 	//go:embed tray-reconnecting.png
 	Reconnecting []byte
 	//go:embed tray-reconnecting-paused.png
