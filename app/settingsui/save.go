@@ -251,17 +251,35 @@ func (f *form) finishSave(old, s settings.Settings, toks map[string]settings.Sec
 
 func typed(toks map[string]settings.Secret, id string) bool { _, ok := toks[id]; return ok }
 
-// forget deletes the token stored for the selected server (under the URL
-// it was saved with).
+// forget asks first, naming the server and the keyring entry, then
+// deletes the token stored for the selected server (under the URL it was
+// saved with) at once: unlike Remove it does not wait for Save.
 func (f *form) forget() {
 	sv, ok := f.selected()
 	if f.opts.Tokens == nil || !ok {
 		return
 	}
 	id, url := sv.ID, f.savedURL(sv.ID)
+	msg := "The token typed for " + sv.Label() + " will be cleared."
+	if url != "" {
+		msg = "The token stored for " + settings.TokenUser(url) + " will be deleted from the system keyring now. " +
+			sv.Label() + " cannot connect until you enter a token again."
+	}
+	f.confirm("Forget the token of "+sv.Label()+"?", msg, func(yes bool) {
+		if yes {
+			f.forgetNow(id, url)
+		}
+	})
+}
+
+// forgetNow deletes the token of server id, stored under url ("": none
+// stored yet), once the user said yes.
+func (f *form) forgetNow(id, url string) {
 	delete(f.pending, id)
 	f.forgetToken.Disable()
-	f.token.SetText("")
+	if sv, ok := f.selected(); ok && sv.ID == id {
+		f.token.SetText("")
+	}
 	if url == "" {
 		f.forgetToken.Enable()
 		f.tokenStatus.SetText("Token removed.")
