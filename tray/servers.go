@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
 
@@ -27,12 +26,13 @@ var iconRank = [...]int{IconLive: 0, IconReconnecting: 1, IconOffline: 2, IconUn
 // badge says not every server is live (the tooltip and first line name
 // which). A critical on a server whose list is stale or unknown shows
 // that server's link, as with one server: it is not known to be current.
-func worstIcon(servers []store.ServerState, incs []store.Incident) Icon {
+//
+// crit are the unacknowledged critical incidents
+// (store.State.Unacknowledged(ops.Critical)).
+func worstIcon(servers []store.ServerState, crit []store.Incident) Icon {
 	unacked := map[string]int{}
-	for _, in := range incs {
-		if in.Severity == ops.Critical && !in.Acked && !in.IsAcknowledged() {
-			unacked[in.Server]++
-		}
+	for _, in := range crit {
+		unacked[in.Server]++
 	}
 	worst, allLive := IconLive, true
 	for _, sv := range servers {

@@ -164,12 +164,13 @@ type View struct {
 // followed by "Reconnect <name>" while it is not live.
 func Build(s store.State, now time.Time) View {
 	paused := now.Before(s.PausedUntil)
-	c := count(s.Incidents)
+	unacked := s.Unacknowledged(ops.Critical)
+	c := count(s.Incidents, len(unacked))
 	v := View{Paused: paused}
 	var lines []Item
 	allLive := s.Link == store.LinkLive
 	if len(s.Servers) > 1 {
-		v.Icon, v.Tooltip = worstIcon(s.Servers, s.Incidents), overall(s.Servers, c, now)
+		v.Icon, v.Tooltip = worstIcon(s.Servers, unacked), overall(s.Servers, c, now)
 		lines = serverLines(s.Servers, now)
 		allLive = everyLive(s.Servers)
 	} else {
@@ -209,15 +210,15 @@ type counts struct {
 	active, critical, unacked int
 }
 
-func count(incs []store.Incident) counts {
-	var c counts
+// count counts incs; unacked is how many critical ones nobody has
+// acknowledged (store.State.Unacknowledged: a failed acknowledgement from
+// this desktop does not count, the server does not know of it).
+func count(incs []store.Incident, unacked int) counts {
+	c := counts{unacked: unacked}
 	for _, in := range incs {
 		c.active++
 		if in.Severity == ops.Critical {
 			c.critical++
-			if !in.Acked && !in.IsAcknowledged() {
-				c.unacked++
-			}
 		}
 	}
 	return c

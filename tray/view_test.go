@@ -278,3 +278,41 @@ func serverNameOf(s store.State, id string) string {
 	}
 	return "(none)"
 }
+
+// TestFailedAcknowledgementKeepsTheMark: a critical whose acknowledgement
+// from this desktop failed (AckErr) is still unacknowledged — the server
+// does not know — so the critical mark and "Acknowledge all critical"
+// stay, as store.State.Unacknowledged says; one awaiting the server's
+// answer counts as acknowledged.
+func TestFailedAcknowledgementKeepsTheMark(t *testing.T) {
+	failed, pending := inc(ops.Critical, true), inc(ops.Critical, true)
+	failed.AckErr, pending.AckPending = "not connected", true
+	sv := func(id string) store.ServerState {
+		return store.ServerState{ID: id, Name: id, Link: store.LinkLive, Knowledge: store.Current, AsOf: now}
+	}
+	for _, tc := range []struct {
+		name   string
+		in     store.Incident
+		icon   Icon
+		ackOff bool
+	}{
+		{"failed", failed, IconCritical, false},
+		{"pending", pending, IconLive, true},
+	} {
+		one := store.State{Link: store.LinkLive, Knowledge: store.Current, Incidents: []store.Incident{tc.in}}
+		in := tc.in
+		in.Server = "b"
+		several := store.State{Servers: []store.ServerState{sv("a"), sv("b")}, Incidents: []store.Incident{in}}
+		for what, s := range map[string]store.State{"one server": one, "two servers": several} {
+			v := Build(s, now)
+			if v.Icon != tc.icon {
+				t.Errorf("%s, %s: icon %v, want %v", tc.name, what, v.Icon, tc.icon)
+			}
+			for _, it := range v.Items {
+				if it.Action == ActionAckCritical && it.Disabled != tc.ackOff {
+					t.Errorf("%s, %s: %q disabled %v, want %v", tc.name, what, it.Label, it.Disabled, tc.ackOff)
+				}
+			}
+		}
+	}
+}
