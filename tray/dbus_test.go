@@ -133,6 +133,9 @@ func TestTrayOnSessionBus(t *testing.T) {
 	if s.tooltip != "1 of 2 live — 1 active, 1 critical (1 server unknown)" || s.firstLine() != s.tooltip {
 		t.Errorf("two servers: tooltip %q, first line %q", s.tooltip, s.firstLine())
 	}
+	if string(s.pixels) != string(pixmap(t, IconCriticalPartial.PNG(false))) {
+		t.Error("two servers, Production's critical while Staging is down: not the critical icon with the badge")
+	}
 	if it, ok := s.find("Production: Live — 1 active, 1 critical"); !ok || it.enabled {
 		t.Errorf("no disabled line for Production: %v", s.menu)
 	}
