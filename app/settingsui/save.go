@@ -81,15 +81,17 @@ func (f *form) movedHosts(old, s settings.Settings) []string {
 	return out
 }
 
-// startSave stores the tokens and the autostart entry in the background,
-// then applies and persists on the UI goroutine (finishSave).
+// startSave writes the autostart entry in the background, then applies
+// and persists on the UI goroutine (finishSave), which stores the tokens
+// only once that succeeded.
 func (f *form) startSave(old, s settings.Settings, toks map[string]settings.Secret) {
 	f.save.Disable()
 	f.setStatus("Saving…", widget.MediumImportance)
 	f.bg.Add(1)
 	go func() {
 		defer f.bg.Done()
-		notes, imp := f.storeTokens(old, s, toks)
+		var notes []string
+		imp := widget.SuccessImportance
 		if s.StartAtLogin != old.StartAtLogin || s.StartAtLogin != settings.StartAtLoginEnabled() {
 			if err := settings.SetStartAtLogin(s.StartAtLogin, ""); err != nil {
 				notes = append(notes, "Start at login: "+err.Error())
@@ -157,16 +159,16 @@ func (f *form) tokensToSave(s settings.Settings) (map[string]settings.Secret, bo
 }
 
 // storeTokens stores the tokens typed, each under its server's entry,
-// off the UI goroutine, and returns what the user should know (a server
-// moved to another host needs its token again: settings.TokenChanges).
-// It deletes nothing: that waits until the settings are saved
-// (deleteUnused), so a save that fails loses no token.
-func (f *form) storeTokens(old, s settings.Settings, toks map[string]settings.Secret) ([]string, widget.Importance) {
-	imp := widget.SuccessImportance
+// off the UI goroutine, and adds to notes what the user should know: a
+// token that could not be stored (the settings are saved, that token is
+// not), a server moved to another host that needs its token again
+// (settings.TokenChanges). It runs only once the settings are applied and
+// persisted, so a save that fails leaves no typed token behind; and it
+// deletes nothing (deleteUnused does, after it).
+func (f *form) storeTokens(old, s settings.Settings, toks map[string]settings.Secret, notes []string, imp widget.Importance) ([]string, widget.Importance) {
 	if f.opts.Tokens == nil {
-		return nil, imp
+		return notes, imp
 	}
-	var notes []string
 	plan := settings.TokenChanges(old, s)
 	ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
 	defer cancel()
@@ -180,7 +182,8 @@ func (f *form) storeTokens(old, s settings.Settings, toks map[string]settings.Se
 			continue
 		}
 		if err := f.opts.Tokens.Set(ctx, sv.URL, tok); err != nil {
-			notes = append(notes, sv.Label()+": "+keyringMessage(err, f.opts.Tokens.SessionOnly(sv.URL)))
+			notes = append(notes, "The settings are saved, but "+sv.Label()+"'s token is not stored in the system keyring. "+
+				keyringMessage(err, f.opts.Tokens.SessionOnly(sv.URL)))
 			imp = widget.WarningImportance
 		}
 	}
@@ -212,7 +215,9 @@ func (f *form) deleteUnused(old, s settings.Settings, status string) {
 	}()
 }
 
-// finishSave runs on the UI goroutine. It tells Options.Saved last.
+// finishSave runs on the UI goroutine: it applies and persists s, and
+// only when both succeeded stores the tokens typed, in the background;
+// then saved ends the save.
 func (f *form) finishSave(old, s settings.Settings, toks map[string]settings.Secret, notes []string, imp widget.Importance) {
 	if f.opts.Apply != nil {
 		if err := f.opts.Apply(s.Clone(), toks); err != nil {
@@ -229,6 +234,18 @@ func (f *form) finishSave(old, s settings.Settings, toks map[string]settings.Sec
 	f.mu.Lock()
 	f.cur = s.Clone()
 	f.mu.Unlock()
+	f.bg.Add(1)
+	go func() {
+		defer f.bg.Done()
+		notes, imp := f.storeTokens(old, s, toks, notes, imp)
+		f.do(func() { f.saved(old, s, toks, notes, imp) })
+	}()
+}
+
+// saved runs on the UI goroutine once the settings are persisted and the
+// tokens stored. It tells Options.Saved last, so the agent reloads with
+// the tokens in the keyring.
+func (f *form) saved(old, s settings.Settings, toks map[string]settings.Secret, notes []string, imp widget.Importance) {
 	for id := range toks {
 		delete(f.pending, id)
 	}

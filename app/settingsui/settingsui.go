@@ -7,16 +7,18 @@
 // The window owns saving: on Save it validates (each field's problem shows
 // under that field and goes once fixed; a server with problems is opened
 // in the editor and marked in the list), asks for consent before a token
-// would travel unencrypted or to a second host (settings.TokenRisks), stores
-// each new token in the keyring under its server's own entry and writes or
-// removes the autostart entry, off the UI goroutine and bounded by the
-// TokenStore's timeout; it calls Options.Apply on the UI goroutine, and,
-// when that succeeds, persists the settings to Options.Prefs and calls
-// Options.Saved. Only then are the keyring entries of removed servers
-// deleted (settings.TokenChanges; Remove, and a URL moved to another host,
-// ask first), so a save that fails loses no token. A locked or missing
-// keyring is a message in the window; the token is then held for this
-// session only.
+// would travel unencrypted or to a second host (settings.TokenRisks), writes
+// or removes the autostart entry off the UI goroutine, calls Options.Apply
+// on the UI goroutine, and, when that succeeds, persists the settings to
+// Options.Prefs. Only then does it store each new token in the keyring
+// under its server's own entry (off the UI goroutine, bounded by the
+// TokenStore's timeout), delete the keyring entries of removed servers
+// (settings.TokenChanges; Remove, and a URL moved to another host, ask
+// first) and call Options.Saved: a save that fails neither loses a stored
+// token nor leaves a typed one behind. A locked or missing keyring is a
+// message in the window ("the settings are saved, but Staging's token is
+// not"); the token is then held for this session only. "Forget token"
+// asks first, then deletes the server's keyring entry at once.
 //
 // In the window process (docs/ARCHITECTURE.md) the dashboard's Settings
 // button and Ctrl+, call the func WindowOpener returns: settings are read
