@@ -37,15 +37,17 @@
 //
 // # Re-alerts and sound
 //
-// A critical incident that notified (or was held by a silence) and that
-// nobody acknowledged is notified again every Rules.ReAlert until Settled
+// A critical incident that notified (or was held by a silence or a mute)
+// and that nobody acknowledged is notified again every Rules.ReAlert until Settled
 // ("Unacknowledged for 10 min · …"; one that settled by leaving the list
 // and comes back unacknowledged, a duplicate, is watched again without a
 // new notification), on the delivery goroutine's one
 // timer: the notifier wakes when a re-alert is due, never to poll.
 // Re-alerts obey the rules in force when due, like any critical: through
 // quiet hours and through a pause unless Rules.PauseCriticals; one that a
-// silence or a mute holds waits for the next interval. Criticals that
+// silence holds waits for the next interval, one that a mute holds (its
+// server or room) waits for the unmute and re-alerts one interval after
+// it, never at once, and meanwhile wakes nothing. Criticals that
 // came together re-alert together: a few one by one, more as one summary
 // ("5 critical incidents still unacknowledged"). With Rules.CriticalSound
 // a critical notification (and a summary holding one) carries a sound
@@ -75,6 +77,10 @@
 // one digest names what it held back ("5 incidents while notifications
 // were paused, 1 critical"), with the urgency of the worst of them.
 // Incidents in muted rooms or below the minimum severity are not held.
+// The digest, the burst summary and the recovery notice say what is still
+// open: an incident Settled (acknowledged or resolved) before they are
+// shown is no longer counted or named in them, and when nothing is left
+// they are not shown at all.
 //
 // # Catch-up and recovery
 //
