@@ -137,7 +137,7 @@ func (e *engine) filter(server string, inc ops.Incident, now time.Time) (ops.Inc
 	}
 	if inc.Severity == ops.Critical && inc.UUID != "" &&
 		(loud || e.rules.unsilenced().unmuted().Check(server, inc, now) == Notify) {
-		e.re.watch(server, inc, now)
+		e.re.watch(server, inc, now, e.rules)
 	}
 	if dup {
 		return inc, Duplicate

@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,5 +69,38 @@ func TestEngineReAlertMutedAfterwards(t *testing.T) {
 	}
 	if at, got := wake(t, e, unmute); len(got) != 1 || !at.Equal(unmute.Add(5*time.Minute)) {
 		t.Fatalf("at +%v after the unmute: %+v", at.Sub(unmute), got)
+	}
+}
+
+// A muted room is matched as the server sent it, not as a notification
+// shows it: one near settings.MaxRoomLen (longer than the display cut)
+// stays muted for re-alerts too.
+func TestEngineReAlertLongMutedRoom(t *testing.T) {
+	room := strings.Repeat("r", 63)
+	e := reAlertEngine(Rules{ReAlert: 5 * time.Minute, MutedRooms: []string{room}})
+	c := inc("c1", ops.Critical)
+	c.Room = room
+	if d := e.incident("", c, t0); d != Muted {
+		t.Fatalf("decision %v", d)
+	}
+	if dl := e.deadline(t0); !dl.IsZero() {
+		t.Fatalf("deadline +%v for a muted room", dl.Sub(t0))
+	}
+	if got := drain(e, t0.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("a muted room re-alerted: %+v", got)
+	}
+}
+
+// A muted server that floods criticals does not push the others out of
+// the bounded watch list: the muted go first.
+func TestEngineReAlertMutedGoFirst(t *testing.T) {
+	e := newEngine(Options{Window: time.Second, Burst: 1, Remember: 4 * maxWatched, AppName: "Warpdesk"})
+	e.setRules(Rules{ReAlert: time.Minute, MutedServers: []string{"lab"}}, t0)
+	e.incident("prod", inc("p1", ops.Critical), t0)
+	for i := range maxWatched + 10 {
+		e.incident("lab", inc(fmt.Sprint("l", i), ops.Critical), t0)
+	}
+	if len(e.re.list) != maxWatched || e.re.find("prod", "p1") < 0 {
+		t.Fatalf("%d watched, prod's critical watched: %v", len(e.re.list), e.re.find("prod", "p1") >= 0)
 	}
 }

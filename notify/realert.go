@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/warpdesk/warpdesk/ops"
@@ -23,25 +24,47 @@ type reAlerts struct {
 // notification shows is kept.
 type watched struct {
 	server string
+	room   string // the room as sent (inc.Room is cut for display), for Rules.MutedRooms
 	inc    ops.Incident
 	last   time.Time // when it was last notified (or silenced)
 	since  time.Time // when it was first notified
 }
 
-// watch starts watching inc of server, notified at now.
-func (r *reAlerts) watch(server string, inc ops.Incident, now time.Time) {
+// maxRoomBytes bounds the room kept for the mute check: longer than any
+// room a user can mute (settings.MaxRoomLen runes), so a cut one matches none.
+const maxRoomBytes = 1024
+
+// watch starts watching inc of server, notified (or silenced) at now.
+// When maxWatched are watched already, the one watched longest goes,
+// muted under rules first: a muted server flooding criticals does not
+// push out the re-alerts of those that are not.
+func (r *reAlerts) watch(server string, inc ops.Incident, now time.Time, rules Rules) {
 	if r.find(server, inc.UUID) >= 0 {
 		return
 	}
 	if len(r.list) >= maxWatched {
-		r.list[0] = watched{}
-		r.list = r.list[1:]
+		i := slices.IndexFunc(r.list, func(w watched) bool { return w.muted(rules) })
+		r.list = slices.Delete(r.list, max(i, 0), max(i, 0)+1)
+	}
+	room := inc.Room
+	if len(room) > maxRoomBytes {
+		room = room[:maxRoomBytes]
 	}
 	inc = ops.Incident{
 		UUID: inc.UUID, Severity: inc.Severity, CreatedAt: inc.CreatedAt,
 		Title: cleanLine(inc.Title, MaxSummaryRunes), Room: cleanLine(inc.Room, 60),
 	}
-	r.list = append(r.list, watched{server: server, inc: inc, last: now, since: now})
+	r.list = append(r.list, watched{server: server, room: room, inc: inc, last: now, since: now})
+}
+
+// muted reports whether rules mute w, by its server or its room.
+func (w watched) muted(rules Rules) bool { return rules.muted(w.server, w.room) }
+
+// incident is w's incident as its server sent it, for Rules.Check.
+func (w watched) incident() ops.Incident {
+	inc := w.inc
+	inc.Room = w.room
+	return inc
 }
 
 // settle stops watching the incident uuid of server.
@@ -71,7 +94,7 @@ func (r *reAlerts) next(rules Rules) time.Time {
 	}
 	var d time.Time
 	for _, w := range r.list {
-		if rules.muted(w.server, w.inc.Room) {
+		if w.muted(rules) {
 			continue
 		}
 		if due := w.last.Add(every); d.IsZero() || due.Before(d) {
@@ -94,7 +117,7 @@ func (r *reAlerts) restart(now time.Time) {
 func (r *reAlerts) unmuted(old, rules Rules, now time.Time) {
 	for i := range r.list {
 		w := &r.list[i]
-		if old.muted(w.server, w.inc.Room) && !rules.muted(w.server, w.inc.Room) {
+		if w.muted(old) && !w.muted(rules) {
 			w.last = now
 		}
 	}
@@ -116,11 +139,11 @@ func (e *engine) reAlert(now time.Time) bool {
 	horizon := now.Add(e.window)
 	for i := range e.re.list {
 		w := &e.re.list[i]
-		if w.last.Add(every).After(horizon) || e.rules.muted(w.server, w.inc.Room) {
+		if w.last.Add(every).After(horizon) || w.muted(e.rules) {
 			continue
 		}
 		w.last = now
-		if e.rules.Check(w.server, w.inc, now) == Notify {
+		if e.rules.Check(w.server, w.incident(), now) == Notify {
 			due = append(due, *w)
 		}
 	}
