@@ -93,9 +93,14 @@ func (c *commands) Acknowledge(server, uuid string) {
 }
 
 // AcknowledgeAllCritical acknowledges, on its server, every open critical
-// incident nobody has acknowledged and none is being sent for.
-func (c *commands) AcknowledgeAllCritical() {
+// incident of server ("" every server) nobody has acknowledged and none is
+// being sent for. The window sends it as one command whatever the number
+// of incidents; each goes through Acknowledge's queues here.
+func (c *commands) AcknowledgeAllCritical(server string) {
 	for _, in := range c.a.st.State().Incidents {
+		if server != "" && in.Server != server {
+			continue
+		}
 		if in.Severity == ops.Critical && in.AcknowledgedBy == "" && !in.AckPending {
 			c.Acknowledge(in.Server, in.UUID)
 		}

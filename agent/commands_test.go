@@ -145,8 +145,9 @@ func TestAcknowledgeRefused(t *testing.T) {
 	}))
 }
 
-// "Acknowledge all critical" reaches the server for every open critical
-// nobody acknowledged, and for nothing else.
+// "Acknowledge all critical" of a server reaches it for every open
+// critical nobody acknowledged, and for nothing else; of another server
+// it touches none of them.
 func TestAcknowledgeAllCritical(t *testing.T) {
 	srv := twoUsers(t)
 	var crit []string
@@ -160,7 +161,14 @@ func TestAcknowledgeAllCritical(t *testing.T) {
 		}
 	}
 	alice := userAgent(t, srv, "T-alice")
-	alice.Commands().AcknowledgeAllCritical()
+	waitFor(t, "the criticals listed", func() bool { return len(alice.st.State().Unacknowledged(ops.Critical)) == 2 })
+	alice.Commands().AcknowledgeAllCritical("elsewhere")
+	for _, in := range alice.st.State().Incidents {
+		if in.AckPending || in.Acked {
+			t.Fatalf("acknowledge all critical of another server touched %s: %+v", in.UUID, in)
+		}
+	}
+	alice.Commands().AcknowledgeAllCritical(settings.DefaultServerID)
 	waitFor(t, "both criticals acknowledged by alice on the server", func() bool {
 		n := 0
 		for _, in := range srv.Open() {

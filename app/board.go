@@ -30,6 +30,9 @@ type Board struct {
 	Header   *widget.Label // "Active incidents (3)"
 	Order    *widget.Select
 	AckAll   *widget.Button
+	// AckErr says why the last acknowledgement was not sent (the agent
+	// is not taking commands); hidden once one is sent.
+	AckErr *widget.Label
 
 	EmptyIcon  *widget.Icon
 	EmptyTitle *widget.Label
@@ -69,8 +72,9 @@ type Board struct {
 // NewBoard builds the dashboard on fa (its browser and clipboard serve
 // the detail pane's links). openSettings may be nil (no Settings buttons).
 func NewBoard(fa fyne.App, cmd store.Commands, openSettings func()) *Board {
-	ack := func(r ipc.IncidentRef) { cmd.Acknowledge(r.Server, r.UUID) }
-	b := &Board{
+	var b *Board
+	ack := func(r ipc.IncidentRef) { b.acknowledge(cmd, r) }
+	b = &Board{
 		Dot:        canvas.NewCircle(draw.Grey),
 		Link:       widget.NewLabel(""),
 		Server:     widget.NewLabel(""),
@@ -78,6 +82,7 @@ func NewBoard(fa fyne.App, cmd store.Commands, openSettings func()) *Board {
 		Settings:   widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), openSettings),
 		Header:     widget.NewLabel(""),
 		AckAll:     widget.NewButtonWithIcon("Acknowledge all critical", theme.ConfirmIcon(), nil),
+		AckErr:     widget.NewLabel(""),
 		EmptyIcon:  widget.NewIcon(nil),
 		EmptyTitle: widget.NewLabel(""),
 		EmptyNote:  widget.NewLabel(""),
@@ -107,6 +112,9 @@ func NewBoard(fa fyne.App, cmd store.Commands, openSettings func()) *Board {
 	b.Server.Truncation = fyne.TextTruncateEllipsis
 	b.Header.TextStyle.Bold = true
 	b.Header.SizeName = theme.SizeNameSubHeadingText
+	b.AckErr.Importance = widget.DangerImportance
+	b.AckErr.Wrapping = fyne.TextWrapWord
+	b.AckErr.Hide()
 	b.EmptyTitle.TextStyle.Bold = true
 	b.EmptyTitle.Alignment = fyne.TextAlignCenter
 	b.EmptyNote.Alignment = fyne.TextAlignCenter
@@ -127,7 +135,7 @@ func (b *Board) layout() fyne.CanvasObject {
 	b.list = container.NewStack(container.NewVScroll(b.rows.box), b.Veil)
 	// The choices get a line of their own: with several servers the
 	// filter joins them, and the header must not push the list aside.
-	head := container.NewVBox(b.Header, container.NewHBox(b.filter.Select, b.Order, layout.NewSpacer(), b.AckAll))
+	head := container.NewVBox(b.Header, container.NewHBox(b.filter.Select, b.Order, layout.NewSpacer(), b.AckAll), b.AckErr)
 	incidents := container.NewBorder(head, nil, nil, nil, container.NewStack(b.list, b.empty))
 	monHead := widget.NewLabel("Monitors")
 	monHead.TextStyle.Bold = true
@@ -284,18 +292,43 @@ func (b *Board) Shown() store.State { return b.st }
 func (b *Board) Next() time.Time { return b.next }
 
 // ackAll is "Acknowledge all critical": every server's critical
-// incidents, or, filtered to one server, the critical incidents listed
-// (never those of a server filtered out of sight).
+// incidents, or, filtered to one server, that server's (never those of a
+// server filtered out of sight). It is one command saying so, however
+// many incidents it covers, carried out by the agent.
 func (b *Board) ackAll(cmd store.Commands) {
-	if b.filter.id == "" {
-		cmd.AcknowledgeAllCritical()
+	if t, ok := cmd.(ackTrier); ok {
+		b.ackSent(t.TryAcknowledgeAllCritical(b.filter.id))
 		return
 	}
-	for _, in := range b.listed() {
-		if in.Severity == ops.Critical && needsAck(in) {
-			cmd.Acknowledge(in.Server, in.UUID)
-		}
+	cmd.AcknowledgeAllCritical(b.filter.id)
+}
+
+// acknowledge is a row's or the detail pane's Acknowledge.
+func (b *Board) acknowledge(cmd store.Commands, r ipc.IncidentRef) {
+	if t, ok := cmd.(ackTrier); ok {
+		b.ackSent(t.TryAcknowledge(r.Server, r.UUID))
+		return
 	}
+	cmd.Acknowledge(r.Server, r.UUID)
+}
+
+// ackTrier is a store.Commands that says when an acknowledgement will not
+// be sent (ipc.Remote: ipc.ErrBusy while the agent is not taking
+// commands); the Board then shows why, so that the user knows to press
+// again rather than trust a promise lost on the way.
+type ackTrier interface {
+	TryAcknowledge(server, uuid string) error
+	TryAcknowledgeAllCritical(server string) error
+}
+
+// ackSent shows err under the buttons, or hides the last one when nil.
+func (b *Board) ackSent(err error) {
+	if err == nil {
+		b.AckErr.Hide()
+		return
+	}
+	setText(b.AckErr, "Not acknowledged: "+err.Error()+". Try again.")
+	b.AckErr.Show()
 }
 
 func unackedCritical(items []store.Incident) int {

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/warpdesk/warpdesk/ipc"
 	"github.com/warpdesk/warpdesk/ops"
 	"github.com/warpdesk/warpdesk/store"
 )
@@ -120,21 +122,25 @@ func TestSeveralServersNeverAllClearWhenOneIsUnknown(t *testing.T) {
 
 // Filtered to one server, "Acknowledge all critical" acknowledges that
 // server's critical incidents, the ones listed, and not those of servers
-// the user has filtered out of sight.
+// the user has filtered out of sight: one command naming the server,
+// however many there are (one command each could be lost past the
+// window's queue).
 func TestAckAllFollowsTheFilter(t *testing.T) {
 	f := newFixture(t, WindowOptions{})
 	b := f.w.Board
 	st := twoServers()
-	c2 := incident("c2", "queue stuck", ops.Critical)
-	c2.Server = "stg"
-	st.Incidents = append(st.Incidents, c2)
+	for i := range 200 {
+		c := incident(fmt.Sprintf("c%d", i+2), "queue stuck", ops.Critical)
+		c.Server = "stg"
+		st.Incidents = append(st.Incidents, c)
+	}
 	f.src.publish(st)
 	b.filter.Select.SetSelected("Staging")
 	if !b.AckAll.Visible() {
 		t.Fatal("Staging has an unacknowledged critical: no Acknowledge all critical")
 	}
 	test.Tap(b.AckAll)
-	if got := strings.Join(f.cmd.calls, ","); got != "ack stg/c2" {
+	if got := strings.Join(f.cmd.calls, ","); got != "ackAllCritical stg" {
 		t.Fatalf("filtered to Staging, Acknowledge all critical sent %q, want only Staging's critical", got)
 	}
 	f.cmd.calls = nil
@@ -184,5 +190,39 @@ func TestFilterUsesTheServersOwnKnowledge(t *testing.T) {
 	f.src.publish(st)
 	if b.EmptyTitle.Text != "Incidents unknown" {
 		t.Fatalf("all servers, one unknown: %q", b.EmptyTitle.Text)
+	}
+}
+
+// busyCommands is a store.Commands whose acknowledgements are refused,
+// as ipc.Remote's are while the agent is not taking commands.
+type busyCommands struct {
+	commandLog
+	err error
+}
+
+func (c *busyCommands) TryAcknowledge(_, _ string) error         { return c.err }
+func (c *busyCommands) TryAcknowledgeAllCritical(_ string) error { return c.err }
+
+// An acknowledgement that will not be sent is said under the buttons,
+// never lost silently; the next one sent clears it.
+func TestRefusedAcknowledgementIsShown(t *testing.T) {
+	cmd := &busyCommands{err: ipc.ErrBusy}
+	b := NewBoard(test.NewTempApp(t), cmd, nil)
+	st := twoServers()
+	st.Version = 1
+	b.Set(st, at(17, 35, 0))
+	test.Tap(b.AckAll)
+	if !b.AckErr.Visible() || !strings.Contains(b.AckErr.Text, ipc.ErrBusy.Error()) {
+		t.Fatalf("refused: error shown %v, %q", b.AckErr.Visible(), b.AckErr.Text)
+	}
+	cmd.err = nil
+	test.Tap(b.rows.views[0].Ack)
+	if b.AckErr.Visible() {
+		t.Fatalf("sent: the old error still shown: %q", b.AckErr.Text)
+	}
+	cmd.err = fmt.Errorf("ipc: %w", ipc.ErrBusy)
+	test.Tap(b.rows.views[0].Ack)
+	if !b.AckErr.Visible() {
+		t.Fatal("a row's refused Acknowledge is not shown")
 	}
 }

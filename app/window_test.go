@@ -57,7 +57,9 @@ func (c *commandLog) Acknowledge(server, uuid string) {
 	}
 	c.calls = append(c.calls, "ack "+uuid)
 }
-func (c *commandLog) AcknowledgeAllCritical() { c.calls = append(c.calls, "ackAllCritical") }
+func (c *commandLog) AcknowledgeAllCritical(server string) {
+	c.calls = append(c.calls, strings.TrimSpace("ackAllCritical "+server))
+}
 func (c *commandLog) Reconnect(server string) {
 	c.calls = append(c.calls, strings.TrimSpace("reconnect "+server))
 }

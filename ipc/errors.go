@@ -16,3 +16,8 @@ var (
 
 // ErrClosed: the link was ended on this side, by Remote.Close.
 var ErrClosed = errors.New("ipc: link closed")
+
+// ErrBusy: a Remote refused an acknowledgement because MaxPendingAcks
+// already wait for an agent that is not reading its commands. It was not
+// sent; the window says so, and the user may try again.
+var ErrBusy = errors.New("ipc: the background agent is not taking commands; not sent")

@@ -2,6 +2,7 @@ package ipc_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -70,4 +71,18 @@ func ExampleServer_ShowIncident() {
 	<-done
 	rm.Close()
 	// Output: prod u1 db down
+}
+
+// The dashboard's "Acknowledge all critical", filtered to one server: one
+// command naming it. An agent that is not reading makes the Remote refuse
+// acknowledgements past MaxPendingAcks with ErrBusy, which the window
+// shows; here the link has ended, and the error says so.
+func ExampleRemote_TryAcknowledgeAllCritical() {
+	windowIn, _ := io.Pipe()
+	_, windowOut := io.Pipe()
+	rm := ipc.NewRemote(windowIn, windowOut, ipc.Options{})
+	rm.Close()
+	err := rm.TryAcknowledgeAllCritical("prod")
+	fmt.Println(errors.Is(err, ipc.ErrClosed), errors.Is(err, ipc.ErrBusy))
+	// Output: true false
 }

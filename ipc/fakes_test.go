@@ -2,6 +2,7 @@ package ipc_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,10 +22,12 @@ type commands struct{ got chan string }
 func newCommands() *commands { return &commands{got: make(chan string, 100)} }
 
 func (c *commands) Acknowledge(_, uuid string) { c.got <- "ack " + uuid }
-func (c *commands) AcknowledgeAllCritical()    { c.got <- "ackAllCritical" }
-func (c *commands) Reconnect(string)           { c.got <- "reconnect" }
-func (c *commands) Pause(until time.Time)      { c.got <- "pause " + until.UTC().Format(time.RFC3339) }
-func (c *commands) SettingsChanged()           { c.got <- "settingsChanged" }
+func (c *commands) AcknowledgeAllCritical(server string) {
+	c.got <- strings.TrimSpace("ackAllCritical " + server)
+}
+func (c *commands) Reconnect(server string) { c.got <- strings.TrimSpace("reconnect " + server) }
+func (c *commands) Pause(until time.Time)   { c.got <- "pause " + until.UTC().Format(time.RFC3339) }
+func (c *commands) SettingsChanged()        { c.got <- "settingsChanged" }
 
 // next waits for the next recorded command.
 func (c *commands) next(t *testing.T) string {

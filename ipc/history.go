@@ -152,12 +152,8 @@ func (rm *Remote) SearchHistory(ctx context.Context, query string, limit int) (r
 		return nil, false, err
 	}
 	defer rm.searches.remove(id)
-	select {
-	case rm.cmds <- message{T: typeHistory, ID: id, Query: query, Limit: limit}:
-	case <-rm.done:
-		return nil, false, rm.Err()
-	case <-ctx.Done():
-		return nil, false, context.Cause(ctx)
+	if err := rm.send(message{T: typeHistory, ID: id, Query: query, Limit: limit}); err != nil {
+		return nil, false, err
 	}
 	select {
 	case m := <-ch:

@@ -86,11 +86,12 @@ func TestCommandsReachTheAgent(t *testing.T) {
 	l.remote.Acknowledge("", "")                                    // dropped: no incident has it
 	l.remote.Acknowledge("", strings.Repeat("u", ops.MaxUUIDLen+1)) // dropped too
 	l.remote.Acknowledge("", "u1")
-	l.remote.AcknowledgeAllCritical()
+	l.remote.AcknowledgeAllCritical("")
+	l.remote.AcknowledgeAllCritical("stg")
 	l.remote.Reconnect("")
 	l.remote.Pause(until)
 	l.remote.SettingsChanged()
-	for _, want := range []string{"ack u1", "ackAllCritical", "reconnect", "pause 2026-12-01T19:00:00Z", "settingsChanged"} {
+	for _, want := range []string{"ack u1", "ackAllCritical", "ackAllCritical stg", "reconnect", "pause 2026-12-01T19:00:00Z", "settingsChanged"} {
 		if got := l.cmd.next(t); got != want {
 			t.Fatalf("agent got %q, want %q", got, want)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/warpdesk/warpdesk/history"
@@ -33,6 +34,17 @@ type Options struct {
 	// History answers the window's history searches (Server only); nil
 	// answers them with ErrNoHistory.
 	History History
+	// Logger receives the commands a Remote will not send (ErrBusy, an
+	// ended link, an invalid argument) when given through a store.Commands
+	// method, which cannot return an error. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.Default()
+	}
+	return o.Logger
 }
 
 func (o Options) maxLine() int {
@@ -67,8 +79,8 @@ const maxServerLen = 128
 type message struct {
 	T     string       `json:"t"`
 	State *store.State `json:"state,omitempty"`
-	// Server is the server's ID for ack and reconnect ("" the one
-	// server, or every server for reconnect).
+	// Server is the server's ID for ack, ackAllCritical and reconnect (""
+	// the one server for ack, every server for the others).
 	Server string    `json:"server,omitempty"`
 	UUID   string    `json:"uuid,omitempty"`
 	Until  time.Time `json:"until,omitzero"`

@@ -1,6 +1,7 @@
 package ipc
 
 import (
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -9,11 +10,6 @@ import (
 	"github.com/warpdesk/warpdesk/store"
 )
 
-// commandQueue bounds the commands waiting for the pipe. A user cannot
-// click faster than a pipe drains; a full queue drops the command rather
-// than block the UI goroutine.
-const commandQueue = 64
-
 // Remote is the window process's end of the link: a store.Source fed by
 // the agent's States and a store.Commands that sends to the agent.
 type Remote struct {
@@ -21,7 +17,7 @@ type Remote struct {
 	w    io.Writer
 	opts Options
 
-	cmds  chan message     // to the writer
+	out   *outbox          // commands waiting for the writer (outbox.go)
 	shows chan struct{}    // cap 1; closed when the link ends
 	setts chan struct{}    // cap 1; closed when the link ends
 	incs  chan IncidentRef // cap 1, the newest; closed when the link ends
@@ -49,7 +45,7 @@ var (
 func NewRemote(r io.Reader, w io.Writer, opts Options) *Remote {
 	rm := &Remote{
 		r: r, w: w, opts: opts,
-		cmds:  make(chan message, commandQueue),
+		out:   newOutbox(),
 		shows: make(chan struct{}, 1),
 		setts: make(chan struct{}, 1),
 		incs:  make(chan IncidentRef, 1),
@@ -119,39 +115,78 @@ func (rm *Remote) Close() error {
 	return nil
 }
 
-// Acknowledge asks the agent to acknowledge the incident. A uuid no
-// incident can have ("" or too long) is dropped here: the agent would
-// end the link on it.
+// Acknowledge asks the agent to acknowledge the incident; what
+// TryAcknowledge refuses is logged (Options.Logger).
 func (rm *Remote) Acknowledge(server, uuid string) {
-	if uuid != "" && len(uuid) <= ops.MaxUUIDLen && len(server) <= maxServerLen {
-		rm.send(message{T: typeAck, Server: server, UUID: uuid})
-	}
+	rm.logRefusal("acknowledge", rm.TryAcknowledge(server, uuid))
 }
 
-// AcknowledgeAllCritical asks the agent to acknowledge every critical.
-func (rm *Remote) AcknowledgeAllCritical() { rm.send(message{T: typeAckAllCritical}) }
-
-// Reconnect asks the agent to dial server now ("" every server).
-func (rm *Remote) Reconnect(server string) {
-	if len(server) <= maxServerLen {
-		rm.send(message{T: typeReconnect, Server: server})
+// TryAcknowledge asks the agent to acknowledge the incident, or says why
+// it will not be sent: ops.ErrInvalid for a uuid no incident can have
+// ("" or too long; the agent would end the link on it) or a server ID
+// too long, ErrBusy while MaxPendingAcks wait for an agent that is not
+// reading, the link's error (Err) once it has ended. It never blocks.
+func (rm *Remote) TryAcknowledge(server, uuid string) error {
+	if uuid == "" || len(uuid) > ops.MaxUUIDLen || len(server) > maxServerLen {
+		return fmt.Errorf("ipc: acknowledge %q of server %q: %w", uuid, server, ops.ErrInvalid)
 	}
+	return rm.send(message{T: typeAck, Server: server, UUID: uuid})
+}
+
+// AcknowledgeAllCritical asks the agent to acknowledge every critical of
+// server ("" every server); what TryAcknowledgeAllCritical refuses is
+// logged.
+func (rm *Remote) AcknowledgeAllCritical(server string) {
+	rm.logRefusal("acknowledge all critical", rm.TryAcknowledgeAllCritical(server))
+}
+
+// TryAcknowledgeAllCritical asks the agent to acknowledge every critical
+// of server ("" every server) in one message, or says why it will not be
+// sent, like TryAcknowledge.
+func (rm *Remote) TryAcknowledgeAllCritical(server string) error {
+	if len(server) > maxServerLen {
+		return fmt.Errorf("ipc: acknowledge all critical of server %q: %w", server, ops.ErrInvalid)
+	}
+	return rm.send(message{T: typeAckAllCritical, Server: server})
+}
+
+// Reconnect asks the agent to dial server now ("" every server). Repeats
+// while the agent is busy join the one waiting.
+func (rm *Remote) Reconnect(server string) {
+	if len(server) > maxServerLen {
+		rm.logRefusal("reconnect", fmt.Errorf("ipc: reconnect server %q: %w", server, ops.ErrInvalid))
+		return
+	}
+	rm.logRefusal("reconnect", rm.send(message{T: typeReconnect, Server: server}))
 }
 
 // Pause asks the agent to pause notifications until the instant (zero
-// resumes).
-func (rm *Remote) Pause(until time.Time) { rm.send(message{T: typePause, Until: until}) }
+// resumes). While the agent is busy the newest instant waits.
+func (rm *Remote) Pause(until time.Time) {
+	rm.logRefusal("pause", rm.send(message{T: typePause, Until: until}))
+}
 
 // SettingsChanged tells the agent that the settings file changed.
-func (rm *Remote) SettingsChanged() { rm.send(message{T: typeSettingsChanged}) }
+func (rm *Remote) SettingsChanged() {
+	rm.logRefusal("settings changed", rm.send(message{T: typeSettingsChanged}))
+}
 
-// send queues m for the writer without blocking; it is dropped once the
-// link has ended or when the queue is full.
-func (rm *Remote) send(m message) {
+// send queues m for the writer without blocking (see outbox for what
+// joins, replaces or is refused); once the link has ended it returns the
+// link's error.
+func (rm *Remote) send(m message) error {
 	select {
 	case <-rm.done:
-	case rm.cmds <- m:
+		return rm.Err()
 	default:
+	}
+	return rm.out.put(m)
+}
+
+// logRefusal logs a command that will not be sent.
+func (rm *Remote) logRefusal(what string, err error) {
+	if err != nil {
+		rm.opts.logger().Warn("ipc: command not sent to the agent", "command", what, "err", err)
 	}
 }
 
@@ -228,7 +263,9 @@ func (rm *Remote) writeLoop() {
 		select {
 		case <-rm.done:
 			return
-		case m := <-rm.cmds:
+		case <-rm.out.wake:
+		}
+		for m, ok := rm.out.take(); ok; m, ok = rm.out.take() {
 			if err := writeMessage(rm.w, m); err != nil {
 				rm.end(err)
 				return

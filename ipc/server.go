@@ -41,11 +41,11 @@ func NewServer(src store.Source, cmd store.Commands, opts Options) *Server {
 // ignore is the Commands of a Server given none.
 type ignore struct{}
 
-func (ignore) Acknowledge(_, _ string) {}
-func (ignore) AcknowledgeAllCritical() {}
-func (ignore) Reconnect(string)        {}
-func (ignore) Pause(time.Time)         {}
-func (ignore) SettingsChanged()        {}
+func (ignore) Acknowledge(_, _ string)       {}
+func (ignore) AcknowledgeAllCritical(string) {}
+func (ignore) Reconnect(string)              {}
+func (ignore) Pause(time.Time)               {}
+func (ignore) SettingsChanged()              {}
 
 // Show asks the window to raise itself and take focus. It never blocks;
 // several calls before the next write become one request. A call while
@@ -177,7 +177,7 @@ func (s *Server) readLoop(ctx context.Context, r io.Reader) error {
 		case typeAck:
 			s.cmd.Acknowledge(m.Server, m.UUID)
 		case typeAckAllCritical:
-			s.cmd.AcknowledgeAllCritical()
+			s.cmd.AcknowledgeAllCritical(m.Server)
 		case typeReconnect:
 			s.cmd.Reconnect(m.Server)
 		case typePause:

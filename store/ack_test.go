@@ -22,7 +22,7 @@ func find(t *testing.T, st store.State, server, uuid string) store.Incident {
 }
 
 // Acknowledge marks only that server's incident; AcknowledgeAllCritical
-// every server's criticals.
+// that server's criticals, or with "" every server's.
 func TestAcknowledgePerServer(t *testing.T) {
 	s, _ := newMulti(t, newFakeClock())
 	a, b := s.Feed("a", "A"), s.Feed("b", "B")
@@ -39,7 +39,15 @@ func TestAcknowledgePerServer(t *testing.T) {
 	if got := st.Unacknowledged(ops.Critical); len(got) != 1 || got[0].Server != "a" {
 		t.Errorf("Unacknowledged %+v, want a's x", got)
 	}
-	s.AcknowledgeAllCritical()
+	b2 := inc("y", 3, ops.Critical)
+	must(t, b.IncidentCreated(b2))
+	s.AcknowledgeAllCritical("nope")
+	s.AcknowledgeAllCritical("b")
+	st = s.State()
+	if !find(t, st, "b", "y").Acked || find(t, st, "a", "x").Acked || find(t, st, "b", "w").Acked {
+		t.Errorf("after AcknowledgeAllCritical(b): %+v", st.Incidents)
+	}
+	s.AcknowledgeAllCritical("")
 	st = s.State()
 	if !find(t, st, "a", "x").Acked || find(t, st, "a", "w").Acked || find(t, st, "b", "w").Acked {
 		t.Errorf("after AcknowledgeAllCritical: %+v", st.Incidents)

@@ -19,10 +19,14 @@ func (s *Store) Acknowledge(server, uuid string) {
 }
 
 // AcknowledgeAllCritical acknowledges every open critical incident of
-// every server (here; see Acknowledge).
-func (s *Store) AcknowledgeAllCritical() {
+// server (its ServerState.ID; "" every server) here (see Acknowledge); an
+// unknown server is ignored.
+func (s *Store) AcknowledgeAllCritical(server string) {
 	s.apply(func(_ time.Time, c *change) {
 		for _, srv := range s.servers {
+			if server != "" && s.byID[server] != srv {
+				continue
+			}
 			if srv.inc.acknowledge(func(in *Incident) bool { return in.Severity == ops.Critical }) > 0 {
 				c.dirty, c.inc = true, true
 			}

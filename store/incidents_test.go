@@ -149,7 +149,7 @@ func TestAcknowledge(t *testing.T) {
 	if got := acked(); got != "a" {
 		t.Errorf("acked %q, want a", got)
 	}
-	s.AcknowledgeAllCritical()
+	s.AcknowledgeAllCritical("")
 	if got := acked(); got != "ba" {
 		t.Errorf("acked %q, want ba (the warning stays)", got)
 	}

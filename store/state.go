@@ -168,7 +168,11 @@ type Commands interface {
 	// ServerState.ID) for everyone: marked here at once, sent to the
 	// server, which tells every desktop.
 	Acknowledge(server, uuid string)
-	AcknowledgeAllCritical()
+	// AcknowledgeAllCritical acknowledges, like Acknowledge, every open
+	// critical incident of server (its ServerState.ID; "" every server)
+	// that nobody has acknowledged: one command saying what the user
+	// meant, however many incidents it covers.
+	AcknowledgeAllCritical(server string)
 	// Reconnect dials server (its ServerState.ID) now, skipping the
 	// backoff (and retries a rejected token); "" means every server.
 	Reconnect(server string)

@@ -2,6 +2,7 @@ package tray
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,7 +21,9 @@ type recorder struct{ got chan string }
 func newRecorder() *recorder { return &recorder{got: make(chan string, 100)} }
 
 func (r *recorder) Acknowledge(_, uuid string) { r.got <- "ack " + uuid }
-func (r *recorder) AcknowledgeAllCritical()    { r.got <- "ack all critical" }
+func (r *recorder) AcknowledgeAllCritical(server string) {
+	r.got <- strings.TrimSpace("ack all critical " + server)
+}
 func (r *recorder) Reconnect(server string) {
 	if server == "" {
 		r.got <- "reconnect"

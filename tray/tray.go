@@ -367,7 +367,7 @@ func (t *Tray) do(it Item) {
 	case ActionResume:
 		cmd.Pause(time.Time{})
 	case ActionAckCritical:
-		cmd.AcknowledgeAllCritical()
+		cmd.AcknowledgeAllCritical("")
 	}
 }
 
