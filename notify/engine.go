@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"slices"
 	"time"
 
 	"github.com/warpdesk/warpdesk/ops"
@@ -299,8 +298,10 @@ func (e *engine) deadline(now time.Time) time.Time {
 // settled takes the incident uuid of server out of everything still to
 // come: its re-alerts stop, and the burst summary, the silence digest and
 // an outage's recovery notice no longer count or name it (they say what is
-// still open; one with nothing left is not shown). A notification of it
-// decided but not yet delivered, or waiting to be retried, is dropped.
+// still open; one with nothing left is not shown). Its notification
+// waiting to be retried after a refusal is dropped; one decided already
+// (in the outbox, taken at once by the delivery goroutine) is delivered,
+// as Close delivers it, and withdrawn with the rest (System.Withdraw).
 func (e *engine) settled(server, uuid string) {
 	e.re.settle(server, uuid)
 	e.pend.settle(server, uuid)
@@ -310,9 +311,7 @@ func (e *engine) settled(server, uuid string) {
 	for _, o := range e.outs {
 		o.news.settle(server, uuid)
 	}
-	about := func(n Notification) bool { return n.ID == uuid && n.Server == server }
-	e.outbox = slices.DeleteFunc(e.outbox, about)
-	if !e.retry.at.IsZero() && about(e.retry.note) {
+	if n := e.retry.note; !e.retry.at.IsZero() && n.ID == uuid && n.Server == server {
 		e.retry = retry{}
 	}
 }

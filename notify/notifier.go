@@ -133,9 +133,9 @@ func (n *Notifier) Incident(server string, inc ops.Incident) Decision {
 // re-alerts stop, and what is still to come leaves it out: the burst
 // summary and the digest of a pause or quiet hours say what is still open
 // ("1 incident while notifications were paused" when two of three were
-// resolved meanwhile; none at all when every one was), and a notification
-// of it not yet delivered is dropped. (Closing what is on screen is the
-// Deliverer's part: System.Withdraw.)
+// resolved meanwhile; none at all when every one was), and its
+// notification waiting to be retried after a refusal is dropped. (Closing
+// what is on screen is the Deliverer's part: System.Withdraw.)
 func (n *Notifier) Settled(server, uuid string) {
 	n.update(func(e *engine) { e.settled(server, uuid) })
 }
