@@ -24,7 +24,7 @@ case $out in /*) ;; *) out=$PWD/$out ;; esac
 
 if [ -z "${WARPDESK_SCREENSHOT_SESSION:-}" ]; then
   missing=()
-  for tool in go Xvfb openbox xdotool import convert montage dbus-run-session gnome-keyring-daemon; do
+  for tool in go python3 Xvfb openbox xdotool import convert identify montage dbus-run-session dbus-send gnome-keyring-daemon; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -43,11 +43,22 @@ if [ -z "${WARPDESK_SCREENSHOT_SESSION:-}" ]; then
   export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/config XDG_DATA_HOME=$tmp/home/data
   export XDG_CACHE_HOME=$tmp/home/cache XDG_RUNTIME_DIR=$tmp/home/runtime
   export WARPDESK_SCREENSHOT_SESSION=$tmp
-  exec dbus-run-session -- "$0" "$out"
+  rc=0
+  dbus-run-session -- "$0" "$out" || rc=$?
+  if [ -n "${WARPDESK_SCREENSHOTS_KEEP:-}" ]; then
+    echo "screenshots: kept $tmp" >&2
+  else
+    for _ in 1 2 3 4 5; do rm -rf "$tmp" 2>/dev/null && break; sleep 0.5; done
+  fi
+  exit $rc
 fi
 
 log() { echo "screenshots: $*" >&2; }
-die() { echo "screenshots.sh: $*" >&2; exit 1; }
+die() {
+  echo "screenshots.sh: $*" >&2
+  echo "  (the processes' output: run with WARPDESK_SCREENSHOTS_KEEP=1 and read $tmp/*.log)" >&2
+  exit 1
+}
 
 cd "$repo"
 log "building bin/warpdesk"
@@ -55,12 +66,25 @@ go build -o bin/warpdesk .
 bin=$repo/bin/warpdesk
 
 tmp=$WARPDESK_SCREENSHOT_SESSION
+# A directory starting with "_" is inside the module (so the settings writer
+# below may import its packages) but outside every ./... pattern of the tools.
+setup=$repo/_screenshots_setup_$$
 pids=()
 cleanup() {
   local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do wait "${pids[i]}" 2>/dev/null || true; done
-  if [ -n "${WARPDESK_SCREENSHOTS_KEEP:-}" ]; then log "kept $tmp"; else rm -rf "$tmp"; fi
+  # Newest first, each gone before the next: the agent may still use the
+  # keyring while it quits.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
+  # A keyring daemon the private bus may have activated on its own is ours too.
+  local owner
+  owner=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null |
+    awk '/uint32/ {print $2}') || true
+  if [ -n "$owner" ]; then kill "$owner" 2>/dev/null || true; fi
+  rm -rf "$setup"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -152,12 +176,14 @@ stag=$(freeport)
 start prod "$bin" serve -addr "127.0.0.1:$prod" -users "alice:T-prod" -seed 21 -initial 4 \
   -interval -1s -burst-every -1s -drop-every -1s
 prodpid=$started
+# Staging after Production is up: its incidents are then the newer of each
+# pair, so the rows' order is the same every run.
+waitfor 10 "the Production server" listening "$prod"
 start stag "$bin" serve -addr "127.0.0.1:$stag" -users "alice:T-stag" -seed 22 -initial 3 \
   -interval -1s -burst-every -1s -drop-every -1s
-waitfor 10 "the Production server" listening "$prod"
 waitfor 10 "the Staging server" listening "$stag"
-mkdir -p "$tmp/setup"
-cat >"$tmp/setup/main.go" <<'EOF'
+mkdir "$setup"
+cat >"$setup/main.go" <<'EOF'
 // Writes a settings file with two servers and stores their tokens in the keyring.
 package main
 
@@ -193,15 +219,7 @@ func main() {
 	}
 }
 EOF
-# A directory starting with "_" is inside the module (so it may import its
-# packages) but outside every ./... pattern of the other tools.
-setup=$repo/_screenshots_setup_$$
-mkdir "$setup"
-cp "$tmp/setup/main.go" "$setup/main.go"
-if ! go run "./$(basename "$setup")" "$prod" "$stag"; then
-  rm -rf "$setup"
-  die "writing the two-server settings failed"
-fi
+go run "./$(basename "$setup")" "$prod" "$stag" || die "writing the two-server settings failed"
 rm -rf "$setup"
 start servers "$bin" -no-tray -max-reconnect-delay 2s
 waitfor 30 "the dashboard window" haswindow Warpdesk
@@ -212,12 +230,13 @@ win=$(window Warpdesk)
 shot "$win" "$out/dashboard-servers.png"
 
 # 3. The detail pane: the window made taller (at its default 960x600 the pane
-# shares the right half with the monitors and scrolls), then the first row clicked.
+# shares the right half with the monitors and scrolls), then the fifth row (Staging's
+# critical, with the seeds above) clicked.
 log "detail pane"
 xdotool windowsize --sync "$win" 960 1000 2>/dev/null || xdotool windowsize "$win" 960 1000
 sleep 1.5
 xdotool windowactivate --sync "$win" 2>/dev/null || true
-xdotool mousemove --window "$win" 200 300 click 1
+xdotool mousemove --window "$win" 200 595 click 1
 sleep 2
 shot "$win" "$out/detail.png"
 xdotool windowsize "$win" 960 600
