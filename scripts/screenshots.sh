@@ -43,14 +43,17 @@ if [ -z "${WARPDESK_SCREENSHOT_SESSION:-}" ]; then
   export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/config XDG_DATA_HOME=$tmp/home/data
   export XDG_CACHE_HOME=$tmp/home/cache XDG_RUNTIME_DIR=$tmp/home/runtime
   export WARPDESK_SCREENSHOT_SESSION=$tmp
-  rc=0
-  dbus-run-session -- "$0" "$out" || rc=$?
-  if [ -n "${WARPDESK_SCREENSHOTS_KEEP:-}" ]; then
-    echo "screenshots: kept $tmp" >&2
-  else
-    for _ in 1 2 3 4 5; do rm -rf "$tmp" 2>/dev/null && break; sleep 0.5; done
-  fi
-  exit $rc
+  # Removed after the bus is gone, so nothing it started still writes there.
+  outer_cleanup() {
+    if [ -n "${WARPDESK_SCREENSHOTS_KEEP:-}" ]; then
+      echo "screenshots: kept $tmp" >&2
+    else
+      for _ in 1 2 3 4 5; do rm -rf "$tmp" 2>/dev/null && break; sleep 0.5; done
+    fi
+  }
+  trap outer_cleanup EXIT
+  dbus-run-session -- "$0" "$out"
+  exit
 fi
 
 log() { echo "screenshots: $*" >&2; }
