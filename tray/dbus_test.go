@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,7 +18,14 @@ import (
 	"github.com/warpdesk/warpdesk/store"
 )
 
+// trayUsed: a process has one tray (ErrStarted), so the tests that start
+// it run once per process, not once per -count.
+var trayUsed atomic.Bool
+
 func TestStartWithoutSessionBus(t *testing.T) {
+	if trayUsed.Load() {
+		t.Skip("a tray was started in this process (-count > 1): Start answers ErrStarted first")
+	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
 	_, err := Start(newSource(store.State{}), Options{})
 	if !errors.Is(err, ErrNoSessionBus) {
@@ -30,6 +38,9 @@ func TestStartWithoutSessionBus(t *testing.T) {
 // tray library keeps one tray per process, so this is the one test that
 // starts it.
 func TestTrayOnSessionBus(t *testing.T) {
+	if trayUsed.Swap(true) {
+		t.Skip("a process has one tray (ErrStarted): this test runs once per process, not once per -count")
+	}
 	bus := dbustest.Start(t, dbustest.Session)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", bus.Address)
 
