@@ -24,7 +24,7 @@ func quiet() store.State {
 	acked.AcknowledgedBy, acked.AcknowledgedAt = "bob", at(17, 33, 29).UnixMilli()
 	return store.State{Link: store.LinkLive, Knowledge: store.Current, AsOf: at(17, 0, 0),
 		Incidents: []store.Incident{in("c1", ops.Critical, at(17, 20, 13)), acked, in("i1", ops.Info, at(17, 0, 7))},
-		Monitors:  []ops.MonitorChange{{MonitorUUID: "m1", Name: "api", Status: ops.Down, ChangedAt: at(17, 34, 52).UnixMilli()}}}
+		Monitors:  []store.Monitor{{MonitorChange: ops.MonitorChange{MonitorUUID: "m1", Name: "api", Status: ops.Down, ChangedAt: at(17, 34, 52).UnixMilli()}}}}
 }
 
 // A shown dashboard on a quiet server redraws once a minute, on the

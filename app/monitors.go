@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/warpdesk/warpdesk/ops"
+	"github.com/warpdesk/warpdesk/store"
 )
 
 // monitorRows lists the monitors, one reused label per monitor.
@@ -28,7 +28,7 @@ func newMonitorRows() *monitorRows {
 	return &monitorRows{empty: widget.NewLabel("No monitor reports yet."), box: container.NewVBox()}
 }
 
-func (r *monitorRows) set(ms []ops.MonitorChange, m *moment) {
+func (r *monitorRows) set(ms []store.Monitor, m *moment) {
 	for len(r.views) < len(ms) {
 		v := &monitorView{bar: canvas.NewRectangle(theme.Color(theme.ColorNameDisabled)), icon: widget.NewIcon(nil), Line: widget.NewLabel("")}
 		v.bar.SetMinSize(fyne.NewSize(4, 1))
@@ -40,7 +40,7 @@ func (r *monitorRows) set(ms []ops.MonitorChange, m *moment) {
 		look, v := monitorLook(mc.Status), r.views[i]
 		setRectFill(v.bar, look.Color)
 		setResource(v.icon, look.Icon)
-		setText(v.Line, monitorLine(mc, m))
+		setText(v.Line, monitorLine(mc.MonitorChange, m))
 	}
 	want := max(len(ms), 1)
 	if len(r.box.Objects) == want && (len(ms) > 0) == (r.box.Objects[0] != r.empty) {

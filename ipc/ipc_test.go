@@ -66,7 +66,7 @@ func TestStatesReachTheWindow(t *testing.T) {
 		Server: "wss://ops.example/ws", Link: store.LinkLive, Knowledge: store.Current,
 		AsOf:      time.Date(2026, 12, 1, 17, 35, 0, 0, time.UTC),
 		Incidents: []store.Incident{{Incident: ops.Incident{UUID: "u1", Title: "db down", Severity: ops.Critical, CreatedAt: 1}}},
-		Monitors:  []ops.MonitorChange{{MonitorUUID: "m1", Name: "api", Status: ops.Down, ChangedAt: 2}},
+		Monitors:  []store.Monitor{{MonitorChange: ops.MonitorChange{MonitorUUID: "m1", Name: "api", Status: ops.Down, ChangedAt: 2}, Server: "prod"}},
 	}
 	want = l.src.Set(want)
 	got := l.waitVersion(t, want.Version)

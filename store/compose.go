@@ -95,10 +95,12 @@ func mergeIncidents(servers []*server) []Incident {
 	return out
 }
 
-// mergeMonitors merges the servers' monitors in State's order (the
-// unhealthy first, then by name).
-func mergeMonitors(servers []*server) []ops.MonitorChange {
-	var out []ops.MonitorChange
+// mergeMonitors merges the servers' monitors in State's order: the
+// unhealthy first, then by name, then by the server's place in Servers
+// (the lists are appended in that order and the sort is stable), then by
+// uuid (each list's own order).
+func mergeMonitors(servers []*server) []Monitor {
+	var out []Monitor
 	lists := 0
 	for _, srv := range servers {
 		if l := srv.mon.sorted(); len(l) > 0 {
@@ -106,7 +108,7 @@ func mergeMonitors(servers []*server) []ops.MonitorChange {
 				out = l
 			} else {
 				if lists == 1 {
-					out = append([]ops.MonitorChange(nil), out...)
+					out = append([]Monitor(nil), out...)
 				}
 				out = append(out, l...)
 			}
@@ -114,7 +116,7 @@ func mergeMonitors(servers []*server) []ops.MonitorChange {
 		}
 	}
 	if lists > 1 {
-		sort.Slice(out, func(i, j int) bool { return monitorBefore(&out[i], &out[j]) })
+		sort.SliceStable(out, func(i, j int) bool { return monitorBefore(&out[i], &out[j]) })
 	}
 	return out
 }

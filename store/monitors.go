@@ -12,12 +12,15 @@ import (
 // changedAt) is ignored, so a catch-up snapshot cannot roll a monitor back.
 // Owned by the Store under its lock; list is replaced, never modified.
 type monitors struct {
-	m    map[string]ops.MonitorChange
-	list []ops.MonitorChange
-	max  int
+	server string // the server's ID, which every Monitor of list names
+	m      map[string]ops.MonitorChange
+	list   []Monitor
+	max    int
 }
 
-func newMonitors(max int) monitors { return monitors{m: map[string]ops.MonitorChange{}, max: max} }
+func newMonitors(server string, max int) monitors {
+	return monitors{server: server, m: map[string]ops.MonitorChange{}, max: max}
+}
 
 // update records a valid change; it reports whether anything changed. A
 // monitor beyond max is ignored.
@@ -47,29 +50,34 @@ func rankOf(s ops.MonitorStatus) int {
 	return 2
 }
 
-// sorted returns the monitors, the unhealthy first (down, degraded, up),
-// then by name.
-func (s *monitors) sorted() []ops.MonitorChange {
+// sorted returns the monitors, each naming the server, the unhealthy
+// first (down, degraded, up), then by name, then by uuid.
+func (s *monitors) sorted() []Monitor {
 	if s.list != nil || len(s.m) == 0 {
 		return s.list
 	}
-	out := make([]ops.MonitorChange, 0, len(s.m))
+	out := make([]Monitor, 0, len(s.m))
 	for _, c := range s.m {
-		out = append(out, c)
+		out = append(out, Monitor{MonitorChange: c, Server: s.server})
 	}
-	sort.Slice(out, func(i, j int) bool { return monitorBefore(&out[i], &out[j]) })
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		return monitorBefore(a, b) || !monitorBefore(b, a) && a.MonitorUUID < b.MonitorUUID
+	})
 	s.list = out
 	return out
 }
 
-// monitorBefore is the monitors' order: the unhealthy first (down,
-// degraded, up), then by name, then by uuid.
-func monitorBefore(a, b *ops.MonitorChange) bool {
+// monitorBefore is the order of the monitors' lists: the unhealthy first
+// (down, degraded, up), then by name. One server's list is ordered by
+// uuid after that (sorted); the merged list by the servers' order
+// (mergeMonitors).
+func monitorBefore(a, b *Monitor) bool {
 	if ra, rb := rankOf(a.Status), rankOf(b.Status); ra != rb {
 		return ra < rb
 	}
 	if !strings.EqualFold(a.Name, b.Name) {
 		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
 	}
-	return a.MonitorUUID < b.MonitorUUID
+	return false
 }

@@ -32,7 +32,7 @@ func (s *Store) newServerLocked(id, name, display string, now time.Time, c *chan
 		name: name,
 		st:   ServerState{ID: id, Server: display, Link: LinkConnecting, Since: now},
 		inc:  newIncidents(id, s.maxInc),
-		mon:  newMonitors(s.maxMon),
+		mon:  newMonitors(id, s.maxMon),
 	}
 	s.epochs++
 	srv.epoch = s.epochs
@@ -83,7 +83,7 @@ func (s *Store) resetLocked(srv *server, display string, now time.Time, c *chang
 	s.epochs++
 	srv.epoch = s.epochs
 	srv.inc = newIncidents(srv.st.ID, s.maxInc)
-	srv.mon = newMonitors(s.maxMon)
+	srv.mon = newMonitors(srv.st.ID, s.maxMon)
 	srv.caughtUp, srv.current, srv.everLive = false, false, false
 	srv.st = ServerState{ID: srv.st.ID, Server: display, Link: LinkConnecting, Since: now}
 }

@@ -289,3 +289,23 @@ func TestFeedsConcurrently(t *testing.T) {
 	default:
 	}
 }
+
+// Two servers each with a monitor of the same name (and uuid) are two
+// monitors, each naming its server; they merge the unhealthy first, then
+// by name, then in the servers' order.
+func TestSameMonitorOnTwoServers(t *testing.T) {
+	s, _ := newMulti(t, newFakeClock())
+	b, a := s.Feed("b", "B"), s.Feed("a", "A")
+	for _, f := range []*store.Feed{a, b} {
+		must(t, f.MonitorChanged(ops.MonitorChange{MonitorUUID: "edge", Name: "CDN edge", Status: ops.Up, ChangedAt: 10}))
+	}
+	must(t, a.MonitorChanged(ops.MonitorChange{MonitorUUID: "api", Name: "API", Status: ops.Up, ChangedAt: 10}))
+	must(t, a.MonitorChanged(ops.MonitorChange{MonitorUUID: "db", Name: "DB", Status: ops.Down, ChangedAt: 10}))
+	var got []string
+	for _, m := range s.State().Monitors {
+		got = append(got, m.Server+":"+m.Name)
+	}
+	if want := "a:DB a:API b:CDN edge a:CDN edge"; fmt.Sprint(got) != "["+want+"]" {
+		t.Fatalf("monitors %v, want [%s]", got, want)
+	}
+}

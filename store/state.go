@@ -69,6 +69,16 @@ type Incident struct {
 	AckErr string
 }
 
+// Monitor is a monitor's last known status as the store knows it. It
+// names its server because two servers may each have a monitor of the
+// same name (or uuid): the dashboard must tell them apart, and mark those
+// of a server whose knowledge is not Current as stale.
+type Monitor struct {
+	ops.MonitorChange
+	// Server is the ID of the server it came from (ServerState.ID).
+	Server string
+}
+
 // ServerState is one server's link and knowledge, as State shows it per
 // server (State.Servers).
 type ServerState struct {
@@ -137,9 +147,10 @@ type State struct {
 	// the same instant critical first, then by uuid, then in Servers'
 	// order (see Unacknowledged for those nobody acknowledged).
 	Incidents []Incident
-	// Monitors are the monitors' last known statuses over every server,
-	// the unhealthy first, then by name.
-	Monitors []ops.MonitorChange
+	// Monitors are the monitors' last known statuses over every server
+	// (each names its Server), the unhealthy first, then by name, then in
+	// Servers' order, then by uuid.
+	Monitors []Monitor
 
 	// PausedUntil is when a notification pause ends; zero when not paused.
 	PausedUntil time.Time

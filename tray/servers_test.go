@@ -71,7 +71,7 @@ func TestApplyUnchangedCostsNothing(t *testing.T) {
 		s.Servers[1].NextAttempt = now.Add(time.Duration(i) * time.Second)
 		s.Servers[1].Since = now.Add(-time.Duration(i) * time.Second)
 		s.NextAttempt = s.Servers[1].NextAttempt
-		s.Monitors = []ops.MonitorChange{{Name: "api", Status: "up"}}
+		s.Monitors = []store.Monitor{{MonitorChange: ops.MonitorChange{Name: "api", Status: "up"}}}
 		src.Set(s)
 		if wait := tr.apply(now.Add(time.Duration(i) * 100 * time.Millisecond)); wait != 0 {
 			t.Fatalf("update %d: asks to look again in %v", i, wait)
