@@ -177,7 +177,7 @@ func (b *Board) Set(st store.State, now time.Time) {
 		veil = rc.veil
 	}
 	setRectFill(b.Veil, veil)
-	b.monitors.set(st.Monitors, m)
+	b.monitors.set(st.Monitors, rc, m)
 	b.next = m.Next()
 	if b.drawn != nil {
 		b.drawn()
@@ -225,6 +225,7 @@ func (b *Board) rowContext(st store.State) *rowContext {
 	r, g, bl, _ := theme.Color(theme.ColorNameBackground).RGBA()
 	rc := &rowContext{selected: b.selected, veil: color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 0x99}}
 	if !several(st) {
+		rc.alone = knowledgeOf(st)
 		return rc
 	}
 	rc.names, rc.notLive = map[string]string{}, map[string]time.Time{}

@@ -63,13 +63,15 @@ func monitorLook(s ops.MonitorStatus) severityLook {
 	return monitorLooks()[ops.Down]
 }
 
-// monitorLine is the text of one monitor row: "checkout — Down, 3 min ago".
-func monitorLine(mc ops.MonitorChange, m *moment) string {
+// monitorLine is the text of one monitor row: "checkout — Down, 3 min
+// ago", where when is "3 min ago" (or "as of 17:29" while its server is
+// not live).
+func monitorLine(mc ops.MonitorChange, when string) string {
 	name := mc.Name
 	if strings.TrimSpace(name) == "" {
 		name = mc.MonitorUUID
 	}
-	return fmt.Sprintf("%s — %s, %s", name, monitorLook(mc.Status).Word, m.age(mc.Changed()))
+	return fmt.Sprintf("%s — %s, %s", name, monitorLook(mc.Status).Word, when)
 }
 
 // EmptyNoteQuiet is the empty list's second line while the list is current.

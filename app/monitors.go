@@ -1,6 +1,8 @@
 package app
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -17,10 +19,14 @@ type monitorRows struct {
 	box   *fyne.Container
 }
 
+// monitorView is one monitor: a status bar and icon, and its line
+// ("Staging · CDN edge — Up, 3 min ago"), under a veil that dims it while
+// its server's list is not current.
 type monitorView struct {
 	bar    *canvas.Rectangle
 	icon   *widget.Icon
 	Line   *widget.Label
+	veil   *canvas.Rectangle
 	object fyne.CanvasObject
 }
 
@@ -28,19 +34,40 @@ func newMonitorRows() *monitorRows {
 	return &monitorRows{empty: widget.NewLabel("No monitor reports yet."), box: container.NewVBox()}
 }
 
-func (r *monitorRows) set(ms []store.Monitor, m *moment) {
+func newMonitorView() *monitorView {
+	v := &monitorView{bar: canvas.NewRectangle(theme.Color(theme.ColorNameDisabled)), icon: widget.NewIcon(nil),
+		Line: widget.NewLabel(""), veil: canvas.NewRectangle(color.Transparent)}
+	v.bar.SetMinSize(fyne.NewSize(4, 1))
+	v.Line.Wrapping = fyne.TextWrapWord
+	v.object = container.NewStack(container.NewBorder(nil, nil, container.NewHBox(v.bar, v.icon), nil, v.Line), v.veil)
+	return v
+}
+
+// set draws mc: with several servers its line names the server; while
+// the server's list is not current (even with one server) the line says
+// "as of" that server's time instead of a fresh age, and is dimmed, as
+// its incident rows are (rowContext.mark).
+func (v *monitorView) set(mc store.Monitor, rc *rowContext, m *moment) {
+	look := monitorLook(mc.Status)
+	setRectFill(v.bar, look.Color)
+	setResource(v.icon, look.Icon)
+	when := rc.mark(mc.Server, v.veil, m)
+	if when == "" {
+		when = m.age(mc.Changed())
+	}
+	line := monitorLine(mc.MonitorChange, when)
+	if name, ok := rc.names[mc.Server]; ok {
+		line = name + " · " + line
+	}
+	setText(v.Line, line)
+}
+
+func (r *monitorRows) set(ms []store.Monitor, rc *rowContext, m *moment) {
 	for len(r.views) < len(ms) {
-		v := &monitorView{bar: canvas.NewRectangle(theme.Color(theme.ColorNameDisabled)), icon: widget.NewIcon(nil), Line: widget.NewLabel("")}
-		v.bar.SetMinSize(fyne.NewSize(4, 1))
-		v.Line.Wrapping = fyne.TextWrapWord
-		v.object = container.NewBorder(nil, nil, container.NewHBox(v.bar, v.icon), nil, v.Line)
-		r.views = append(r.views, v)
+		r.views = append(r.views, newMonitorView())
 	}
 	for i, mc := range ms {
-		look, v := monitorLook(mc.Status), r.views[i]
-		setRectFill(v.bar, look.Color)
-		setResource(v.icon, look.Icon)
-		setText(v.Line, monitorLine(mc.MonitorChange, m))
+		r.views[i].set(mc, rc, m)
 	}
 	want := max(len(ms), 1)
 	if len(r.box.Objects) == want && (len(ms) > 0) == (r.box.Objects[0] != r.empty) {

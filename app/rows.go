@@ -29,9 +29,12 @@ type rowContext struct {
 	names map[string]string
 	// notLive are the servers whose list is not current, by ID, with the
 	// instant it was current at (zero while unknown): their rows are
-	// dimmed and say "as of". Nil with one server (the whole list is
-	// veiled instead).
+	// dimmed and say "as of". Nil with one server (the whole incident
+	// list is veiled instead; alone says whether it is not live).
 	notLive map[string]time.Time
+	// alone is the one server's knowledge with one server (the monitors
+	// of a not-live server are marked row by row even then).
+	alone store.ServerState
 	// selected is the incident the detail pane shows.
 	selected ipc.IncidentRef
 	// veil is the colour a not-live row is dimmed with.
@@ -112,9 +115,10 @@ func (v *incidentView) set(in store.Incident, rc *rowContext, m *moment) {
 	if name, ok := rc.names[in.Server]; ok {
 		meta = name + " · " + meta
 	}
-	asOf, dim := rc.notLive[in.Server]
-	if dim {
-		meta += " · " + asOfWords(asOf, m)
+	if rc.names == nil { // one server: the whole list is veiled instead
+		setRectFill(v.veil, color.Transparent)
+	} else if words := rc.mark(in.Server, v.veil, m); words != "" {
+		meta += " · " + words
 	}
 	setText(v.Meta, meta)
 	ack := ackLine(in.Incident, in.Acked, in.AckPending, in.AckErr, m)
@@ -131,11 +135,29 @@ func (v *incidentView) set(in store.Incident, rc *rowContext, m *moment) {
 		}
 		setRectFill(v.bg, fill)
 	}
-	veil := color.Color(color.Transparent)
-	if dim {
-		veil = rc.veil
+}
+
+// notLiveAt reports whether server's list is not current, and the instant
+// it was (zero while unknown); with one server, the one server's.
+func (rc *rowContext) notLiveAt(server string) (time.Time, bool) {
+	if rc.names == nil {
+		return rc.alone.AsOf, rc.alone.Knowledge != store.Current
 	}
-	setRectFill(v.veil, veil)
+	asOf, ok := rc.notLive[server]
+	return asOf, ok
+}
+
+// mark marks a row of server, of any kind (incident, monitor): while the
+// server's list is not current it dims veil and returns the words that
+// say so ("as of 17:29"); otherwise it clears veil and returns "".
+func (rc *rowContext) mark(server string, veil *canvas.Rectangle, m *moment) string {
+	asOf, dim := rc.notLiveAt(server)
+	fill, words := color.Color(color.Transparent), ""
+	if dim {
+		fill, words = rc.veil, asOfWords(asOf, m)
+	}
+	setRectFill(veil, fill)
+	return words
 }
 
 // asOfWords marks what a not-live server listed: "as of 17:29", or "not
