@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"image/color"
 	"slices"
 
@@ -15,8 +16,8 @@ import (
 )
 
 // serverView is one server's status line with several servers: a dot,
-// its name, its state in words, why and since when, and its own
-// "Reconnect now".
+// its name, its state in words with its counts, its own "Reconnect now",
+// and under them why and since when.
 type serverView struct {
 	Dot       *canvas.Circle
 	Name      *widget.Label
@@ -33,18 +34,40 @@ func newServerView(reconnect func(id string)) *serverView {
 	v.Name.TextStyle.Bold = true
 	v.Detail.Truncation = fyne.TextTruncateEllipsis
 	dot := container.NewCenter(container.NewGridWrap(fyne.NewSize(12, 12), v.Dot))
-	v.object = container.NewBorder(nil, nil, container.NewHBox(dot, v.Name, v.State), v.Reconnect, v.Detail)
+	// The detail (why, since when, the next attempt's countdown) has a
+	// line of its own under the state and counts, so that they do not
+	// squeeze it into an ellipsis; it is hidden while there is none.
+	v.object = container.NewVBox(
+		container.NewBorder(nil, nil, container.NewHBox(dot, v.Name, v.State), v.Reconnect),
+		v.Detail)
 	return v
 }
 
 func (v *serverView) set(sv store.ServerState, m *moment) {
 	v.id = sv.ID
 	state, detail := serverLine(sv, m)
+	if sv.Knowledge != store.Unknown { // unknown counts are no evidence
+		state += " · " + countWords(sv.Open, sv.Critical)
+	}
 	setCircleFill(v.Dot, serverColor(sv))
 	setText(v.Name, sv.Name)
 	setText(v.State, state)
 	setText(v.Detail, detail)
+	showIf(v.Detail, detail != "")
 	showIf(v.Reconnect, sv.Link != store.LinkLive)
+}
+
+// countWords is a server's open incidents in words, as the tray's
+// per-server lines say them: "no active incidents", "3 active" or "3
+// active, 1 critical".
+func countWords(open, critical int) string {
+	switch {
+	case open == 0:
+		return "no active incidents"
+	case critical == 0:
+		return fmt.Sprintf("%d active", open)
+	}
+	return fmt.Sprintf("%d active, %d critical", open, critical)
 }
 
 // serverList is the status area's lines, one per server, shown only with

@@ -28,8 +28,9 @@ func twoServers() store.State {
 }
 
 // With several servers each row names its server, the status area has a
-// line per server with its own Reconnect now, and only the not-live
-// server's rows are dimmed and marked.
+// line per server with its counts (as the tray's per-server lines) and
+// its own Reconnect now, and only the not-live server's rows are dimmed
+// and marked.
 func TestSeveralServers(t *testing.T) {
 	f := newFixture(t, WindowOptions{})
 	b := f.w.Board
@@ -45,10 +46,10 @@ func TestSeveralServers(t *testing.T) {
 		t.Fatalf("status %q with %d server lines and %d banners", b.Link.Text, len(b.servers.box.Objects), len(b.banners.box.Objects))
 	}
 	p, s := b.servers.views[0], b.servers.views[1]
-	if p.Name.Text != "Production" || p.State.Text != "Live" || p.Reconnect.Visible() {
+	if p.Name.Text != "Production" || p.State.Text != "Live · 1 active, 1 critical" || p.Reconnect.Visible() {
 		t.Fatalf("production's line: %q %q, Reconnect shown %v", p.Name.Text, p.State.Text, p.Reconnect.Visible())
 	}
-	if s.State.Text != "Reconnecting… · as of 17:29" || s.Detail.Text != "connection refused · since 17:29" || !s.Reconnect.Visible() {
+	if s.State.Text != "Reconnecting… · as of 17:29 · 1 active" || s.Detail.Text != "connection refused · since 17:29" || !s.Reconnect.Visible() {
 		t.Fatalf("staging's line: %q / %q", s.State.Text, s.Detail.Text)
 	}
 	b.Select(stg.ref)
@@ -117,6 +118,11 @@ func TestSeveralServersNeverAllClearWhenOneIsUnknown(t *testing.T) {
 	}
 	if s := f.w.Board.servers.views[1].State.Text; s != "Reconnecting… · incidents unknown" {
 		t.Fatalf("staging's line %q", s)
+	}
+	st.Servers[0].Open, st.Servers[0].Critical = 0, 0
+	f.src.publish(st)
+	if s := f.w.Board.servers.views[0].State.Text; s != "Live · no active incidents" {
+		t.Fatalf("production's line %q", s)
 	}
 }
 
