@@ -22,15 +22,22 @@ import (
 // again with BENCH_HELPER set) that holds only the clients, so neither the
 // server nor the benchmark harness counts.
 
-// child runs this test binary as a helper and returns the "key: value"
-// lines it printed.
+// child runs this test binary's TestHelper as a helper process and
+// returns the "result.key: value" lines it printed.
 func child(b *testing.B, env ...string) map[string]float64 {
+	b.Helper()
+	return childTest(b, "TestHelper", env...)
+}
+
+// childTest runs this test binary's test named test as a helper process
+// with env added, and returns the "result.key: value" lines it printed.
+func childTest(b *testing.B, test string, env ...string) map[string]float64 {
 	b.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		b.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^TestHelper$", "-test.count=1")
+	cmd := exec.Command(exe, "-test.run=^"+test+"$", "-test.count=1")
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -1,14 +1,11 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,36 +39,11 @@ func BenchmarkServers(b *testing.B) {
 		defer srv.Close()
 		urls[i] = srv.URL()
 	}
-	res := serversChild(b, "BENCH_SERVERS="+strings.Join(urls, ","))
+	res := childTest(b, "TestServersHelper", "BENCH_SERVERS="+strings.Join(urls, ","))
 	b.ReportMetric(res["heap-bytes-per-server"]/1024, "heap-KiB/server")
 	b.ReportMetric(res["goroutines-per-server"], "goroutines/server")
 	b.ReportMetric(res["heap-bytes-per-server"]/(64*1024), "heap/budget")
 	b.ReportMetric(0, "ns/op")
-}
-
-// serversChild runs TestServersHelper in a child process and returns its
-// result lines.
-func serversChild(b *testing.B, env ...string) map[string]float64 {
-	b.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^TestServersHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		b.Fatalf("helper: %v\n%s", err, out)
-	}
-	res := map[string]float64{}
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ": ")
-		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); ok && err == nil && strings.HasPrefix(k, "result.") {
-			res[strings.TrimPrefix(k, "result.")] = f
-		}
-	}
-	return res
 }
 
 // TestServersHelper is BenchmarkServers' child process; it does nothing
