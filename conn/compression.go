@@ -59,16 +59,7 @@ func (c *Conn) replaceClient() error {
 		}
 		return nil
 	}
-	// As in SetServer: the OS pauses and the rooms go onto the new client
-	// before anyone can see it.
-	cl.sc.SetOnline(!c.offline)
-	cl.sc.SetAwake(!c.asleep)
-	for _, r := range *c.rooms.Load() {
-		cl.sc.JoinRoom(r)
-	}
-	old := c.cl
-	c.cl = cl
-	started := c.started
+	old, started := c.adoptLocked(cl)
 	c.mu.Unlock()
 	old.close() // when it returns, no handler of the old client runs
 	if started {

@@ -235,15 +235,8 @@ func (c *Conn) SetServer(server, name, catchUpURL string) error {
 		c.mu.Unlock()
 		return ErrClosed
 	}
-	// The OS pauses go onto the new client before anyone can see it.
-	cl.sc.SetOnline(!c.offline)
-	cl.sc.SetAwake(!c.asleep)
-	for _, r := range *c.rooms.Load() {
-		cl.sc.JoinRoom(r)
-	}
-	old := c.cl
-	c.cl, c.catchBase = cl, base
-	started := c.started
+	old, started := c.adoptLocked(cl)
+	c.catchBase = base
 	c.mu.Unlock()
 	old.close() // when it returns, no handler of the old client runs
 	c.st.Reset(displayName(server, name))
@@ -252,6 +245,20 @@ func (c *Conn) SetServer(server, name, catchUpURL string) error {
 		c.connectIfCurrent(cl)
 	}
 	return nil
+}
+
+// adoptLocked makes cl the client in force, with the OS pauses and the
+// rooms put on it before anyone can see it. It returns the client it
+// replaced, which the caller closes once c.mu is released, and whether
+// the Conn runs (then the caller connects cl: connectIfCurrent).
+func (c *Conn) adoptLocked(cl *client) (old *client, started bool) {
+	cl.sc.SetOnline(!c.offline)
+	cl.sc.SetAwake(!c.asleep)
+	for _, r := range *c.rooms.Load() {
+		cl.sc.JoinRoom(r)
+	}
+	old, c.cl = c.cl, cl
+	return old, c.started
 }
 
 // connectIfCurrent connects cl unless a Close or another switch replaced
