@@ -14,15 +14,8 @@ import (
 // At most one window process: asking again raises the one that runs; the
 // agent's close ends it, and exited is told.
 func TestWindowsAtMostOne(t *testing.T) {
-	t.Setenv(fakeWindowEnv, "1")
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(store.Options{})
-	defer st.Close()
-	var cmds, exits atomic.Int32
-	st.SetHooks(store.Hooks{Reconnect: func(string) { cmds.Add(1) }})
+	exe, st, cmds := windowRig(t)
+	var exits atomic.Int32
 	w := &windows{exe: exe, st: st, log: slog.New(slog.DiscardHandler), exited: func() { exits.Add(1) }}
 	w.open(false)
 	waitFor(t, "the window process to start", func() bool { return cmds.Load() == 1 })
@@ -45,6 +38,23 @@ func TestWindowsAtMostOne(t *testing.T) {
 	}
 }
 
+// windowRig runs the window process as the stand-in (this test binary with
+// fakeWindowEnv) on a store closed at the test's end, and counts what the
+// stand-in tells the agent at every start and raise: a Reconnect.
+func windowRig(t *testing.T) (exe string, st *store.Store, cmds *atomic.Int32) {
+	t.Helper()
+	t.Setenv(fakeWindowEnv, "1")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st = store.New(store.Options{})
+	t.Cleanup(st.Close)
+	cmds = new(atomic.Int32)
+	st.SetHooks(store.Hooks{Reconnect: func(string) { cmds.Add(1) }})
+	return exe, st, cmds
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
@@ -58,16 +68,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // lingers in Fyne's shutdown is gone for the agent: the next open starts a
 // new process instead of raising one that will never show again.
 func TestWindowOpenAfterLinkEnds(t *testing.T) {
-	t.Setenv(fakeWindowEnv, "1")
 	t.Setenv(fakeWindowLingerEnv, "1")
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(store.Options{})
-	defer st.Close()
-	var cmds atomic.Int32
-	st.SetHooks(store.Hooks{Reconnect: func(string) { cmds.Add(1) }})
+	exe, st, cmds := windowRig(t)
 	w := &windows{exe: exe, st: st, log: slog.New(slog.DiscardHandler)}
 	defer w.close(10 * time.Second)
 	w.open(false)
@@ -94,15 +96,7 @@ func TestWindowOpenAfterLinkEnds(t *testing.T) {
 // that runs already. The stand-in window answers with an Acknowledge of
 // the incident it was asked to show.
 func TestWindowOpenIncident(t *testing.T) {
-	t.Setenv(fakeWindowEnv, "1")
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.New(store.Options{})
-	defer st.Close()
-	var cmds atomic.Int32
-	st.SetHooks(store.Hooks{Reconnect: func(string) { cmds.Add(1) }})
+	exe, st, cmds := windowRig(t)
 	for _, uuid := range []string{"u1", "u2"} {
 		if err := st.IncidentCreated(ops.Incident{UUID: uuid, Title: "db down " + uuid, Severity: ops.Critical, CreatedAt: 1}); err != nil {
 			t.Fatal(err)
