@@ -107,17 +107,10 @@ func sameServers(list []notify.Server, st []store.ServerState) bool {
 // two incidents.
 type incidentKey struct{ server, uuid string }
 
-// needsNobody reports whether in is settled as far as this desktop can
-// tell: acknowledged by anyone, or here with the acknowledgement sent or
-// pending (not failed: the server does not know of a failed one, see
-// store.State.Unacknowledged).
-func needsNobody(in *store.Incident) bool {
-	return in.IsAcknowledged() || (in.Acked && in.AckErr == "")
-}
-
 // watchSettled returns a State subscriber that calls settle for every
-// incident that needs nobody any more (needsNobody), or is gone from the
-// list (resolved, or dropped with its room or server). Each incident
+// incident that needs nobody any more (acknowledged: not
+// store.Incident.Unacknowledged), or is gone from the list (resolved, or
+// dropped with its room or server). Each incident
 // settles once; one that arrives settled settles at once, which keeps its
 // notification (delivered after the State) from being shown. An incident
 // listed unsettled for the first time is passed to back, again false; one
@@ -136,7 +129,7 @@ func watchSettled(settle func(server, uuid string), back func(in store.Incident,
 		for i := range st.Incidents {
 			in := &st.Incidents[i]
 			k := incidentKey{in.Server, in.UUID}
-			settled := needsNobody(in)
+			settled := !in.Unacknowledged()
 			cur[k] = settled
 			switch was, known := prev[k]; {
 			case settled && (!known || !was):

@@ -122,16 +122,13 @@ func mergeMonitors(servers []*server) []Monitor {
 }
 
 // Unacknowledged returns the open incidents of severity sev that nobody
-// has acknowledged yet, in State's order (each names its Server): not
-// acknowledged on the server, and not by this desktop either — or by this
-// desktop but the acknowledgement failed (AckErr), so the server does not
-// know. One awaiting the server's answer (AckPending) counts as
-// acknowledged. It is what "Acknowledge all critical" sends and what a
+// has acknowledged yet (Incident.Unacknowledged), in State's order (each
+// names its Server). It is what "Acknowledge all critical" sends and what a
 // re-alert repeats, per server.
 func (st State) Unacknowledged(sev ops.Severity) []Incident {
 	var out []Incident
 	for _, in := range st.Incidents {
-		if in.Severity == sev && in.AcknowledgedBy == "" && (!in.Acked || in.AckErr != "") {
+		if in.Severity == sev && in.Unacknowledged() {
 			out = append(out, in)
 		}
 	}

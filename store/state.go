@@ -79,6 +79,14 @@ type Monitor struct {
 	Server string
 }
 
+// Unacknowledged reports whether nobody has acknowledged the incident yet:
+// not on the server, and not on this desktop either — or on this desktop
+// but the acknowledgement failed (AckErr), so the server does not know.
+// One awaiting the server's answer (AckPending) counts as acknowledged.
+func (in *Incident) Unacknowledged() bool {
+	return in.AcknowledgedBy == "" && (!in.Acked || in.AckErr != "")
+}
+
 // ServerState is one server's link and knowledge, as State shows it per
 // server (State.Servers).
 type ServerState struct {
